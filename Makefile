@@ -1,0 +1,61 @@
+# kdetect - find Kaspersky code with kernel, driver or boot privileges, and prove it.
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := libelf libkmod libcrypto liblzma libzstd zlib
+WERROR ?= $(if $(CI),-Werror,)
+CFLAGS ?= -O2 -g
+KD_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fstack-protector-strong \
+	-D_FORTIFY_SOURCE=2 -DKDETECT_VERSION='"$(VERSION)"' \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+KD_LDFLAGS := -Wl,-z,relro -Wl,-z,now
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(patsubst src/%.c,build/obj/%.o,$(SRCS)) build/obj/embedded.o
+LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
+RULE_FILES := $(sort $(wildcard rules/*.rules))
+CERT_FILES := $(sort $(wildcard rules/certs/*))
+
+all: kdetect
+
+kdetect: $(OBJS)
+	$(CC) $(CFLAGS) $(KD_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
+	$(CC) $(KD_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The default rules and pinned certificates go into the binary: one file on a USB stick.
+build/embedded.S: $(RULE_FILES) $(CERT_FILES) tools/gen-embedded.sh | build/obj
+	sh tools/gen-embedded.sh $(RULE_FILES) $(CERT_FILES) > $@
+
+build/obj/embedded.o: build/embedded.S
+	$(CC) -c -o $@ $<
+
+build/obj:
+	mkdir -p $@
+
+include tests/tests.mk
+
+scan: kdetect
+	./kdetect scan
+
+deps:
+	sh tools/install-deps.sh build
+
+install: kdetect
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 kdetect $(DESTDIR)$(SBINDIR)/kdetect
+	install -m 644 man/kdetect.8 $(DESTDIR)$(MANDIR)/man8/kdetect.8
+
+clean:
+	rm -rf build kdetect
+
+.PHONY: all scan deps install clean check

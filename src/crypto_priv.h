@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* crypto_priv.h - what the two OpenSSL files (cert.c, pkcs7.c) share. */
+#ifndef KD_CRYPTO_PRIV_H
+#define KD_CRYPTO_PRIV_H
+
+#include <openssl/x509.h>
+
+#include "cert.h"
+
+struct kd_cert {
+	X509 *x509;
+	struct cert_info info;
+};
+
+/* "CN=a, O=b" plus the attributes as short-name/value pairs. */
+char *crypto_name_string(const X509_NAME *name, struct kvlist *attrs);
+char *crypto_asn1_hex(const ASN1_STRING *s);
+/* Take OpenSSL's error queue as one string, clearing it. */
+char *crypto_errors(const char *prefix);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* decompress.h - xz, zstd and gzip streams, decoded in chunks under a size cap. */
+#ifndef KD_DECOMPRESS_H
+#define KD_DECOMPRESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum kd_comp {
+	COMP_NONE,
+	COMP_GZIP,
+	COMP_XZ,
+	COMP_ZSTD,
+	COMP_LZ4,	/* recognised, not decoded */
+};
+
+enum kd_comp comp_detect(const uint8_t *p, size_t n);
+const char *comp_name(enum kd_comp c);
+
+/*
+ * Called with each decoded chunk; return non-zero to stop (that value is
+ * returned by decompress_stream).
+ */
+typedef int (*chunk_fn)(const uint8_t *p, size_t n, void *ctx);
+
+/*
+ * Decode the first stream in [in, in+n); bytes after its end are ignored.
+ * Returns 0, -EFBIG when the output would exceed cap, -EINVAL for corrupt or
+ * truncated data, -ENOTSUP for a format we do not decode.
+ */
+int decompress_stream(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, chunk_fn fn,
+		      void *ctx);
+/* Decode into one buffer of at most cap bytes. */
+int decompress_all(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
+		   size_t *outlen);
+
+#endif

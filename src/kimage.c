@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kimage.c - find the certificates built into a kernel image.
+ *
+ * A bzImage holds a compressed vmlinux; its setup header says where
+ * (payload_offset). The builtin keys are a run of DER certificates in the
+ * decompressed image (system_certificates). We decode in chunks and look for
+ * DER certificates as we go, so a 60 MB vmlinux never sits in memory.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cursor.h"
+#include "decompress.h"
+#include "kimage.h"
+#include "util.h"
+
+#define KERNEL_MAX_DECOMPRESSED (512u << 20)
+#define SCAN_OVERLAP (64 * 1024)	/* larger than any certificate we accept */
+#define MAX_KERNEL_CERTS 256
+#define MAX_MAGIC_TRIES 8
+
+struct scanner {
+	uint8_t *win;
+	size_t len;
+	size_t cap;
+	uint64_t win_abs;		/* stream offset of win[0] */
+	struct kimage_certs *out;
+	/* the run of back-to-back certificates being followed */
+	uint64_t run_start;
+	uint64_t run_end;
+	size_t run_first;		/* index in out->certs of its first certificate */
+	bool confirmed;
+};
+
+#define LIST_SIZE_SEARCH 32768	/* zero fill (CONFIG_SYSTEM_EXTRA_CERTIFICATE) we look across */
+
+static void add_cert(struct kimage_certs *out, struct kd_cert *c)
+{
+	if (out->n >= MAX_KERNEL_CERTS) {
+		cert_free(c);
+		return;
+	}
+	out->certs = xreallocarray(out->certs, out->n + 1, sizeof(*out->certs));
+	out->certs[out->n++] = c;
+}
+
+/*
+ * The kernel trusts exactly the certificates between __cert_list_start and
+ * __cert_list_end, and stores that length right after them, 8-aligned (after
+ * the optional zero-filled extra-certificate slot): system_certificate_list_size.
+ * A run of certificates followed by its own length is that list.
+ */
+static bool list_size_follows(const struct scanner *s, size_t end_off, uint64_t run_len)
+{
+	size_t limit = s->len < end_off + LIST_SIZE_SEARCH ? s->len : end_off + LIST_SIZE_SEARCH;
+
+	for (size_t p = end_off; p + 8 <= limit; p++) {
+		if ((s->win_abs + p) % 8 == 0) {
+			struct cursor c = cur_init(s->win, s->len);
+			uint64_t v;
+
+			if (cur_seek(&c, p) && cur_le64(&c, &v) && v == run_len)
+				return true;
+		}
+		if (s->win[p])
+			return false;
+	}
+	return false;
+}
+
+/* Look for certificates that start in [0, limit) of the window; returns where scanning stopped. */
+static size_t scan_window(struct scanner *s, size_t limit)
+{
+	size_t i = 0;
+
+	while (i < limit) {
+		const uint8_t *hit = memchr(s->win + i, 0x30, limit - i);
+		size_t off, total, used;
+		struct kd_cert *c;
+
+		if (!hit)
+			return limit;
+		off = (size_t)(hit - s->win);
+		if (der_cert_candidate(s->win + off, s->len - off, &total) &&
+		    (c = cert_from_der(s->win + off, total, &used))) {
+			if (used == total) {
+				uint64_t abs = s->win_abs + off;
+
+				if (abs != s->run_end || !s->out->n) {
+					s->run_start = abs;
+					s->run_first = s->out->n;
+				}
+				s->run_end = abs + total;
+				add_cert(s->out, c);
+				i = off + total;
+				if (list_size_follows(s, i, s->run_end - s->run_start)) {
+					s->confirmed = true;
+					return limit;
+				}
+				continue;
+			}
+			cert_free(c);
+		}
+		i = off + 1;
+	}
+	return limit;
+}
+
+static int scan_chunk(const uint8_t *p, size_t n, void *ctx)
+{
+	struct scanner *s = ctx;
+
+	while (n) {
+		size_t take = s->cap - s->len < n ? s->cap - s->len : n;
+		size_t done;
+
+		memcpy(s->win + s->len, p, take);
+		s->len += take;
+		p += take;
+		n -= take;
+		if (s->len < s->cap)
+			break;
+		/* keep the tail: a certificate may straddle the chunk boundary */
+		done = scan_window(s, s->len - SCAN_OVERLAP);
+		if (s->confirmed)
+			return 1;	/* the list is found: stop decoding */
+		memmove(s->win, s->win + done, s->len - done);
+		s->len -= done;
+		s->win_abs += done;
+	}
+	return 0;
+}
+
+static void scanner_finish(struct scanner *s)
+{
+	if (!s->confirmed)
+		scan_window(s, s->len);
+	free(s->win);
+	s->win = NULL;
+	if (s->confirmed) {
+		/* keep only the trusted list; other certificates in the image are not trusted keys */
+		size_t keep = 0;
+
+		for (size_t i = 0; i < s->out->n; i++) {
+			if (i >= s->run_first)
+				s->out->certs[keep++] = s->out->certs[i];
+			else
+				cert_free(s->out->certs[i]);
+		}
+		s->out->n = keep;
+		s->out->list_confirmed = true;
+		return;
+	}
+	/* no list boundary (kernels before 4.6 store none): every distinct certificate */
+	{
+		size_t keep = 0;
+
+		for (size_t i = 0; i < s->out->n; i++) {
+			bool dup = false;
+
+			for (size_t k = 0; k < keep && !dup; k++)
+				dup = cert_equal(s->out->certs[k], s->out->certs[i]);
+			if (dup)
+				cert_free(s->out->certs[i]);
+			else
+				s->out->certs[keep++] = s->out->certs[i];
+		}
+		s->out->n = keep;
+	}
+}
+
+static void scanner_init(struct scanner *s, struct kimage_certs *out)
+{
+	memset(s, 0, sizeof(*s));
+	s->cap = 4 * SCAN_OVERLAP;
+	s->win = xmalloc(s->cap);
+	s->out = out;
+}
+
+/* Offset of the compressed payload per the x86 boot protocol, or 0 when not a bzImage. */
+static size_t bzimage_payload(const uint8_t *p, size_t n, size_t *len)
+{
+	struct cursor c = cur_init(p, n);
+	uint8_t setup_sects;
+	uint16_t version;
+	uint32_t magic, off, plen;
+	uint64_t start;
+
+	if (!cur_seek(&c, 0x1f1) || !cur_u8(&c, &setup_sects) || !cur_seek(&c, 0x202) ||
+	    !cur_le32(&c, &magic) || magic != 0x53726448 /* "HdrS" */ || !cur_le16(&c, &version) ||
+	    version < 0x208 || !cur_seek(&c, 0x248) || !cur_le32(&c, &off) || !cur_le32(&c, &plen))
+		return 0;
+	if (!setup_sects)
+		setup_sects = 4;
+	start = ((uint64_t)setup_sects + 1) * 512 + off;
+	if (!range_ok(n, start, plen) || !plen)
+		return 0;
+	*len = plen;
+	return (size_t)start;
+}
+
+static int try_stream(const uint8_t *p, size_t n, struct kimage_certs *out)
+{
+	struct scanner s;
+	enum kd_comp comp = comp_detect(p, n);
+	int r;
+
+	scanner_init(&s, out);
+	r = decompress_stream(comp, p, n, KERNEL_MAX_DECOMPRESSED, scan_chunk, &s);
+	if (r == 1 && s.confirmed)
+		r = 0;
+	scanner_finish(&s);
+	if (!r)
+		out->compression = comp_name(comp);
+	return r;
+}
+
+int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, const char **reason)
+{
+	static const uint8_t elfmag[] = { 0x7f, 'E', 'L', 'F' };
+	size_t plen, start;
+	int tries = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (n >= 4 && memcmp(p, elfmag, 4) == 0) {
+		struct scanner s;
+
+		scanner_init(&s, out);
+		scan_chunk(p, n, &s);
+		scanner_finish(&s);
+		out->compression = "none";
+		return 0;
+	}
+	start = bzimage_payload(p, n, &plen);
+	if (start && comp_detect(p + start, plen) != COMP_NONE) {
+		if (comp_detect(p + start, plen) == COMP_LZ4) {
+			*reason = "kernel payload is lz4-compressed, which this build does not decode";
+			return -1;
+		}
+		if (try_stream(p + start, plen, out) == 0)
+			return 0;
+		kimage_certs_free(out);
+	}
+	/* not a bzImage we understand: try each compression magic in turn */
+	for (size_t i = 0; i + 6 <= n && tries < MAX_MAGIC_TRIES; i++) {
+		enum kd_comp comp = comp_detect(p + i, n - i);
+
+		if (comp == COMP_NONE || comp == COMP_LZ4)
+			continue;
+		tries++;
+		if (try_stream(p + i, n - i, out) == 0 && out->n)
+			return 0;
+		kimage_certs_free(out);
+	}
+	*reason = "no compressed kernel payload found";
+	return -1;
+}
+
+void kimage_certs_free(struct kimage_certs *kc)
+{
+	for (size_t i = 0; i < kc->n; i++)
+		cert_free(kc->certs[i]);
+	free(kc->certs);
+	kc->certs = NULL;
+	kc->n = 0;
+}

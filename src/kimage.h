@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* kimage.h - the X.509 certificates a kernel image carries (its builtin trusted keys). */
+#ifndef KD_KIMAGE_H
+#define KD_KIMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cert.h"
+
+struct kimage_certs {
+	struct kd_cert **certs;
+	size_t n;
+	const char *compression;	/* payload compression, "none" for a raw vmlinux */
+	bool list_confirmed;		/* certs are the run the kernel's list size names */
+};
+
+/* Returns 0, or -1 with *reason (static string). */
+int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, const char **reason);
+void kimage_certs_free(struct kimage_certs *kc);
+
+#endif

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report.c - write what a scan found, as text for people or JSON for tools.
+ *
+ * Every string that came from the inspected system (file names, modinfo,
+ * certificate names) passes through safe_string(): no control bytes reach a
+ * terminal, and the JSON is valid UTF-8 whatever the input was.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "procfs.h"
+#include "report.h"
+#include "util.h"
+
+#define TEXT_NAME_WIDTH 24
+
+/* Length of a valid UTF-8 sequence at p (not an overlong or surrogate), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		return (p[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))
+			return 0;
+		return 3;
+	}
+	if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		if ((p[1] & 0xc0) != 0x80 || (p[2] & 0xc0) != 0x80 || (p[3] & 0xc0) != 0x80)
+			return 0;
+		if ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+char *safe_string(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (*p == '\\') {
+			sb_puts(&sb, "\\\\");
+			p++;
+		} else if (n == 1 && (*p < 0x20 || *p == 0x7f)) {
+			sb_printf(&sb, "\\x%02x", *p);
+			p++;
+		} else if (n == 0 || (n == 2 && p[0] == 0xc2 && p[1] < 0xa0)) {
+			/* invalid UTF-8, and C1 control characters, which terminals obey too */
+			sb_printf(&sb, "\\x%02x", *p);
+			p++;
+		} else {
+			sb_putn(&sb, (const char *)p, n);
+			p += n;
+		}
+	}
+	return sb_steal(&sb);
+}
+
+/* ---- JSON ---- */
+
+struct json {
+	FILE *out;
+	int depth;
+	bool first;
+};
+
+static void j_indent(struct json *j)
+{
+	fputc('\n', j->out);
+	for (int i = 0; i < j->depth; i++)
+		fputs("  ", j->out);
+}
+
+static void j_sep(struct json *j)
+{
+	if (!j->first)
+		fputc(',', j->out);
+	j->first = false;
+	if (j->depth)
+		j_indent(j);
+}
+
+static void j_str_raw(struct json *j, const char *s)
+{
+	fputc('"', j->out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(j->out, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(j->out, "\\u%04x", *p);
+		else
+			fputc(*p, j->out);
+	}
+	fputc('"', j->out);
+}
+
+static void j_key(struct json *j, const char *k)
+{
+	j_sep(j);
+	j_str_raw(j, k);
+	fputs(": ", j->out);
+}
+
+static void j_open(struct json *j, const char *key, char c)
+{
+	if (key)
+		j_key(j, key);
+	else
+		j_sep(j);
+	fputc(c, j->out);
+	j->depth++;
+	j->first = true;
+}
+
+static void j_close(struct json *j, char c)
+{
+	bool empty = j->first;
+
+	j->depth--;
+	if (!empty)
+		j_indent(j);
+	fputc(c, j->out);
+	j->first = false;
+}
+
+static void j_string(struct json *j, const char *key, const char *v)
+{
+	char *safe;
+
+	if (key)
+		j_key(j, key);
+	else
+		j_sep(j);
+	if (!v) {
+		fputs("null", j->out);
+		return;
+	}
+	safe = safe_string(v);
+	j_str_raw(j, safe);
+	free(safe);
+}
+
+static void j_bool(struct json *j, const char *key, bool v)
+{
+	j_key(j, key);
+	fputs(v ? "true" : "false", j->out);
+}
+
+static void j_tristate(struct json *j, const char *key, int v)
+{
+	j_key(j, key);
+	fputs(v < 0 ? "null" : v ? "true" : "false", j->out);
+}
+
+static void j_uint(struct json *j, const char *key, unsigned long long v)
+{
+	j_key(j, key);
+	fprintf(j->out, "%llu", v);
+}
+
+static void j_kv_object(struct json *j, const char *key, const struct kvlist *l)
+{
+	j_open(j, key, '{');
+	for (size_t i = 0; i < l->n; i++) {
+		bool seen = false;
+		size_t count = 0;
+
+		/* repeated keys (alias=, firmware=) become arrays */
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(l->v[k].key, l->v[i].key) == 0)
+				seen = true;
+		if (seen)
+			continue;
+		for (size_t k = i; k < l->n; k++)
+			count += strcmp(l->v[k].key, l->v[i].key) == 0;
+		if (count == 1) {
+			j_string(j, l->v[i].key, l->v[i].value);
+			continue;
+		}
+		j_open(j, l->v[i].key, '[');
+		for (size_t k = i; k < l->n; k++)
+			if (strcmp(l->v[k].key, l->v[i].key) == 0)
+				j_string(j, NULL, l->v[k].value);
+		j_close(j, ']');
+	}
+	j_close(j, '}');
+}
+
+static void j_strlist(struct json *j, const char *key, const struct strlist *l)
+{
+	j_open(j, key, '[');
+	for (size_t i = 0; i < l->n; i++)
+		j_string(j, NULL, l->v[i]);
+	j_close(j, ']');
+}
+
+static const char *cert_subject(const struct trust_entry *t)
+{
+	return t->cert ? cert_get_info(t->cert)->subject : t->key_subject;
+}
+
+static void json_trust(struct json *j, const struct scan_result *res)
+{
+	j_open(j, "trust", '[');
+	for (size_t i = 0; i < res->ntrust; i++) {
+		const struct trust_entry *t = &res->trust[i];
+		const struct cert_info *ci = t->cert ? cert_get_info(t->cert) : NULL;
+
+		j_open(j, NULL, '{');
+		j_string(j, "source", t->source);
+		j_string(j, "kind", trust_kind_name(t->kind));
+		j_string(j, "release", t->release);
+		j_string(j, "subject", cert_subject(t));
+		j_string(j, "issuer", ci ? ci->issuer : NULL);
+		j_string(j, "serial", ci ? ci->serial : NULL);
+		j_string(j, "skid", ci ? ci->skid : t->key_id);
+		j_string(j, "sha256", ci ? ci->sha256 : NULL);
+		j_string(j, "not_after", ci ? ci->not_after : NULL);
+		j_string(j, "keyring_key", t->keyring_key);
+		j_bool(j, "kernel_trusted", t->kind == TRUST_KERNEL_IMAGE);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
+}
+
+static void json_module(struct json *j, const struct module_rec *m)
+{
+	const struct sig_result *s = &m->sig;
+	const struct cert_info *ci = s->cert && s->cert->cert ? cert_get_info(s->cert->cert) : NULL;
+	bool held = s->status == SIG_VALID || s->status == SIG_INVALID;
+
+	j_open(j, NULL, '{');
+	j_string(j, "name", m->name);
+	j_string(j, "release", m->release);
+	j_bool(j, "loaded", m->loaded);
+	j_string(j, "path", m->path);
+	j_tristate(j, "file_name_matches", m->file_name_matches);
+	j_string(j, "compression", m->path ? m->compression : NULL);
+	j_uint(j, "file_size", m->file_size);
+	j_string(j, "build_id", m->build_id);
+	if (m->lm) {
+		j_open(j, "kernel", '{');
+		j_uint(j, "size", m->lm->size);
+		j_key(j, "refcnt");
+		fprintf(j->out, "%ld", m->lm->refcnt);
+		j_string(j, "state", m->lm->state);
+		j_strlist(j, "used_by", &m->lm->used_by);
+		j_string(j, "initstate", m->lm->initstate);
+		j_string(j, "srcversion", m->lm->srcversion);
+		j_string(j, "build_id", m->lm->build_id);
+		j_tristate(j, "build_id_matches", m->build_id_matches);
+		j_close(j, '}');
+	}
+	j_string(j, "taint", m->lm ? m->lm->taint : NULL);
+	j_kv_object(j, "modinfo", &m->modinfo);
+	j_open(j, "signature", '{');
+	j_string(j, "status", sig_status_name(s->status));
+	j_string(j, "reason", s->reason);
+	j_string(j, "hash_algo", s->hash_algo);
+	j_string(j, "issuer", s->issuer);
+	j_string(j, "serial", s->serial);
+	j_string(j, "skid", s->skid);
+	j_string(j, "signer_subject", held && ci ? ci->subject : NULL);
+	j_string(j, "cert_sha256", held && ci ? ci->sha256 : NULL);
+	j_string(j, "verified_with", s->status == SIG_VALID ? s->cert->source : NULL);
+	j_bool(j, "kernel_trusted", s->kernel_trusted);
+	j_close(j, '}');
+	j_close(j, '}');
+}
+
+static void status_counts(const struct scan_result *res, size_t counts[SIG__COUNT],
+			  size_t *loaded)
+{
+	memset(counts, 0, sizeof(size_t) * SIG__COUNT);
+	*loaded = 0;
+	for (size_t i = 0; i < res->nmods; i++) {
+		counts[res->mods[i].sig.status]++;
+		*loaded += res->mods[i].loaded;
+	}
+}
+
+static void write_json(FILE *out, const struct scan_result *res, int exit_status)
+{
+	struct json j = { .out = out, .first = true };
+	size_t counts[SIG__COUNT], loaded;
+
+	status_counts(res, counts, &loaded);
+	j_open(&j, NULL, '{');
+	j_string(&j, "schema", "kdetect-report/1");
+	j_open(&j, "tool", '{');
+	j_string(&j, "name", "kdetect");
+	j_string(&j, "version", KDETECT_VERSION);
+	j_close(&j, '}');
+	j_open(&j, "host", '{');
+	j_string(&j, "hostname", res->hostname);
+	j_string(&j, "kernel_release", res->kernel_release);
+	j_string(&j, "root", res->root);
+	j_bool(&j, "offline", res->offline);
+	if (res->have_taint) {
+		char *letters = taint_letters(res->taint);
+
+		j_uint(&j, "tainted", res->taint);
+		j_open(&j, "taint_flags", '[');
+		for (const char *c = letters; *c; c++) {
+			char l[2] = { *c, 0 };
+
+			if (*c == '(')
+				break;
+			j_open(&j, NULL, '{');
+			j_string(&j, "flag", l);
+			j_string(&j, "meaning", taint_meaning(*c));
+			j_close(&j, '}');
+		}
+		j_close(&j, ']');
+		free(letters);
+	}
+	j_close(&j, '}');
+	j_open(&j, "rules", '{');
+	j_string(&j, "sha256", res->rules_sha256);
+	j_uint(&j, "count", res->rules.n);
+	j_strlist(&j, "files", &res->rules.sources);
+	j_close(&j, '}');
+	j_open(&j, "coverage", '[');
+	for (size_t i = 0; i < res->ncov; i++) {
+		j_open(&j, NULL, '{');
+		j_string(&j, "source", res->cov[i].source);
+		j_string(&j, "status", cov_status_name(res->cov[i].status));
+		j_string(&j, "detail", res->cov[i].detail);
+		j_close(&j, '}');
+	}
+	j_close(&j, ']');
+	json_trust(&j, res);
+	j_open(&j, "modules", '[');
+	for (size_t i = 0; i < res->nmods; i++)
+		json_module(&j, &res->mods[i]);
+	j_close(&j, ']');
+	j_open(&j, "findings", '[');
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const struct finding *f = &res->findings[i];
+
+		j_open(&j, NULL, '{');
+		j_string(&j, "rule", f->rule);
+		j_strlist(&j, "rules", &f->rules);
+		j_string(&j, "severity", severity_name(f->severity));
+		j_string(&j, "kind", f->kind);
+		j_string(&j, "name", f->name);
+		j_string(&j, "path", f->path);
+		j_string(&j, "summary", f->summary);
+		j_kv_object(&j, "evidence", &f->evidence);
+		j_close(&j, '}');
+	}
+	j_close(&j, ']');
+	j_open(&j, "summary", '{');
+	j_uint(&j, "modules", res->nmods);
+	j_uint(&j, "loaded", loaded);
+	j_uint(&j, "findings", res->nfindings);
+	j_open(&j, "by_status", '{');
+	for (int s = 0; s < SIG__COUNT; s++)
+		j_uint(&j, sig_status_name((enum sig_status)s), counts[s]);
+	j_close(&j, '}');
+	j_bool(&j, "incomplete", scan_incomplete(res));
+	j_uint(&j, "exit_status", (unsigned)exit_status);
+	j_close(&j, '}');
+	j_close(&j, '}');
+	fputc('\n', out);
+}
+
+/* ---- text ---- */
+
+static void t_safe(FILE *out, const char *s)
+{
+	char *safe = safe_string(s);
+
+	fputs(safe, out);
+	free(safe);
+}
+
+static const char *upper_severity(enum severity s)
+{
+	static const char *const names[] = { "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL" };
+
+	return names[s];
+}
+
+static bool module_notable(const struct module_rec *m)
+{
+	return m->loaded || m->sig.status != SIG_VALID || !m->sig.kernel_trusted ||
+	       m->file_name_matches == 0;
+}
+
+static void text_signer(FILE *out, const struct module_rec *m)
+{
+	const struct sig_result *s = &m->sig;
+
+	switch (s->status) {
+	case SIG_VALID:
+		fputs("signed by ", out);
+		t_safe(out, cert_get_info(s->cert->cert)->subject);
+		fprintf(out, " (%s)", s->kernel_trusted ? "kernel-trusted" : s->cert->source);
+		break;
+	case SIG_INVALID:
+	case SIG_UNVERIFIABLE:
+		if (s->issuer) {
+			fputs("issuer ", out);
+			t_safe(out, s->issuer);
+			fputs(" serial ", out);
+			t_safe(out, s->serial);
+		} else if (s->skid) {
+			fputs("key id ", out);
+			t_safe(out, s->skid);
+		}
+		if (s->reason) {
+			fputs(s->issuer || s->skid ? ": " : "", out);
+			t_safe(out, s->reason);
+		}
+		break;
+	default:
+		if (s->reason)
+			t_safe(out, s->reason);
+		break;
+	}
+}
+
+static void write_text(FILE *out, const struct scan_result *res, int exit_status)
+{
+	size_t counts[SIG__COUNT], loaded, hidden = 0;
+	static const char *const verdict[] = { "nothing found", "FINDINGS", "error",
+					       "nothing found, but INCOMPLETE" };
+
+	status_counts(res, counts, &loaded);
+	fprintf(out, "kdetect %s: %s", KDETECT_VERSION, verdict[exit_status & 3]);
+	if (res->nfindings)
+		fprintf(out, " (%zu)", res->nfindings);
+	fputs("\nhost ", out);
+	t_safe(out, res->hostname ? res->hostname : "?");
+	fputs(", kernel ", out);
+	t_safe(out, res->kernel_release ? res->kernel_release : "unknown");
+	if (res->root) {
+		fputs(res->offline ? ", offline root " : ", live root ", out);
+		t_safe(out, res->root);
+	}
+	fputc('\n', out);
+
+	if (res->nfindings)
+		fputs("\nFindings\n", out);
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const struct finding *f = &res->findings[i];
+
+		fprintf(out, "  %-8s %-14s ", upper_severity(f->severity), f->rule);
+		t_safe(out, f->name);
+		if (f->path) {
+			fputs("  ", out);
+			t_safe(out, f->path);
+		}
+		fputs("\n           ", out);
+		t_safe(out, f->summary);
+		fputc('\n', out);
+		for (size_t k = 0; k < f->evidence.n; k++) {
+			fputs("           ", out);
+			t_safe(out, f->evidence.v[k].key);
+			fputs(": ", out);
+			t_safe(out, f->evidence.v[k].value);
+			fputc('\n', out);
+		}
+		if (f->rules.n > 1) {
+			fputs("           rules:", out);
+			for (size_t k = 0; k < f->rules.n; k++)
+				fprintf(out, " %s", f->rules.v[k]);
+			fputc('\n', out);
+		}
+	}
+
+	fputs("\nCoverage\n", out);
+	for (size_t i = 0; i < res->ncov; i++) {
+		fprintf(out, "  %-7s ", cov_status_name(res->cov[i].status));
+		t_safe(out, res->cov[i].source);
+		fputs(": ", out);
+		t_safe(out, res->cov[i].detail);
+		fputc('\n', out);
+	}
+
+	if (res->ntrust)
+		fputs("\nTrust sources\n", out);
+	for (size_t i = 0; i < res->ntrust; i++) {
+		const struct trust_entry *t = &res->trust[i];
+		const struct cert_info *ci = t->cert ? cert_get_info(t->cert) : NULL;
+
+		fprintf(out, "  %-12s ", trust_kind_name(t->kind));
+		t_safe(out, cert_subject(t));
+		if (ci && ci->skid) {
+			fputs("  skid ", out);
+			t_safe(out, ci->skid);
+		} else if (t->key_id) {
+			fputs("  key id ", out);
+			t_safe(out, t->key_id);
+		}
+		fputs("\n               from ", out);
+		t_safe(out, t->source);
+		if (t->kind == TRUST_KERNEL_IMAGE)
+			fputs(", trusted by that kernel", out);
+		if (t->keyring_key)
+			fputs(", in proc/keys", out);
+		fputc('\n', out);
+	}
+
+	if (res->have_taint) {
+		char *letters = taint_letters(res->taint);
+
+		fprintf(out, "\nKernel taint %lu%s%s\n", res->taint, *letters ? " = " : "", letters);
+		for (const char *c = letters; *c && *c != '('; c++)
+			fprintf(out, "  %c  %s\n", *c, taint_meaning(*c));
+		free(letters);
+	}
+
+	fprintf(out, "\nModules: %zu (%zu loaded);", res->nmods, loaded);
+	for (int s = 0; s < SIG__COUNT; s++)
+		if (counts[s])
+			fprintf(out, " %s %zu", sig_status_name((enum sig_status)s), counts[s]);
+	fputc('\n', out);
+	for (size_t i = 0; i < res->nmods; i++) {
+		const struct module_rec *m = &res->mods[i];
+
+		if (!module_notable(m)) {
+			hidden++;
+			continue;
+		}
+		fprintf(out, "  %-6s ", m->loaded ? "loaded" : "file");
+		t_safe(out, m->name);
+		for (size_t w = strlen(m->name); w < TEXT_NAME_WIDTH; w++)
+			fputc(' ', out);
+		fprintf(out, " %-12s ", sig_status_name(m->sig.status));
+		text_signer(out, m);
+		if (m->lm && *m->lm->taint)
+			fprintf(out, " [taint %s]", m->lm->taint);
+		fputs("\n         ", out);
+		t_safe(out, m->path ? m->path : "(no file)");
+		fputc('\n', out);
+	}
+	if (hidden)
+		fprintf(out, "  ... and %zu module files not loaded, valid and kernel-trusted "
+			     "(listed in --format json)\n", hidden);
+}
+
+void report_write(FILE *out, const struct scan_result *res, enum report_format fmt, int exit_status)
+{
+	if (fmt == FORMAT_JSON)
+		write_json(out, res, exit_status);
+	else
+		write_text(out, res, exit_status);
+}

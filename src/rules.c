@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * rules.c - the rule language. A file holds rules such as
+ *
+ *   rule KL-CERT-001 {
+ *       title "Signing certificate names Kaspersky Lab"
+ *       severity critical
+ *       reference "https://..."
+ *       match any {
+ *           cert.subject.O contains "Kaspersky Lab"
+ *           all { modinfo.author contains "Kaspersky" module.signature equals "unsigned" }
+ *       }
+ *   }
+ *
+ * Parsing is strict: an unknown key, an unknown field, a duplicate id or a
+ * missing severity or reference is an error naming file, line and column.
+ */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+#include "util.h"
+
+#define MAX_DEPTH 16
+#define MAX_TOKEN 4096
+
+static const char *const severity_names[] = {
+	[SEV_INFO] = "info", [SEV_LOW] = "low", [SEV_MEDIUM] = "medium",
+	[SEV_HIGH] = "high", [SEV_CRITICAL] = "critical",
+};
+
+static const char *const op_names[] = {
+	[OP_EQUALS] = "equals", [OP_CONTAINS] = "contains", [OP_GLOB] = "glob", [OP_DIGEST] = "digest",
+};
+
+/* Fields a condition may name; a trailing '*' accepts any suffix. */
+static const char *const known_fields[] = {
+	"cert.subject.*", "cert.issuer.*", "cert.serial", "cert.skid", "cert.sha256",
+	"cert.pubkey_sha256", "module.name", "module.file", "module.path", "module.signature",
+	"modinfo.*",
+};
+
+const char *severity_name(enum severity s)
+{
+	return severity_names[s];
+}
+
+enum tok_kind {
+	TOK_EOF,
+	TOK_WORD,
+	TOK_STRING,
+	TOK_LBRACE,
+	TOK_RBRACE,
+};
+
+struct lexer {
+	const char *name;
+	const char *p;
+	const char *end;
+	int line;
+	int col;
+	/* current token */
+	enum tok_kind kind;
+	char *text;
+	int tline;
+	int tcol;
+	char *err;
+};
+
+static void lex_error(struct lexer *lx, int line, int col, const char *fmt, const char *arg)
+{
+	if (lx->err)
+		return;
+	lx->err = xasprintf("%s:%d:%d: ", lx->name, line, col);
+	{
+		char *msg = xasprintf(fmt, arg ? arg : "");
+		char *full = xasprintf("%s%s", lx->err, msg);
+
+		free(lx->err);
+		free(msg);
+		lx->err = full;
+	}
+}
+
+static void advance(struct lexer *lx)
+{
+	if (*lx->p == '\n') {
+		lx->line++;
+		lx->col = 1;
+	} else {
+		lx->col++;
+	}
+	lx->p++;
+}
+
+static bool word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' || c == '*';
+}
+
+/* Read the next token; false on a lexical error. */
+static bool next_token(struct lexer *lx)
+{
+	struct strbuf sb;
+
+	free(lx->text);
+	lx->text = NULL;
+	for (;;) {
+		while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\n' ||
+					   *lx->p == '\r'))
+			advance(lx);
+		if (lx->p < lx->end && *lx->p == '#') {
+			while (lx->p < lx->end && *lx->p != '\n')
+				advance(lx);
+			continue;
+		}
+		break;
+	}
+	lx->tline = lx->line;
+	lx->tcol = lx->col;
+	if (lx->p >= lx->end) {
+		lx->kind = TOK_EOF;
+		return true;
+	}
+	if (*lx->p == '{' || *lx->p == '}') {
+		lx->kind = *lx->p == '{' ? TOK_LBRACE : TOK_RBRACE;
+		lx->text = xstrndup(lx->p, 1);
+		advance(lx);
+		return true;
+	}
+	sb_init(&sb);
+	if (*lx->p == '"') {
+		advance(lx);
+		for (;;) {
+			char c;
+
+			if (lx->p >= lx->end || *lx->p == '\n') {
+				sb_free(&sb);
+				lex_error(lx, lx->tline, lx->tcol, "unterminated string%s", NULL);
+				return false;
+			}
+			c = *lx->p;
+			if (c == '"') {
+				advance(lx);
+				break;
+			}
+			if (c == '\\') {
+				advance(lx);
+				if (lx->p >= lx->end || (*lx->p != '"' && *lx->p != '\\')) {
+					sb_free(&sb);
+					lex_error(lx, lx->line, lx->col,
+						  "unknown escape in string (only \\\" and \\\\)%s", NULL);
+					return false;
+				}
+				c = *lx->p;
+			} else if ((unsigned char)c < 0x20) {
+				sb_free(&sb);
+				lex_error(lx, lx->line, lx->col, "control character in string%s", NULL);
+				return false;
+			}
+			sb_putc(&sb, c);
+			advance(lx);
+			if (sb.len > MAX_TOKEN) {
+				sb_free(&sb);
+				lex_error(lx, lx->tline, lx->tcol, "string too long%s", NULL);
+				return false;
+			}
+		}
+		lx->kind = TOK_STRING;
+		lx->text = sb_steal(&sb);
+		return true;
+	}
+	if (!word_char(*lx->p)) {
+		char bad[2] = { *lx->p, 0 };
+
+		lex_error(lx, lx->tline, lx->tcol, "unexpected character '%s'",
+			  isprint((unsigned char)bad[0]) ? bad : "?");
+		return false;
+	}
+	while (lx->p < lx->end && word_char(*lx->p) && sb.len <= MAX_TOKEN) {
+		sb_putc(&sb, *lx->p);
+		advance(lx);
+	}
+	lx->kind = TOK_WORD;
+	lx->text = sb_steal(&sb);
+	return true;
+}
+
+static bool expect(struct lexer *lx, enum tok_kind kind, const char *what)
+{
+	if (!next_token(lx))
+		return false;
+	if (lx->kind != kind) {
+		lex_error(lx, lx->tline, lx->tcol, "expected %s", what);
+		return false;
+	}
+	return true;
+}
+
+static bool field_known(const char *f)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(known_fields); i++) {
+		const char *k = known_fields[i];
+		size_t n = strlen(k);
+
+		if (k[n - 1] == '*') {
+			if (strncmp(f, k, n - 1) == 0 && f[n - 1])
+				return true;
+		} else if (strcmp(f, k) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void cond_free(struct cond *c)
+{
+	for (size_t i = 0; i < c->nkids; i++)
+		cond_free(&c->kids[i]);
+	free(c->kids);
+	free(c->field);
+	free(c->value);
+	memset(c, 0, sizeof(*c));
+}
+
+static bool parse_group(struct lexer *lx, struct cond *g, int depth);
+
+/* Parse group members until '}'; the current token is the first member's. */
+static bool parse_members(struct lexer *lx, struct cond *g, int depth)
+{
+	for (;;) {
+		struct cond c = { 0 };
+
+		if (!next_token(lx))
+			return false;
+		if (lx->kind == TOK_RBRACE)
+			break;
+		if (lx->kind != TOK_WORD) {
+			lex_error(lx, lx->tline, lx->tcol, "expected a condition or '}'%s", NULL);
+			return false;
+		}
+		if (strcmp(lx->text, "any") == 0 || strcmp(lx->text, "all") == 0) {
+			c.is_group = true;
+			c.any = strcmp(lx->text, "any") == 0;
+			if (!parse_group(lx, &c, depth + 1)) {
+				cond_free(&c);
+				return false;
+			}
+		} else {
+			int fline = lx->tline, fcol = lx->tcol;
+			size_t op;
+
+			if (!field_known(lx->text)) {
+				lex_error(lx, fline, fcol, "unknown field '%s'", lx->text);
+				return false;
+			}
+			c.field = xstrdup(lx->text);
+			if (!expect(lx, TOK_WORD, "an operator (equals, contains, glob, digest)")) {
+				cond_free(&c);
+				return false;
+			}
+			for (op = 0; op < ARRAY_SIZE(op_names); op++)
+				if (strcmp(lx->text, op_names[op]) == 0)
+					break;
+			if (op == ARRAY_SIZE(op_names)) {
+				lex_error(lx, lx->tline, lx->tcol, "unknown operator '%s'", lx->text);
+				cond_free(&c);
+				return false;
+			}
+			c.op = (enum match_op)op;
+			if (!expect(lx, TOK_STRING, "a quoted value")) {
+				cond_free(&c);
+				return false;
+			}
+			if (!*lx->text) {
+				lex_error(lx, lx->tline, lx->tcol, "empty value%s", NULL);
+				cond_free(&c);
+				return false;
+			}
+			c.value = xstrdup(lx->text);
+		}
+		g->kids = xreallocarray(g->kids, g->nkids + 1, sizeof(*g->kids));
+		g->kids[g->nkids++] = c;
+	}
+	if (!g->nkids) {
+		lex_error(lx, lx->tline, lx->tcol, "empty condition group%s", NULL);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_group(struct lexer *lx, struct cond *g, int depth)
+{
+	if (depth > MAX_DEPTH) {
+		lex_error(lx, lx->tline, lx->tcol, "conditions nested too deeply%s", NULL);
+		return false;
+	}
+	if (!expect(lx, TOK_LBRACE, "'{'"))
+		return false;
+	return parse_members(lx, g, depth);
+}
+
+static void rule_free(struct rule *r)
+{
+	free(r->id);
+	free(r->title);
+	sl_free(&r->refs);
+	cond_free(&r->match);
+	free(r->origin);
+	memset(r, 0, sizeof(*r));
+}
+
+static bool id_valid(const char *id)
+{
+	if (!isalpha((unsigned char)id[0]))
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return false;
+	return true;
+}
+
+static bool parse_rule(struct lexer *lx, struct ruleset *rs, struct rule *r)
+{
+	int rline = lx->tline, rcol = lx->tcol;
+	bool have_sev = false, have_match = false;
+
+	if (!expect(lx, TOK_WORD, "a rule id"))
+		return false;
+	if (!id_valid(lx->text)) {
+		lex_error(lx, lx->tline, lx->tcol, "invalid rule id '%s'", lx->text);
+		return false;
+	}
+	for (size_t i = 0; i < rs->n; i++) {
+		if (strcmp(rs->v[i].id, lx->text) == 0) {
+			char *msg = xasprintf("duplicate rule id '%s' (first at %s)", lx->text,
+					      rs->v[i].origin);
+
+			lex_error(lx, lx->tline, lx->tcol, "%s", msg);
+			free(msg);
+			return false;
+		}
+	}
+	r->id = xstrdup(lx->text);
+	r->origin = xasprintf("%s:%d", lx->name, rline);
+	if (!expect(lx, TOK_LBRACE, "'{'"))
+		return false;
+	for (;;) {
+		int kline, kcol;
+
+		if (!next_token(lx))
+			return false;
+		if (lx->kind == TOK_RBRACE)
+			break;
+		if (lx->kind != TOK_WORD) {
+			lex_error(lx, lx->tline, lx->tcol, "expected a key or '}'%s", NULL);
+			return false;
+		}
+		kline = lx->tline;
+		kcol = lx->tcol;
+		if (strcmp(lx->text, "title") == 0) {
+			if (r->title) {
+				lex_error(lx, kline, kcol, "duplicate key 'title'%s", NULL);
+				return false;
+			}
+			if (!expect(lx, TOK_STRING, "a quoted title"))
+				return false;
+			r->title = xstrdup(lx->text);
+		} else if (strcmp(lx->text, "severity") == 0) {
+			size_t s;
+
+			if (have_sev) {
+				lex_error(lx, kline, kcol, "duplicate key 'severity'%s", NULL);
+				return false;
+			}
+			if (!expect(lx, TOK_WORD, "a severity (critical, high, medium, low, info)"))
+				return false;
+			for (s = 0; s < ARRAY_SIZE(severity_names); s++)
+				if (strcmp(lx->text, severity_names[s]) == 0)
+					break;
+			if (s == ARRAY_SIZE(severity_names)) {
+				lex_error(lx, lx->tline, lx->tcol, "unknown severity '%s'", lx->text);
+				return false;
+			}
+			r->severity = (enum severity)s;
+			have_sev = true;
+		} else if (strcmp(lx->text, "reference") == 0) {
+			if (!expect(lx, TOK_STRING, "a quoted reference"))
+				return false;
+			sl_push(&r->refs, xstrdup(lx->text));
+		} else if (strcmp(lx->text, "match") == 0) {
+			if (have_match) {
+				lex_error(lx, kline, kcol, "duplicate key 'match'%s", NULL);
+				return false;
+			}
+			if (!expect(lx, TOK_WORD, "'any' or 'all'"))
+				return false;
+			if (strcmp(lx->text, "any") && strcmp(lx->text, "all")) {
+				lex_error(lx, lx->tline, lx->tcol, "expected 'any' or 'all', not '%s'",
+					  lx->text);
+				return false;
+			}
+			r->match.is_group = true;
+			r->match.any = strcmp(lx->text, "any") == 0;
+			if (!parse_group(lx, &r->match, 1))
+				return false;
+			have_match = true;
+		} else {
+			lex_error(lx, kline, kcol, "unknown key '%s'", lx->text);
+			return false;
+		}
+	}
+	if (!r->title)
+		lex_error(lx, rline, rcol, "rule has no title%s", NULL);
+	else if (!have_sev)
+		lex_error(lx, rline, rcol, "rule has no severity%s", NULL);
+	else if (!r->refs.n)
+		lex_error(lx, rline, rcol, "rule has no reference%s", NULL);
+	else if (!have_match)
+		lex_error(lx, rline, rcol, "rule has no match%s", NULL);
+	return !lx->err;
+}
+
+int rules_parse(struct ruleset *rs, const char *name, const char *text, size_t len, char **err)
+{
+	struct lexer lx = { .name = name, .p = text, .end = text + len, .line = 1, .col = 1 };
+	size_t first = rs->n;
+
+	*err = NULL;
+	if (memchr(text, '\0', len)) {
+		*err = xasprintf("%s:1:1: file contains a NUL byte", name);
+		return -1;
+	}
+	for (;;) {
+		struct rule r = { 0 };
+
+		if (!next_token(&lx))
+			break;
+		if (lx.kind == TOK_EOF)
+			break;
+		if (lx.kind != TOK_WORD || strcmp(lx.text, "rule") != 0) {
+			lex_error(&lx, lx.tline, lx.tcol, "expected 'rule'%s", NULL);
+			break;
+		}
+		if (!parse_rule(&lx, rs, &r)) {
+			rule_free(&r);
+			break;
+		}
+		rs->v = xreallocarray(rs->v, rs->n + 1, sizeof(*rs->v));
+		rs->v[rs->n++] = r;
+	}
+	free(lx.text);
+	if (lx.err) {
+		/* all or nothing: drop what this file added */
+		while (rs->n > first)
+			rule_free(&rs->v[--rs->n]);
+		*err = lx.err;
+		return -1;
+	}
+	sl_push(&rs->sources, xstrdup(name));
+	return 0;
+}
+
+static bool digest_equal(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ':')
+			a++;
+		while (*b == ':')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+		a++;
+		b++;
+	}
+}
+
+static bool leaf_holds(const struct cond *c, const char *v)
+{
+	switch (c->op) {
+	case OP_EQUALS:
+		return strcmp(v, c->value) == 0;
+	case OP_CONTAINS:
+		return str_icontains(v, c->value);
+	case OP_GLOB:
+		return fnmatch(c->value, v, 0) == 0;
+	case OP_DIGEST:
+		return digest_equal(v, c->value);
+	}
+	return false;
+}
+
+static bool cond_match(const struct cond *c, const struct kvlist *facts, struct kvlist *ev)
+{
+	size_t mark = ev->n;
+	bool hit = false;
+
+	if (!c->is_group) {
+		for (size_t i = 0; i < facts->n; i++) {
+			if (strcmp(facts->v[i].key, c->field) == 0 && leaf_holds(c, facts->v[i].value)) {
+				if (!kv_get(ev, c->field) ||
+				    strcmp(kv_get(ev, c->field), facts->v[i].value) != 0)
+					kv_add(ev, c->field, facts->v[i].value);
+				hit = true;
+			}
+		}
+		return hit;
+	}
+	for (size_t i = 0; i < c->nkids; i++) {
+		bool m = cond_match(&c->kids[i], facts, ev);
+
+		hit = hit || m;
+		if (!c->any && !m) {
+			hit = false;
+			break;
+		}
+	}
+	if (!hit) {
+		/* a failed group leaves no evidence behind */
+		while (ev->n > mark) {
+			ev->n--;
+			free(ev->v[ev->n].key);
+			free(ev->v[ev->n].value);
+		}
+	}
+	return hit;
+}
+
+bool rule_match(const struct rule *r, const struct kvlist *facts, struct kvlist *evidence)
+{
+	return cond_match(&r->match, facts, evidence);
+}
+
+void ruleset_free(struct ruleset *rs)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		rule_free(&rs->v[i]);
+	free(rs->v);
+	sl_free(&rs->sources);
+	memset(rs, 0, sizeof(*rs));
+}

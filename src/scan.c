@@ -1,0 +1,1242 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * scan.c - one inspection run: collect trust sources, the running kernel's
+ * view and every module file, verify each file's signature (in parallel),
+ * join loaded modules to their files, and apply the rules.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "decompress.h"
+#include "elfmod.h"
+#include "embedded.h"
+#include "kimage.h"
+#include "moddir.h"
+#include "modsig.h"
+#include "pkcs7.h"
+#include "scan.h"
+#include "util.h"
+
+#define MODULE_FILE_CAP (512ull << 20)
+#define KERNEL_IMAGE_CAP (256ull << 20)
+#define CERT_FILE_CAP (16u << 20)
+#define WALK_MAX_DEPTH 16
+#define WALK_MAX_FILES 200000
+#define MAX_JOBS 8
+
+struct scan_ctx {
+	struct kd_root root;
+	struct scan_result *res;
+	/* module files to inspect: path shown, path to open (relative to the root) */
+	struct strlist shown;
+	struct strlist open_paths;
+	struct strlist releases_of;	/* release of each file */
+	size_t next;			/* work queue index */
+	pthread_mutex_t lock;
+	bool host_files;		/* inspect: paths are host paths, not inside a root */
+};
+
+const char *sig_status_name(enum sig_status s)
+{
+	static const char *const names[] = {
+		[SIG_VALID] = "valid", [SIG_INVALID] = "invalid",
+		[SIG_UNVERIFIABLE] = "unverifiable", [SIG_UNSIGNED] = "unsigned",
+		[SIG_MALFORMED] = "malformed", [SIG_UNREAD] = "unread",
+	};
+
+	return s < SIG__COUNT ? names[s] : "unknown";
+}
+
+const char *cov_status_name(enum cov_status s)
+{
+	static const char *const names[] = {
+		[COV_OK] = "ok", [COV_ABSENT] = "absent", [COV_DENIED] = "denied", [COV_ERROR] = "error",
+	};
+
+	return names[s];
+}
+
+const char *trust_kind_name(enum trust_kind k)
+{
+	static const char *const names[] = {
+		[TRUST_KERNEL_IMAGE] = "kernel-image", [TRUST_OPERATOR] = "operator",
+		[TRUST_RULES] = "rules", [TRUST_KEYRING_ONLY] = "keyring",
+	};
+
+	return names[k];
+}
+
+static void add_cov(struct scan_result *res, const char *source, enum cov_status st, char *detail)
+{
+	res->cov = xreallocarray(res->cov, res->ncov + 1, sizeof(*res->cov));
+	res->cov[res->ncov].source = xstrdup(source);
+	res->cov[res->ncov].status = st;
+	res->cov[res->ncov].detail = detail ? detail : xstrdup("");
+	res->ncov++;
+}
+
+static enum cov_status cov_from_errno(int r)
+{
+	if (r == -ENOENT || r == -ENOTDIR)
+		return COV_ABSENT;
+	if (r == -EACCES || r == -EPERM)
+		return COV_DENIED;
+	return COV_ERROR;
+}
+
+static struct trust_entry *add_trust(struct scan_result *res, enum trust_kind kind,
+				     struct kd_cert *cert, const char *source)
+{
+	struct trust_entry *t;
+
+	res->trust = xreallocarray(res->trust, res->ntrust + 1, sizeof(*res->trust));
+	t = &res->trust[res->ntrust++];
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->cert = cert;
+	t->source = xstrdup(source);
+	return t;
+}
+
+/* ---- rules and pinned certificates compiled into the binary ---- */
+
+int scan_load_default_rules(struct ruleset *rs, char **err)
+{
+	for (const struct embedded_file *f = kd_embedded_files; f->name; f++) {
+		char *name;
+		int r;
+
+		if (!str_has_suffix(f->name, ".rules"))
+			continue;
+		name = xasprintf("rules/%s", f->name);
+		r = rules_parse(rs, name, (const char *)f->data, (size_t)f->size, err);
+		free(name);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static void load_pinned_certs(struct scan_result *res)
+{
+	for (const struct embedded_file *f = kd_embedded_files; f->name; f++) {
+		struct kd_cert **certs;
+		const char *reason;
+		int n;
+
+		if (str_has_suffix(f->name, ".rules"))
+			continue;
+		n = certs_from_bytes(f->data, (size_t)f->size, &certs, &reason);
+		for (int i = 0; i < n; i++) {
+			char *src = xasprintf("rules/certs/%s", f->name);
+
+			add_trust(res, TRUST_RULES, certs[i], src);
+			free(src);
+		}
+		free(n > 0 ? certs : NULL);
+	}
+}
+
+/* ---- operator certificates (--cert), read from the host, not the root ---- */
+
+static int read_host_file(int dirfd, const char *path, size_t cap, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	r = fd_read_all(fd, cap, buf, len);
+	close(fd);
+	return r;
+}
+
+static void load_cert_file(struct scan_result *res, int dirfd, const char *path, const char *shown)
+{
+	struct kd_cert **certs;
+	const char *reason;
+	char *src;
+	uint8_t *buf;
+	size_t len;
+	int n, r;
+
+	src = xasprintf("--cert %s", shown);
+	r = read_host_file(dirfd, path, CERT_FILE_CAP, &buf, &len);
+	if (r) {
+		add_cov(res, src, COV_ERROR, xasprintf("not read: %s", strerror(-r)));
+		free(src);
+		return;
+	}
+	n = certs_from_bytes(buf, len, &certs, &reason);
+	free(buf);
+	if (n < 0) {
+		add_cov(res, src, COV_ERROR, xstrdup(reason));
+		free(src);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		add_trust(res, TRUST_OPERATOR, certs[i], src);
+	free(certs);
+	add_cov(res, src, COV_OK, xasprintf("%d certificate%s", n, n == 1 ? "" : "s"));
+	free(src);
+}
+
+static void load_operator_certs(struct scan_result *res, const struct strlist *paths)
+{
+	for (size_t i = 0; i < paths->n; i++) {
+		const char *p = paths->v[i];
+		struct strlist names = { 0 };
+		struct dirent *de;
+		DIR *d;
+		int fd;
+
+		fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			load_cert_file(res, AT_FDCWD, p, p);
+			continue;
+		}
+		d = fdopendir(fd);
+		if (!d) {
+			close(fd);
+			continue;
+		}
+		while ((de = readdir(d))) {
+			const char *n = de->d_name;
+
+			if (str_has_suffix(n, ".der") || str_has_suffix(n, ".crt") ||
+			    str_has_suffix(n, ".pem") || str_has_suffix(n, ".cer"))
+				sl_push(&names, xstrdup(n));
+		}
+		sl_sort(&names);
+		for (size_t j = 0; j < names.n; j++) {
+			char *shown = xasprintf("%s/%s", p, names.v[j]);
+
+			load_cert_file(res, dirfd(d), names.v[j], shown);
+			free(shown);
+		}
+		if (!names.n)
+			add_cov(res, p, COV_ERROR, xstrdup("--cert directory holds no certificate file"));
+		sl_free(&names);
+		closedir(d);
+	}
+}
+
+/* ---- host identity and the running kernel ---- */
+
+static void read_host(struct scan_ctx *ctx)
+{
+	struct scan_result *res = ctx->res;
+	char *text;
+
+	if (!res->offline) {
+		struct utsname u;
+
+		if (uname(&u) == 0) {
+			res->hostname = xstrdup(u.nodename);
+			res->kernel_release = xstrdup(u.release);
+		}
+		return;
+	}
+	if (root_read_file(&ctx->root, "etc/hostname", 4096, &text, NULL) == 0) {
+		str_rstrip(text);
+		res->hostname = text;
+	}
+	res->kernel_release = procfs_read_release(&ctx->root);
+}
+
+static void read_running_kernel(struct scan_ctx *ctx)
+{
+	struct scan_result *res = ctx->res;
+	struct stat st;
+	size_t bad = 0;
+	int r;
+
+	r = procfs_read_tainted(&ctx->root, &res->taint);
+	if (!r) {
+		char *letters = taint_letters(res->taint);
+
+		res->have_taint = true;
+		add_cov(res, "proc/sys/kernel/tainted", COV_OK,
+			xasprintf("%lu%s%s", res->taint, *letters ? " = " : "", letters));
+		free(letters);
+	} else {
+		add_cov(res, "proc/sys/kernel/tainted", cov_from_errno(r),
+			r == -EINVAL ? xstrdup("not a number") : xstrdup(strerror(-r)));
+	}
+
+	r = procfs_read_modules(&ctx->root, &res->loaded, &res->nloaded, &bad);
+	if (!r) {
+		add_cov(res, "proc/modules", bad ? COV_ERROR : COV_OK,
+			xasprintf("%zu loaded module%s%s", res->nloaded, res->nloaded == 1 ? "" : "s",
+				  bad ? ", unparseable lines skipped" : ""));
+	} else if (r == -ENOENT && !res->offline && root_stat(&ctx->root, "proc/self", 0, &st) == 0) {
+		/* proc is mounted but has no modules file: a kernel without module support */
+		add_cov(res, "proc/modules", COV_ABSENT,
+			xstrdup("kernel without loadable module support"));
+	} else {
+		add_cov(res, "proc/modules", cov_from_errno(r), xstrdup(strerror(-r)));
+	}
+	for (size_t i = 0; i < res->nloaded; i++)
+		procfs_read_sysmodule(&ctx->root, &res->loaded[i]);
+	if (res->nloaded) {
+		size_t in_sysfs = 0;
+
+		for (size_t i = 0; i < res->nloaded; i++)
+			in_sysfs += res->loaded[i].in_sysfs;
+		add_cov(res, "sys/module", in_sysfs ? COV_OK : COV_ABSENT,
+			xasprintf("%zu of %zu loaded modules have a sysfs entry", in_sysfs,
+				  res->nloaded));
+	}
+
+	r = procfs_read_keys(&ctx->root, &res->keys, &res->nkeys, &bad);
+	if (!r && !res->offline && geteuid() != 0)
+		add_cov(res, "proc/keys", COV_DENIED,
+			xasprintf("%zu keys visible; not root, so the kernel's own keys are hidden",
+				  res->nkeys));
+	else if (!r)
+		add_cov(res, "proc/keys", bad ? COV_ERROR : COV_OK,
+			xasprintf("%zu keys%s", res->nkeys, bad ? ", unparseable lines skipped" : ""));
+	else
+		add_cov(res, "proc/keys", cov_from_errno(r), xstrdup(strerror(-r)));
+}
+
+/* ---- certificates built into the kernel images under boot/ ---- */
+
+static void read_kernel_images(struct scan_ctx *ctx)
+{
+	struct scan_result *res = ctx->res;
+	struct strlist names = { 0 };
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	fd = root_openat(&ctx->root, "boot", ROOT_DIR | ROOT_FOLLOW);
+	if (fd < 0) {
+		add_cov(res, "boot", cov_from_errno(fd), xstrdup(strerror(-fd)));
+		return;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, "vmlinuz-", 8) == 0 && de->d_name[8] &&
+		    !strchr(de->d_name, '/'))
+			sl_push(&names, xstrdup(de->d_name));
+	closedir(d);
+	sl_sort(&names);
+	if (!names.n)
+		add_cov(res, "boot", COV_ABSENT, xstrdup("no vmlinuz-<release> kernel image"));
+	for (size_t i = 0; i < names.n; i++) {
+		char *rel = xasprintf("boot/%s", names.v[i]), *src = xasprintf("/%s", rel);
+		struct kimage_certs kc;
+		const char *reason;
+		uint8_t *buf;
+		size_t len;
+		int r;
+
+		fd = root_openat(&ctx->root, rel, ROOT_FOLLOW);
+		r = fd < 0 ? fd : fd_read_all(fd, KERNEL_IMAGE_CAP, &buf, &len);
+		if (fd >= 0)
+			close(fd);
+		if (r) {
+			add_cov(res, src, cov_from_errno(r), xasprintf("not read: %s", strerror(-r)));
+		} else if (kimage_extract_certs(buf, len, &kc, &reason)) {
+			add_cov(res, src, COV_ERROR, xstrdup(reason));
+			free(buf);
+		} else {
+			for (size_t j = 0; j < kc.n; j++) {
+				struct trust_entry *t = add_trust(res, TRUST_KERNEL_IMAGE, kc.certs[j], src);
+
+				t->release = xstrdup(names.v[i] + 8);
+			}
+			add_cov(res, src, COV_OK,
+				xasprintf("%zu builtin certificate%s (payload %s%s)", kc.n,
+					  kc.n == 1 ? "" : "s", kc.compression,
+					  kc.list_confirmed ? ", list size confirmed" :
+							      "; no list size found, every certificate "
+							      "in the image taken as builtin"));
+			free(kc.certs);
+			free(buf);
+		}
+		free(rel);
+		free(src);
+	}
+	sl_free(&names);
+}
+
+/* Join proc/keys asymmetric keys to the certificates we hold, by SKID (or serial). */
+static void join_keys(struct scan_result *res)
+{
+	for (size_t i = 0; i < res->nkeys; i++) {
+		const struct kernel_key *k = &res->keys[i];
+		bool joined = false;
+		size_t n = res->ntrust;
+
+		if (!k->key_id)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			struct trust_entry *t = &res->trust[j];
+			const struct cert_info *ci;
+
+			if (!t->cert)
+				continue;
+			ci = cert_get_info(t->cert);
+			if ((ci->skid && strcmp(ci->skid, k->key_id) == 0) ||
+			    (!ci->skid && strcmp(ci->serial, k->key_id) == 0)) {
+				if (!t->keyring_key)
+					t->keyring_key = xstrdup(k->description);
+				joined = true;
+			}
+		}
+		if (!joined) {
+			struct trust_entry *t = add_trust(res, TRUST_KEYRING_ONLY, NULL, "/proc/keys");
+
+			t->keyring_key = xstrdup(k->description);
+			t->key_subject = xstrdup(k->subject);
+			t->key_id = xstrdup(k->key_id);
+		}
+	}
+}
+
+/* ---- module files ---- */
+
+static bool module_file_name(const char *n)
+{
+	return str_has_suffix(n, ".ko") || str_has_suffix(n, ".ko.xz") ||
+	       str_has_suffix(n, ".ko.zst") || str_has_suffix(n, ".ko.gz");
+}
+
+struct walk_state {
+	struct scan_ctx *ctx;
+	const char *release;
+	size_t files;
+	size_t skipped_special;
+	size_t dir_errors;
+	bool truncated;
+};
+
+/* Walk a real directory (never through a symlink to one) for module files. */
+static void walk_dir(struct walk_state *w, int fd, const char *rel, int depth)
+{
+	struct strlist entries = { 0 };
+	struct dirent *de;
+	DIR *d = fdopendir(fd);
+
+	if (!d) {
+		close(fd);
+		w->dir_errors++;
+		return;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			sl_push(&entries, xstrdup(de->d_name));
+	sl_sort(&entries);
+	for (size_t i = 0; i < entries.n && !w->truncated; i++) {
+		const char *name = entries.v[i];
+		char *path = xasprintf("%s/%s", rel, name);
+		struct stat st;
+
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			w->dir_errors++;
+		} else if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd(d), name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (depth >= WALK_MAX_DEPTH || sub < 0) {
+				if (sub >= 0)
+					close(sub);
+				w->dir_errors++;
+			} else {
+				walk_dir(w, sub, path, depth + 1);
+			}
+		} else if (module_file_name(name)) {
+			/* symlinked files are followed later, inside the root; FIFOs and devices never */
+			if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+				if (w->ctx->shown.n >= WALK_MAX_FILES) {
+					w->truncated = true;
+				} else {
+					sl_push(&w->ctx->shown, xasprintf("/%s", path));
+					sl_push(&w->ctx->open_paths, xstrdup(path));
+					sl_push(&w->ctx->releases_of, xstrdup(w->release));
+					w->files++;
+				}
+			} else {
+				w->skipped_special++;
+			}
+		}
+		free(path);
+	}
+	sl_free(&entries);
+	closedir(d);
+}
+
+static void find_module_files(struct scan_ctx *ctx, struct strlist *releases)
+{
+	struct scan_result *res = ctx->res;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	fd = root_openat(&ctx->root, "lib/modules", ROOT_DIR | ROOT_FOLLOW);
+	if (fd < 0) {
+		add_cov(res, "/lib/modules", cov_from_errno(fd), xstrdup(strerror(-fd)));
+		return;
+	}
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_name[0] == '.' || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		sl_push(releases, xstrdup(de->d_name));
+	}
+	closedir(d);
+	sl_sort(releases);
+	if (!releases->n)
+		add_cov(res, "/lib/modules", COV_ABSENT, xstrdup("no kernel release directory"));
+	for (size_t i = 0; i < releases->n; i++) {
+		char *rel = xasprintf("lib/modules/%s", releases->v[i]);
+		struct walk_state w = { .ctx = ctx, .release = releases->v[i] };
+		struct strbuf detail;
+		char *src = xasprintf("/%s", rel);
+
+		fd = root_openat(&ctx->root, rel, ROOT_DIR | ROOT_FOLLOW);
+		if (fd < 0) {
+			add_cov(res, src, cov_from_errno(fd), xstrdup(strerror(-fd)));
+			free(rel);
+			free(src);
+			continue;
+		}
+		walk_dir(&w, fd, rel, 0);
+		sb_init(&detail);
+		sb_printf(&detail, "%zu module file%s", w.files, w.files == 1 ? "" : "s");
+		if (w.skipped_special)
+			sb_printf(&detail, "; %zu FIFO, socket or device named like a module skipped",
+				  w.skipped_special);
+		if (w.dir_errors)
+			sb_printf(&detail, "; %zu entries not walked (unreadable or nested deeper than %d)",
+				  w.dir_errors, WALK_MAX_DEPTH);
+		if (w.truncated)
+			sb_printf(&detail, "; stopped at %d files", WALK_MAX_FILES);
+		add_cov(res, src, (w.dir_errors || w.truncated) ? COV_ERROR : COV_OK, sb_steal(&detail));
+		free(rel);
+		free(src);
+	}
+}
+
+/* Pick the certificate that identifies the signer and verify with it. */
+static void verify_signature(const struct scan_result *res, struct module_rec *m,
+			     const struct modsig *ms, const uint8_t *body)
+{
+	struct sig_result *s = &m->sig;
+	struct sig_signer signer;
+	struct kd_pkcs7 *p7;
+	uint8_t md[PKCS7_MAX_MD];
+	unsigned int mdlen;
+	char *reason;
+	bool any_bad = false, has_attrs;
+	static const enum trust_kind order[] = { TRUST_KERNEL_IMAGE, TRUST_OPERATOR, TRUST_RULES };
+
+	if (pkcs7_parse(ms->pkcs7, ms->pkcs7_len, &p7, &signer, &reason)) {
+		s->status = SIG_MALFORMED;
+		s->reason = reason;
+		return;
+	}
+	s->hash_algo = signer.hash_algo;
+	s->issuer = signer.issuer;
+	s->issuer_attrs = signer.issuer_attrs;
+	s->serial = signer.serial;
+	s->skid = signer.skid;
+	has_attrs = signer.has_signed_attrs;
+	signer.hash_algo = signer.issuer = signer.serial = signer.skid = NULL;
+	memset(&signer.issuer_attrs, 0, sizeof(signer.issuer_attrs));
+	sig_signer_free(&signer);
+	if (has_attrs) {
+		s->status = SIG_MALFORMED;
+		s->reason = xstrdup("signature has authenticated attributes, which the kernel refuses "
+				    "for modules");
+		pkcs7_free(p7);
+		return;
+	}
+	if (pkcs7_digest(p7, body, ms->body_len, md, &mdlen, &reason)) {
+		s->status = SIG_UNVERIFIABLE;
+		s->reason = reason;
+		pkcs7_free(p7);
+		return;
+	}
+	s->status = SIG_UNVERIFIABLE;
+	s->reason = xstrdup("no certificate held for this signer");
+	/* the kernel's own certificate for this release first, then the others */
+	for (int pass = 0; pass < 4 && s->status != SIG_VALID; pass++) {
+		for (size_t i = 0; i < res->ntrust && s->status != SIG_VALID; i++) {
+			const struct trust_entry *t = &res->trust[i];
+			enum verify_result vr;
+			bool same_release;
+
+			if (!t->cert)
+				continue;
+			same_release = t->release && m->release && strcmp(t->release, m->release) == 0;
+			if (pass < 3 ? (t->kind != order[pass] || (pass == 0 && !same_release)) :
+				       !(t->kind == TRUST_KERNEL_IMAGE && !same_release))
+				continue;
+			if (!pkcs7_signer_is(p7, t->cert))
+				continue;
+			vr = pkcs7_verify_digest(p7, t->cert, md, mdlen, &reason);
+			if (vr == VERIFY_OK) {
+				free(s->reason);
+				free(reason);
+				s->reason = NULL;
+				s->status = SIG_VALID;
+				s->cert = t;
+				s->kernel_trusted = t->kind == TRUST_KERNEL_IMAGE && same_release;
+			} else if (!any_bad) {
+				free(s->reason);
+				s->reason = reason;
+				s->cert = t;
+				any_bad = vr == VERIFY_BAD;
+				s->status = vr == VERIFY_BAD ? SIG_INVALID : SIG_UNVERIFIABLE;
+			} else {
+				free(reason);
+			}
+		}
+	}
+	pkcs7_free(p7);
+}
+
+static void inspect_image(const struct scan_result *res, struct module_rec *m, const uint8_t *p,
+			  size_t n)
+{
+	struct elfmod em;
+	struct modsig ms;
+	const char *reason = NULL;
+	enum modsig_result mr;
+
+	mr = modsig_parse(p, n, &ms, &reason);
+	if (elfmod_parse(p, ms.body_len, &em, &reason) == 0) {
+		m->modinfo = em.modinfo;
+		m->build_id = em.build_id;
+		if (em.this_module_name) {
+			free(m->name);
+			m->name = em.this_module_name;
+		} else if (kv_get(&m->modinfo, "name")) {
+			free(m->name);
+			m->name = xstrdup(kv_get(&m->modinfo, "name"));
+		}
+	} else {
+		m->sig.status = SIG_MALFORMED;
+		m->sig.reason = xstrdup(reason);
+		return;
+	}
+	if (mr == MODSIG_UNSIGNED) {
+		m->sig.status = SIG_UNSIGNED;
+		return;
+	}
+	if (mr == MODSIG_MALFORMED) {
+		m->sig.status = SIG_MALFORMED;
+		m->sig.reason = xstrdup(reason);
+		return;
+	}
+	verify_signature(res, m, &ms, p);
+}
+
+static char *stem_of(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+
+	base = base ? base + 1 : path;
+	dot = strstr(base, ".ko");
+	return xstrndup(base, dot ? (size_t)(dot - base) : strlen(base));
+}
+
+static bool same_module_name(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
+
+		if (x != y)
+			return false;
+	}
+	return !*a && !*b;
+}
+
+static void inspect_one(struct scan_ctx *ctx, size_t idx)
+{
+	struct module_rec *m = &ctx->res->mods[idx];
+	const char *open_path = ctx->open_paths.v[idx];
+	uint8_t *buf = NULL, *plain = NULL;
+	size_t len = 0, plen;
+	struct stat st;
+	enum kd_comp comp;
+	char *stem = stem_of(open_path);
+	int fd, r;
+
+	m->name = xstrdup(stem);
+	m->path = xstrdup(ctx->shown.v[idx]);
+	m->release = ctx->host_files ? NULL : xstrdup(ctx->releases_of.v[idx]);
+	m->file_name_matches = -1;
+	m->build_id_matches = -1;
+	m->compression = "none";
+	if (ctx->host_files) {
+		fd = open(open_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		fd = fd < 0 ? -errno : fd;
+	} else {
+		fd = root_openat(&ctx->root, open_path, ROOT_FOLLOW);
+	}
+	r = fd;
+	if (fd >= 0) {
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			r = -EINVAL;
+		} else {
+			m->file_size = (uint64_t)st.st_size;
+			/* say how big it is rather than read a multi-gigabyte file */
+			r = (uint64_t)st.st_size > MODULE_FILE_CAP ? -EFBIG :
+				fd_read_all(fd, MODULE_FILE_CAP, &buf, &len);
+		}
+		close(fd);
+	}
+	if (r) {
+		m->sig.status = SIG_UNREAD;
+		if (r == -EFBIG)
+			m->sig.reason = xasprintf("file is %llu bytes, over the %llu MiB cap; not read",
+						  (unsigned long long)m->file_size, MODULE_FILE_CAP >> 20);
+		else if (r == -ELOOP)
+			m->sig.reason = xstrdup("symlink loop");
+		else if (r == -EINVAL)
+			m->sig.reason = xstrdup("not a regular file");
+		else
+			m->sig.reason = xasprintf("not read: %s", strerror(-r));
+		free(stem);
+		return;
+	}
+	comp = comp_detect(buf, len);
+	if (comp != COMP_NONE) {
+		m->compression = comp_name(comp);
+		r = decompress_all(comp, buf, len, MODULE_FILE_CAP, &plain, &plen);
+		free(buf);
+		if (r) {
+			m->sig.status = SIG_MALFORMED;
+			m->sig.reason = r == -EFBIG ?
+				xasprintf("%s data decompresses beyond the %llu MiB cap", m->compression,
+					  MODULE_FILE_CAP >> 20) :
+				xasprintf("%s data corrupt or not supported", m->compression);
+			free(stem);
+			return;
+		}
+		buf = plain;
+		len = plen;
+	}
+	inspect_image(ctx->res, m, buf, len);
+	if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
+		m->file_name_matches = same_module_name(stem, m->name);
+	free(buf);
+	free(stem);
+}
+
+static void *worker(void *arg)
+{
+	struct scan_ctx *ctx = arg;
+
+	for (;;) {
+		size_t idx;
+
+		pthread_mutex_lock(&ctx->lock);
+		idx = ctx->next++;
+		pthread_mutex_unlock(&ctx->lock);
+		if (idx >= ctx->shown.n)
+			break;
+		inspect_one(ctx, idx);
+	}
+	return NULL;
+}
+
+static void inspect_all(struct scan_ctx *ctx, int jobs)
+{
+	struct scan_result *res = ctx->res;
+	pthread_t tids[MAX_JOBS];
+	int started = 0;
+
+	res->nmods = ctx->shown.n;
+	res->mods = xcalloc(res->nmods, sizeof(*res->mods));
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > MAX_JOBS)
+		jobs = MAX_JOBS;
+	if ((size_t)jobs > res->nmods)
+		jobs = res->nmods ? (int)res->nmods : 1;
+	for (int i = 1; i < jobs; i++)
+		if (pthread_create(&tids[started], NULL, worker, ctx) == 0)
+			started++;
+	worker(ctx);
+	for (int i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+}
+
+/* ---- loaded modules and their files ---- */
+
+static const char *running_release(struct scan_ctx *ctx, const struct strlist *releases)
+{
+	struct scan_result *res = ctx->res;
+	size_t best = 0;
+	const char *pick = NULL;
+
+	if (res->kernel_release)
+		return res->kernel_release;
+	/* an image with proc/modules but no osrelease: the release whose files explain most */
+	for (size_t r = 0; r < releases->n; r++) {
+		size_t hits = 0;
+
+		for (size_t i = 0; i < res->nloaded; i++)
+			for (size_t j = 0; j < res->nmods; j++)
+				if (res->mods[j].release && strcmp(res->mods[j].release, releases->v[r]) == 0 &&
+				    strcmp(res->mods[j].name, res->loaded[i].name) == 0) {
+					hits++;
+					break;
+				}
+		if (hits > best || (hits == best && hits)) {
+			best = hits;
+			pick = releases->v[r];
+		}
+	}
+	return pick;
+}
+
+static void join_loaded(struct scan_ctx *ctx, const struct strlist *releases)
+{
+	struct scan_result *res = ctx->res;
+	const char *rel = running_release(ctx, releases);
+	struct moddir *md = NULL;
+	char *detail = NULL;
+
+	if (!res->nloaded)
+		return;
+	if (rel) {
+		char *src = xasprintf("/lib/modules/%s/modules.dep", rel);
+
+		md = moddir_open(&ctx->root, rel, &detail);
+		add_cov(res, src, md ? COV_OK : COV_ABSENT, detail);
+		free(src);
+	}
+	for (size_t i = 0; i < res->nloaded; i++) {
+		struct loaded_module *lm = &res->loaded[i];
+		struct module_rec *pick = NULL;
+		char *dep = md ? moddir_lookup(md, lm->name) : NULL;
+		char *dep_shown = dep ? xasprintf("/lib/modules/%s/%s", rel, dep) : NULL;
+
+		for (size_t j = 0; j < res->nmods; j++) {
+			struct module_rec *m = &res->mods[j];
+
+			if (m->loaded || !rel || !m->release || strcmp(m->release, rel) ||
+			    !same_module_name(m->name, lm->name))
+				continue;
+			/* the file modprobe would load wins, then the one with the same build-id */
+			if (dep_shown && strcmp(m->path, dep_shown) == 0) {
+				pick = m;
+				break;
+			}
+			if (!pick || (lm->build_id && m->build_id && !strcmp(lm->build_id, m->build_id)))
+				pick = m;
+		}
+		free(dep);
+		free(dep_shown);
+		if (!pick) {
+			res->mods = xreallocarray(res->mods, res->nmods + 1, sizeof(*res->mods));
+			pick = &res->mods[res->nmods++];
+			memset(pick, 0, sizeof(*pick));
+			pick->name = xstrdup(lm->name);
+			pick->release = rel ? xstrdup(rel) : NULL;
+			pick->file_name_matches = -1;
+			pick->build_id_matches = -1;
+			pick->compression = "none";
+			pick->sig.status = SIG_UNREAD;
+			pick->sig.reason = xstrdup("no module file found on disk");
+		}
+		pick->loaded = true;
+		pick->lm = lm;
+		if (lm->build_id && pick->build_id)
+			pick->build_id_matches = strcmp(lm->build_id, pick->build_id) == 0;
+	}
+	moddir_close(md);
+}
+
+/* ---- findings ---- */
+
+static void add_cert_facts(struct kvlist *f, const struct module_rec *m)
+{
+	const struct sig_result *s = &m->sig;
+
+	if (s->cert && s->cert->cert && (s->status == SIG_VALID || s->status == SIG_INVALID)) {
+		const struct cert_info *ci = cert_get_info(s->cert->cert);
+		char key[128];
+
+		for (size_t i = 0; i < ci->subject_attrs.n; i++) {
+			snprintf(key, sizeof(key), "cert.subject.%s", ci->subject_attrs.v[i].key);
+			kv_add(f, key, ci->subject_attrs.v[i].value);
+		}
+		for (size_t i = 0; i < ci->issuer_attrs.n; i++) {
+			snprintf(key, sizeof(key), "cert.issuer.%s", ci->issuer_attrs.v[i].key);
+			kv_add(f, key, ci->issuer_attrs.v[i].value);
+		}
+		kv_add(f, "cert.serial", ci->serial);
+		if (ci->skid)
+			kv_add(f, "cert.skid", ci->skid);
+		kv_add(f, "cert.sha256", ci->sha256);
+		kv_add(f, "cert.pubkey_sha256", ci->pubkey_sha256);
+		return;
+	}
+	/* no certificate: what the signature itself claims */
+	for (size_t i = 0; i < s->issuer_attrs.n; i++) {
+		char key[128];
+
+		snprintf(key, sizeof(key), "cert.issuer.%s", s->issuer_attrs.v[i].key);
+		kv_add(f, key, s->issuer_attrs.v[i].value);
+	}
+	if (s->serial)
+		kv_add(f, "cert.serial", s->serial);
+	if (s->skid)
+		kv_add(f, "cert.skid", s->skid);
+}
+
+static struct finding *new_finding(struct scan_result *res, const char *rule, enum severity sev,
+				   const char *kind, const struct module_rec *m, char *summary)
+{
+	struct finding *f;
+
+	res->findings = xreallocarray(res->findings, res->nfindings + 1, sizeof(*res->findings));
+	f = &res->findings[res->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->rule = xstrdup(rule);
+	sl_push(&f->rules, xstrdup(rule));
+	f->severity = sev;
+	f->kind = xstrdup(kind);
+	f->name = xstrdup(m->name);
+	f->path = m->path ? xstrdup(m->path) : NULL;
+	f->summary = summary;
+	kv_add(&f->evidence, "loaded", m->loaded ? "yes" : "no");
+	if (m->release)
+		kv_add(&f->evidence, "release", m->release);
+	kv_add(&f->evidence, "signature", sig_status_name(m->sig.status));
+	return f;
+}
+
+static void apply_rules(struct scan_result *res)
+{
+	for (size_t i = 0; i < res->nmods; i++) {
+		const struct module_rec *m = &res->mods[i];
+		struct kvlist facts = { 0 }, ev = { 0 };
+		struct finding *f = NULL;
+
+		kv_add(&facts, "module.name", m->name);
+		if (m->path) {
+			const char *base = strrchr(m->path, '/');
+
+			kv_add(&facts, "module.file", base ? base + 1 : m->path);
+			kv_add(&facts, "module.path", m->path);
+		}
+		kv_add(&facts, "module.signature", sig_status_name(m->sig.status));
+		for (size_t k = 0; k < m->modinfo.n; k++) {
+			char *key = xasprintf("modinfo.%s", m->modinfo.v[k].key);
+
+			kv_add(&facts, key, m->modinfo.v[k].value);
+			free(key);
+		}
+		add_cert_facts(&facts, m);
+		for (size_t r = 0; r < res->rules.n; r++) {
+			const struct rule *rule = &res->rules.v[r];
+			enum severity sev = rule->severity;
+
+			if (!rule_match(rule, &facts, &ev))
+				continue;
+			/* rule severities are for code that runs: a file on disk is one step lower */
+			if (!m->loaded && sev > SEV_INFO)
+				sev--;
+			if (!f) {
+				f = new_finding(res, rule->id, sev, "kaspersky", m, xstrdup(rule->title));
+			} else {
+				sl_push(&f->rules, xstrdup(rule->id));
+				if (sev > f->severity) {
+					f->severity = sev;
+					free(f->rule);
+					f->rule = xstrdup(rule->id);
+					free(f->summary);
+					f->summary = xstrdup(rule->title);
+				}
+			}
+		}
+		if (f) {
+			for (size_t k = 0; k < ev.n; k++)
+				if (!kv_get(&f->evidence, ev.v[k].key))
+					kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
+			if (m->sig.cert)
+				kv_add(&f->evidence, "verified_with", m->sig.cert->source);
+		}
+		kv_free(&ev);
+		kv_free(&facts);
+	}
+}
+
+static void integrity_findings(struct scan_result *res)
+{
+	for (size_t i = 0; i < res->nmods; i++) {
+		const struct module_rec *m = &res->mods[i];
+		struct finding *f;
+
+		if (m->loaded && !m->path) {
+			f = new_finding(res, "KD-MOD-NOFILE", SEV_MEDIUM, "integrity", m,
+					xstrdup("loaded module has no file on disk"));
+			kv_add(&f->evidence, "taint", m->lm->taint);
+		}
+		if (m->file_name_matches == 0) {
+			char *base = stem_of(m->path);
+
+			f = new_finding(res, "KD-MOD-NAME", SEV_MEDIUM, "integrity", m,
+					xasprintf("file name '%s' differs from the module's own name '%s'",
+						  base, m->name));
+			free(base);
+		}
+		if (m->sig.status == SIG_INVALID) {
+			f = new_finding(res, "KD-SIG-INVALID", SEV_MEDIUM, "integrity", m,
+					xstrdup("signature does not match the module content"));
+			if (m->sig.cert)
+				kv_add(&f->evidence, "verified_with", m->sig.cert->source);
+		}
+		if (m->loaded && m->build_id_matches == 0) {
+			f = new_finding(res, "KD-MOD-BUILDID", SEV_LOW, "integrity", m,
+					xstrdup("loaded module's build-id differs from its file's"));
+			kv_add(&f->evidence, "loaded_build_id", m->lm->build_id);
+			kv_add(&f->evidence, "file_build_id", m->build_id);
+		}
+	}
+}
+
+/* ---- ordering, so that two runs over the same input print the same report ---- */
+
+static int nullcmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_module(const void *pa, const void *pb)
+{
+	const struct module_rec *a = pa, *b = pb;
+	int c;
+
+	if ((c = nullcmp(a->release, b->release)))
+		return c;
+	if ((c = strcmp(a->name, b->name)))
+		return c;
+	return nullcmp(a->path, b->path);
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+	const struct finding *a = pa, *b = pb;
+	int c;
+
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((c = strcmp(a->name, b->name)))
+		return c;
+	if ((c = nullcmp(a->path, b->path)))
+		return c;
+	return strcmp(a->rule, b->rule);
+}
+
+static void finish(struct scan_result *res)
+{
+	/* sort modules, keeping sig.cert pointers valid (they point into trust, not mods) */
+	if (res->nmods > 1)
+		qsort(res->mods, res->nmods, sizeof(*res->mods), cmp_module);
+	apply_rules(res);
+	integrity_findings(res);
+	if (res->nfindings > 1)
+		qsort(res->findings, res->nfindings, sizeof(*res->findings), cmp_finding);
+}
+
+static int common_setup(struct scan_ctx *ctx, const struct scan_options *opt,
+			struct scan_result *res, char **err)
+{
+	memset(res, 0, sizeof(*res));
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->res = res;
+	pthread_mutex_init(&ctx->lock, NULL);
+	crypto_init();
+	elfmod_init();
+	if (scan_load_default_rules(&res->rules, err))
+		return -1;
+	{
+		struct strbuf all;
+
+		sb_init(&all);
+		for (const struct embedded_file *f = kd_embedded_files; f->name; f++)
+			if (str_has_suffix(f->name, ".rules"))
+				sb_putn(&all, (const char *)f->data, (size_t)f->size);
+		res->rules_sha256 = sha256_hex(all.s ? all.s : "", all.len);
+		sb_free(&all);
+	}
+	add_cov(res, "rules", COV_OK,
+		xasprintf("%zu rules (built in), sha256 %s", res->rules.n, res->rules_sha256));
+	load_pinned_certs(res);
+	load_operator_certs(res, &opt->certs);
+	return 0;
+}
+
+static void ctx_free(struct scan_ctx *ctx)
+{
+	sl_free(&ctx->shown);
+	sl_free(&ctx->open_paths);
+	sl_free(&ctx->releases_of);
+	pthread_mutex_destroy(&ctx->lock);
+	root_fini(&ctx->root);
+}
+
+int scan_run(const struct scan_options *opt, struct scan_result *res, char **err)
+{
+	struct strlist releases = { 0 };
+	struct scan_ctx ctx;
+	int r;
+
+	if (common_setup(&ctx, opt, res, err)) {
+		ctx_free(&ctx);
+		return -1;
+	}
+	res->offline = opt->root != NULL;
+	r = root_init(&ctx.root, opt->root ? opt->root : "/", res->offline);
+	if (r) {
+		*err = xasprintf("cannot open root %s: %s", opt->root ? opt->root : "/", strerror(-r));
+		ctx_free(&ctx);
+		return -1;
+	}
+	res->root = xstrdup(ctx.root.path);
+	read_host(&ctx);
+	read_running_kernel(&ctx);
+	read_kernel_images(&ctx);
+	join_keys(res);
+	find_module_files(&ctx, &releases);
+	inspect_all(&ctx, opt->jobs);
+	join_loaded(&ctx, &releases);
+	finish(res);
+	sl_free(&releases);
+	ctx_free(&ctx);
+	return 0;
+}
+
+int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfiles,
+		       struct scan_result *res, char **err)
+{
+	struct scan_ctx ctx;
+
+	if (common_setup(&ctx, opt, res, err)) {
+		ctx_free(&ctx);
+		return -1;
+	}
+	ctx.host_files = true;
+	for (size_t i = 0; i < nfiles; i++) {
+		sl_push(&ctx.shown, xstrdup(files[i]));
+		sl_push(&ctx.open_paths, xstrdup(files[i]));
+		sl_push(&ctx.releases_of, xstrdup(""));
+	}
+	inspect_all(&ctx, opt->jobs);
+	finish(res);
+	ctx_free(&ctx);
+	return 0;
+}
+
+bool scan_incomplete(const struct scan_result *res)
+{
+	for (size_t i = 0; i < res->ncov; i++)
+		if (res->cov[i].status == COV_DENIED || res->cov[i].status == COV_ERROR)
+			return true;
+	for (size_t i = 0; i < res->nmods; i++)
+		if (res->mods[i].sig.status == SIG_UNREAD && res->mods[i].path)
+			return true;
+	return false;
+}
+
+int scan_exit_status(const struct scan_result *res)
+{
+	if (res->nfindings)
+		return 1;
+	return scan_incomplete(res) ? 3 : 0;
+}
+
+void scan_result_free(struct scan_result *res)
+{
+	free(res->hostname);
+	free(res->kernel_release);
+	free(res->root);
+	for (size_t i = 0; i < res->ncov; i++) {
+		free(res->cov[i].source);
+		free(res->cov[i].detail);
+	}
+	free(res->cov);
+	for (size_t i = 0; i < res->ntrust; i++) {
+		struct trust_entry *t = &res->trust[i];
+
+		cert_free(t->cert);
+		free(t->source);
+		free(t->release);
+		free(t->keyring_key);
+		free(t->key_subject);
+		free(t->key_id);
+	}
+	free(res->trust);
+	for (size_t i = 0; i < res->nmods; i++) {
+		struct module_rec *m = &res->mods[i];
+
+		free(m->name);
+		free(m->release);
+		free(m->path);
+		kv_free(&m->modinfo);
+		free(m->build_id);
+		free(m->sig.reason);
+		free(m->sig.hash_algo);
+		free(m->sig.issuer);
+		kv_free(&m->sig.issuer_attrs);
+		free(m->sig.serial);
+		free(m->sig.skid);
+	}
+	free(res->mods);
+	for (size_t i = 0; i < res->nfindings; i++) {
+		struct finding *f = &res->findings[i];
+
+		free(f->rule);
+		sl_free(&f->rules);
+		free(f->kind);
+		free(f->name);
+		free(f->path);
+		free(f->summary);
+		kv_free(&f->evidence);
+	}
+	free(res->findings);
+	for (size_t i = 0; i < res->nloaded; i++)
+		loaded_module_free(&res->loaded[i]);
+	free(res->loaded);
+	for (size_t i = 0; i < res->nkeys; i++)
+		kernel_key_free(&res->keys[i]);
+	free(res->keys);
+	ruleset_free(&res->rules);
+	free(res->rules_sha256);
+	memset(res, 0, sizeof(*res));
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* scan.h - what one run of kdetect found: the data model shared by scan and report. */
+#ifndef KD_SCAN_H
+#define KD_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cert.h"
+#include "procfs.h"
+#include "root.h"
+#include "rules.h"
+#include "util.h"
+
+enum sig_status {
+	SIG_VALID,
+	SIG_INVALID,
+	SIG_UNVERIFIABLE,
+	SIG_UNSIGNED,
+	SIG_MALFORMED,
+	SIG_UNREAD,		/* the file could not be read: nothing is known */
+	SIG__COUNT,
+};
+
+enum cov_status {
+	COV_OK,
+	COV_ABSENT,
+	COV_DENIED,
+	COV_ERROR,
+};
+
+enum trust_kind {
+	TRUST_KERNEL_IMAGE,	/* built into boot/vmlinuz-<release> */
+	TRUST_OPERATOR,		/* --cert */
+	TRUST_RULES,		/* pinned by the rule set */
+	TRUST_KEYRING_ONLY,	/* a proc/keys key for which we hold no certificate */
+};
+
+struct trust_entry {
+	enum trust_kind kind;
+	struct kd_cert *cert;		/* NULL for TRUST_KEYRING_ONLY */
+	char *source;
+	char *release;			/* TRUST_KERNEL_IMAGE */
+	char *keyring_key;		/* proc/keys description that names this certificate */
+	/* TRUST_KEYRING_ONLY */
+	char *key_subject;
+	char *key_id;
+};
+
+struct sig_result {
+	enum sig_status status;
+	char *reason;
+	char *hash_algo;
+	char *issuer;
+	struct kvlist issuer_attrs;
+	char *serial;
+	char *skid;
+	const struct trust_entry *cert;	/* the certificate that identifies the signer */
+	bool kernel_trusted;
+};
+
+struct module_rec {
+	char *name;			/* the module's own name, else its file name */
+	char *release;
+	char *path;			/* "/lib/modules/..." or NULL when no file */
+	bool loaded;
+	struct loaded_module *lm;
+	int file_name_matches;		/* 1, 0, or -1 when unknown */
+	int build_id_matches;		/* loaded modules: 1, 0, or -1 when unknown */
+	const char *compression;
+	uint64_t file_size;
+	struct kvlist modinfo;
+	char *build_id;
+	struct sig_result sig;
+};
+
+struct finding {
+	char *rule;
+	struct strlist rules;		/* every rule that matched */
+	enum severity severity;
+	char *kind;			/* "kaspersky" or "integrity" */
+	char *name;
+	char *path;
+	char *summary;
+	struct kvlist evidence;
+};
+
+struct coverage {
+	char *source;
+	enum cov_status status;
+	char *detail;
+};
+
+struct scan_options {
+	const char *root;		/* NULL: live host */
+	struct strlist certs;		/* --cert */
+	int jobs;
+};
+
+struct scan_result {
+	char *hostname;
+	char *kernel_release;		/* running release, if known */
+	char *root;
+	bool offline;
+	bool have_taint;
+	unsigned long taint;
+	struct coverage *cov;
+	size_t ncov;
+	struct trust_entry *trust;
+	size_t ntrust;
+	struct module_rec *mods;
+	size_t nmods;
+	struct finding *findings;
+	size_t nfindings;
+	struct loaded_module *loaded;
+	size_t nloaded;
+	struct kernel_key *keys;
+	size_t nkeys;
+	struct ruleset rules;
+	char *rules_sha256;
+};
+
+const char *sig_status_name(enum sig_status s);
+const char *cov_status_name(enum cov_status s);
+const char *trust_kind_name(enum trust_kind k);
+
+/* Load the rule set compiled into the binary. Returns 0, or -1 with *err. */
+int scan_load_default_rules(struct ruleset *rs, char **err);
+
+/* Run a scan. Returns 0, or -1 with *err for errors that stop it (bad --root). */
+int scan_run(const struct scan_options *opt, struct scan_result *res, char **err);
+/* Inspect module files given by path (outside any root). */
+int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfiles,
+		       struct scan_result *res, char **err);
+bool scan_incomplete(const struct scan_result *res);
+int scan_exit_status(const struct scan_result *res);
+void scan_result_free(struct scan_result *res);
+
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* util.h - allocation, growable strings, string lists and hex helpers. */
+#ifndef KD_UTIL_H
+#define KD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation failure is not recoverable for a one-shot inspector: report and exit 2. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct strbuf {
+	char *s;
+	size_t len;
+	size_t cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_putc(struct strbuf *sb, char c);
+void sb_putn(struct strbuf *sb, const char *s, size_t n);
+void sb_puts(struct strbuf *sb, const char *s);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sb_steal(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+
+struct strlist {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+void sl_push(struct strlist *sl, char *s);	/* takes ownership */
+void sl_free(struct strlist *sl);
+void sl_sort(struct strlist *sl);
+bool sl_contains(const struct strlist *sl, const char *s);
+
+/* Ordered key/value pairs (modinfo fields, evidence). */
+struct kv {
+	char *key;
+	char *value;
+};
+
+struct kvlist {
+	struct kv *v;
+	size_t n;
+	size_t cap;
+};
+
+void kv_add(struct kvlist *l, const char *key, const char *value);
+void kv_addn(struct kvlist *l, const char *key, const char *value, size_t vlen);
+const char *kv_get(const struct kvlist *l, const char *key);
+void kv_free(struct kvlist *l);
+
+/* Lower-case hex of bytes, with an optional separator (0 for none). */
+char *hex_encode(const uint8_t *p, size_t n, char sep);
+bool str_has_suffix(const char *s, const char *suffix);
+bool str_icontains(const char *haystack, const char *needle);
+bool str_iequals(const char *a, const char *b);
+/* Strip trailing whitespace and newlines in place. */
+void str_rstrip(char *s);
+int cmp_strp(const void *a, const void *b);
+
+#endif

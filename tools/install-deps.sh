@@ -1,0 +1,93 @@
+#!/bin/sh
+# install-deps.sh build|test - install the Debian/Ubuntu packages kdetect needs to be
+# built (build) or tested (test). Installs only what is missing, and says nothing when
+# everything is present. Debian 12, Ubuntu 22.04 and 24.04.
+set -eu
+
+prog=install-deps.sh
+die() { echo "$prog: error: $*" >&2; exit 1; }
+
+[ $# -eq 1 ] || { echo "usage: $prog build|test" >&2; exit 2; }
+mode=$1
+case $mode in
+build|test) ;;
+*) echo "usage: $prog build|test" >&2; exit 2 ;;
+esac
+
+command -v dpkg-query >/dev/null 2>&1 ||
+	die "dpkg-query not found: this script knows Debian and Ubuntu only"
+
+os_id=
+os_like=
+if [ -r /etc/os-release ]; then
+	# shellcheck disable=SC1091
+	os_id=$(. /etc/os-release && echo "${ID:-}")
+	# shellcheck disable=SC1091
+	os_like=$(. /etc/os-release && echo "${ID_LIKE:-}")
+fi
+case " $os_id $os_like " in
+*" ubuntu "*) headers=linux-headers-generic ;;
+*) headers=linux-headers-amd64 ;;
+esac
+
+# installed PKG: true when dpkg has PKG (any architecture) in state "installed"
+installed() {
+	dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'
+}
+
+missing=
+# want ALTERNATIVE...: each argument is one alternative, a space-separated set of packages
+# that must all be installed. Satisfied by any alternative; otherwise the first is queued.
+want() {
+	for alt in "$@"; do
+		ok=1
+		for p in $alt; do
+			installed "$p" || { ok=0; break; }
+		done
+		[ $ok -eq 1 ] && return 0
+	done
+	for p in $1; do
+		installed "$p" || missing="$missing $p"
+	done
+}
+
+# build: gcc alone lacks the C library headers (libc6-dev is only a Recommends of gcc)
+want build-essential "gcc make libc6-dev"
+# pkg-config is a transitional package for pkgconf on Debian 12 and Ubuntu 24.04
+want pkg-config pkgconf
+for pkg in libelf-dev libkmod-dev libudev-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev; do
+	want "$pkg"
+done
+
+if [ "$mode" = test ]; then
+	# $headers pulls in the headers of the current kernel ABI and, on Debian, the
+	# matching linux-kbuild-X.Y (kbuild scripts and sign-file)
+	for pkg in libcmocka-dev mandoc jq kmod xz-utils zstd gzip "$headers" valgrind dpkg-dev; do
+		want "$pkg"
+	done
+	command -v python3 >/dev/null 2>&1 || want python3
+fi
+
+[ -n "$missing" ] || exit 0
+missing=${missing# }
+
+apt_opts="-o DPkg::Lock::Timeout=600"
+if [ "$(id -u)" -eq 0 ]; then
+	as_root=
+elif command -v sudo >/dev/null 2>&1; then
+	as_root=sudo
+else
+	echo "$prog: missing packages: $missing" >&2
+	echo "$prog: run as root:" >&2
+	echo "  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing" >&2
+	exit 1
+fi
+
+echo "$prog: installing: $missing" >&2
+# shellcheck disable=SC2086
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get $apt_opts update -q >&2 ||
+	die "apt-get update failed"
+# shellcheck disable=SC2086
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get $apt_opts install -y -q \
+	--no-install-recommends $missing >&2 ||
+	die "apt-get install failed: $missing"
