@@ -8,6 +8,7 @@
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cursor.h"
 #include "elfmod.h"
@@ -20,6 +21,7 @@
 #define MODULE_NAME_LEN32 60
 #define NT_GNU_BUILD_ID_TYPE 3
 #define MAX_BUILD_ID 64
+#define MAX_SECTION (64u << 20)	/* .modinfo and friends are kilobytes */
 
 void elfmod_init(void)
 {
@@ -90,33 +92,20 @@ static char *module_name_from(const uint8_t *p, size_t n, bool is64)
 	return xstrndup((const char *)name, (size_t)(nul - name));
 }
 
-int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **reason)
+/* Walk the sections of an opened image of n bytes (signature excluded). */
+static int parse_sections(Elf *elf, uint64_t n, bool is64, struct elfmod *out, const char **reason)
 {
-	Elf *elf;
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
-	bool is64, have_modinfo = false;
-	int r = -1;
+	bool have_modinfo = false;
 
-	memset(out, 0, sizeof(*out));
-	if (n < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG) != 0) {
-		*reason = "not an ELF file";
-		return -1;
-	}
-	if (p[EI_CLASS] != ELFCLASS64 && p[EI_CLASS] != ELFCLASS32) {
-		*reason = "unknown ELF class";
-		return -1;
-	}
-	is64 = p[EI_CLASS] == ELFCLASS64;
-	/* libelf only reads through this pointer with ELF_C_READ_MMAP semantics */
-	elf = elf_memory((char *)(uintptr_t)p, n);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
 		*reason = "ELF header unreadable";
-		goto out;
+		return -1;
 	}
 	if (elf_getshdrstrndx(elf, &shstrndx) != 0) {
 		*reason = "ELF section name table unreadable";
-		goto out;
+		return -1;
 	}
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr shdr;
@@ -125,7 +114,7 @@ int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **re
 
 		if (!gelf_getshdr(scn, &shdr)) {
 			*reason = "ELF section header unreadable";
-			goto out;
+			return -1;
 		}
 		name = elf_strptr(elf, shstrndx, shdr.sh_name);
 		if (!name || shdr.sh_type == SHT_NOBITS)
@@ -133,11 +122,11 @@ int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **re
 		if (strcmp(name, ".modinfo") && strcmp(name, ".gnu.linkonce.this_module") &&
 		    strcmp(name, ".note.gnu.build-id"))
 			continue;
-		/* elf_rawdata checks that the section lies inside the image */
-		if (!range_ok(n, shdr.sh_offset, shdr.sh_size) || !(data = elf_rawdata(scn, NULL)) ||
-		    !data->d_buf) {
-			*reason = "ELF section lies outside the file";
-			goto out;
+		/* the section must lie in the signed body, not in the signature after it */
+		if (!range_ok(n, shdr.sh_offset, shdr.sh_size) || shdr.sh_size > MAX_SECTION ||
+		    !(data = elf_rawdata(scn, NULL)) || !data->d_buf) {
+			*reason = "ELF section lies outside the module body";
+			return -1;
 		}
 		if (strcmp(name, ".modinfo") == 0) {
 			modinfo_parse(data->d_buf, data->d_size, &out->modinfo);
@@ -151,10 +140,61 @@ int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **re
 	}
 	if (!have_modinfo && !out->this_module_name) {
 		*reason = "ELF file is not a kernel module (no .modinfo, no .gnu.linkonce.this_module)";
-		goto out;
+		return -1;
 	}
-	r = 0;
-out:
+	return 0;
+}
+
+static int check_ident(const uint8_t *p, size_t n, bool *is64, const char **reason)
+{
+	if (n < EI_NIDENT || memcmp(p, ELFMAG, SELFMAG) != 0) {
+		*reason = "not an ELF file";
+		return -1;
+	}
+	if (p[EI_CLASS] != ELFCLASS64 && p[EI_CLASS] != ELFCLASS32) {
+		*reason = "unknown ELF class";
+		return -1;
+	}
+	*is64 = p[EI_CLASS] == ELFCLASS64;
+	return 0;
+}
+
+int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **reason)
+{
+	bool is64;
+	Elf *elf;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (check_ident(p, n, &is64, reason))
+		return -1;
+	/* elf_memory takes a non-const pointer; our buffers are our own heap copies */
+	elf = elf_memory((char *)(uintptr_t)p, n);
+	r = parse_sections(elf, n, is64, out, reason);
+	if (elf)
+		elf_end(elf);
+	if (r)
+		elfmod_free(out);
+	return r;
+}
+
+int elfmod_parse_fd(int fd, uint64_t n, struct elfmod *out, const char **reason)
+{
+	uint8_t ident[EI_NIDENT];
+	bool is64;
+	Elf *elf;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (pread(fd, ident, sizeof(ident), 0) != (ssize_t)sizeof(ident)) {
+		*reason = "not an ELF file";
+		return -1;
+	}
+	if (check_ident(ident, sizeof(ident), &is64, reason))
+		return -1;
+	/* ELF_C_READ: libelf reads the headers and then only the sections we ask for, with pread */
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	r = parse_sections(elf, n, is64, out, reason);
 	if (elf)
 		elf_end(elf);
 	if (r)

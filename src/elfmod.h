@@ -21,6 +21,8 @@ void elfmod_init(void);
  * with *reason set to a static string.
  */
 int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **reason);
+/* The same for a module file read in place: n is the length of its body (no signature). */
+int elfmod_parse_fd(int fd, uint64_t n, struct elfmod *out, const char **reason);
 void elfmod_free(struct elfmod *m);
 
 /* Parse the .modinfo blob: NUL-separated key=value strings. */

@@ -10,23 +10,28 @@
 #include "cursor.h"
 #include "modsig.h"
 
-enum modsig_result modsig_parse(const uint8_t *p, size_t n, struct modsig *out, const char **reason)
+enum modsig_result modsig_parse_tail(const uint8_t *p, size_t n, uint64_t file_len,
+				     struct modsig *out, const char **reason)
 {
 	struct cursor c = cur_init(p, n);
 	uint8_t algo, hash, id_type, signer_len, key_id_len, pad[3];
 	uint32_t sig_len;
-	size_t info_off;
+	uint64_t info_off;
+	size_t tail_info;
 
 	memset(out, 0, sizeof(*out));
-	out->body_len = n;
+	out->body_len = file_len;
+	if (n > file_len)
+		n = file_len;
 	if (n < MODSIG_MAGIC_LEN || memcmp(p + n - MODSIG_MAGIC_LEN, MODSIG_MAGIC, MODSIG_MAGIC_LEN))
 		return MODSIG_UNSIGNED;
-	if (n - MODSIG_MAGIC_LEN < MODSIG_INFO_LEN) {
+	if (file_len - MODSIG_MAGIC_LEN < MODSIG_INFO_LEN || n - MODSIG_MAGIC_LEN < MODSIG_INFO_LEN) {
 		*reason = "signature trailer truncated: no room for struct module_signature";
 		return MODSIG_MALFORMED;
 	}
-	info_off = n - MODSIG_MAGIC_LEN - MODSIG_INFO_LEN;
-	if (!cur_seek(&c, info_off) || !cur_u8(&c, &algo) || !cur_u8(&c, &hash) ||
+	info_off = file_len - MODSIG_MAGIC_LEN - MODSIG_INFO_LEN;
+	tail_info = n - MODSIG_MAGIC_LEN - MODSIG_INFO_LEN;
+	if (!cur_seek(&c, tail_info) || !cur_u8(&c, &algo) || !cur_u8(&c, &hash) ||
 	    !cur_u8(&c, &id_type) || !cur_u8(&c, &signer_len) || !cur_u8(&c, &key_id_len) ||
 	    !cur_copy(&c, pad, sizeof(pad)) || !cur_be32(&c, &sig_len)) {
 		*reason = "signature trailer truncated";
@@ -48,7 +53,13 @@ enum modsig_result modsig_parse(const uint8_t *p, size_t n, struct modsig *out, 
 		return MODSIG_MALFORMED;
 	}
 	out->body_len = info_off - sig_len;
-	out->pkcs7 = p + out->body_len;
 	out->pkcs7_len = sig_len;
+	/* the caller may have given us less than the whole signature: it reads more and retries */
+	out->pkcs7 = sig_len <= tail_info ? p + tail_info - sig_len : NULL;
 	return MODSIG_SIGNED;
+}
+
+enum modsig_result modsig_parse(const uint8_t *p, size_t n, struct modsig *out, const char **reason)
+{
+	return modsig_parse_tail(p, n, n, out, reason);
 }

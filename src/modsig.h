@@ -18,8 +18,8 @@ enum modsig_result {
 };
 
 struct modsig {
-	size_t body_len;		/* bytes covered by the signature */
-	const uint8_t *pkcs7;		/* points into the image */
+	uint64_t body_len;		/* bytes covered by the signature */
+	const uint8_t *pkcs7;		/* points into the image; NULL if outside the tail given */
 	size_t pkcs7_len;
 	uint8_t id_type;
 };
@@ -29,5 +29,12 @@ struct modsig {
  * is the whole image; for MODSIG_MALFORMED *reason says why.
  */
 enum modsig_result modsig_parse(const uint8_t *p, size_t n, struct modsig *out, const char **reason);
+/*
+ * The same from the last n bytes of a file of file_len bytes, so a large module
+ * need not be read whole. When the PKCS#7 reaches further back than the tail,
+ * pkcs7 is NULL and pkcs7_len says how much more to read.
+ */
+enum modsig_result modsig_parse_tail(const uint8_t *p, size_t n, uint64_t file_len,
+				     struct modsig *out, const char **reason);
 
 #endif

@@ -34,7 +34,7 @@ static char *algor_name(const X509_ALGOR *alg)
 	X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	nid = OBJ_obj2nid(obj);
 	if (nid != NID_undef)
-		return xstrdup(OBJ_nid2sn(nid));
+		return xstrdup(OBJ_nid2ln(nid));	/* "sha256", "rsaEncryption" */
 	OBJ_obj2txt(buf, sizeof(buf), obj, 1);
 	return xstrdup(buf);
 }
@@ -109,28 +109,67 @@ bool pkcs7_signer_is(const struct kd_pkcs7 *p7, const struct kd_cert *cert)
 	return CMS_SignerInfo_cert_cmp(p7->si, cert->x509) == 0;
 }
 
-int pkcs7_digest(const struct kd_pkcs7 *p7, const uint8_t *content, size_t len, uint8_t *md,
-		 unsigned int *mdlen, char **reason)
+struct kd_digest {
+	EVP_MD_CTX *ctx;
+};
+
+struct kd_digest *pkcs7_digest_begin(const struct kd_pkcs7 *p7, char **reason)
 {
 	X509_ALGOR *dig = NULL;
 	const ASN1_OBJECT *obj;
 	const EVP_MD *type;
+	struct kd_digest *d;
 
 	*reason = NULL;
 	CMS_SignerInfo_get0_algs(p7->si, NULL, NULL, &dig, NULL);
 	if (!dig) {
 		*reason = xstrdup("PKCS#7 names no digest algorithm");
-		return -1;
+		return NULL;
 	}
 	X509_ALGOR_get0(&obj, NULL, NULL, dig);
 	type = EVP_get_digestbyobj(obj);
 	if (!type) {
 		*reason = xstrdup("digest algorithm not supported");
-		return -1;
+		return NULL;
 	}
-	/* one pass over the bytes, straight from the buffer: the cost floor of verification */
-	if (!EVP_Digest(content, len, md, mdlen, type, NULL)) {
+	d = xcalloc(1, sizeof(*d));
+	d->ctx = EVP_MD_CTX_new();
+	if (!d->ctx || !EVP_DigestInit_ex(d->ctx, type, NULL)) {
 		*reason = crypto_errors("digest failed");
+		EVP_MD_CTX_free(d->ctx);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void kd_digest_update(struct kd_digest *d, const void *p, size_t n)
+{
+	EVP_DigestUpdate(d->ctx, p, n);
+}
+
+int kd_digest_end(struct kd_digest *d, uint8_t *md, unsigned int *mdlen)
+{
+	int ok = d ? EVP_DigestFinal_ex(d->ctx, md, mdlen) : 0;
+
+	if (d) {
+		EVP_MD_CTX_free(d->ctx);
+		free(d);
+	}
+	ERR_clear_error();
+	return ok == 1 ? 0 : -1;
+}
+
+int pkcs7_digest(const struct kd_pkcs7 *p7, const uint8_t *content, size_t len, uint8_t *md,
+		 unsigned int *mdlen, char **reason)
+{
+	struct kd_digest *d = pkcs7_digest_begin(p7, reason);
+
+	if (!d)
+		return -1;
+	kd_digest_update(d, content, len);
+	if (kd_digest_end(d, md, mdlen)) {
+		*reason = xstrdup("digest failed");
 		return -1;
 	}
 	return 0;

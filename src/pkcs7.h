@@ -41,6 +41,12 @@ enum verify_result {
 /* Digest the content with the signer's digest algorithm. Returns 0, or -1 with *reason. */
 int pkcs7_digest(const struct kd_pkcs7 *p7, const uint8_t *content, size_t len, uint8_t *md,
 		 unsigned int *mdlen, char **reason);
+/* The same in pieces, for content streamed from a file. */
+struct kd_digest;
+struct kd_digest *pkcs7_digest_begin(const struct kd_pkcs7 *p7, char **reason);
+void kd_digest_update(struct kd_digest *d, const void *p, size_t n);
+/* Finishes and frees d (NULL allowed, then fails). Returns 0 or -1. */
+int kd_digest_end(struct kd_digest *d, uint8_t *md, unsigned int *mdlen);
 /*
  * Check the signature over that digest with the certificate's key. Module
  * signatures carry no signed attributes (the kernel refuses them), so the

@@ -14,6 +14,7 @@
 #include "util.h"
 
 #define TEXT_NAME_WIDTH 24
+#define MAX_SHOWN 1024		/* bytes of one untrusted string we print */
 
 /* Length of a valid UTF-8 sequence at p (not an overlong or surrogate), or 0. */
 static size_t utf8_len(const unsigned char *p)
@@ -48,6 +49,11 @@ char *safe_string(const char *s)
 	sb_puts(&sb, "");
 	while (*p) {
 		size_t n = utf8_len(p);
+
+		if (sb.len >= MAX_SHOWN) {
+			sb_printf(&sb, "...(%zu more bytes)", strlen((const char *)p));
+			break;
+		}
 
 		if (*p == '\\') {
 			sb_puts(&sb, "\\\\");

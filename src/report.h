@@ -12,7 +12,10 @@ enum report_format {
 	FORMAT_JSON,
 };
 
-/* Escape untrusted bytes: C-style \\ and \xHH for control bytes and invalid UTF-8. */
+/*
+ * Escape untrusted bytes: C-style \\ and \xHH for control bytes and invalid
+ * UTF-8; strings longer than 1 KiB are cut, saying how much was left out.
+ */
 char *safe_string(const char *s);
 void report_write(FILE *out, const struct scan_result *res, enum report_format fmt, int exit_status);
 

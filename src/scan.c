@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "cursor.h"
 #include "decompress.h"
 #include "elfmod.h"
 #include "embedded.h"
@@ -22,10 +23,13 @@
 #include "moddir.h"
 #include "modsig.h"
 #include "pkcs7.h"
+#include "cursor.h"
 #include "scan.h"
 #include "util.h"
 
-#define MODULE_FILE_CAP (512ull << 20)
+#define MODULE_FILE_CAP (512ull << 20)	/* read in place, so only a sanity bound */
+#define DECOMPRESSED_CAP (128ull << 20)
+#define SMALL_FILE (2u << 20)	/* read whole: one syscall; larger files are streamed */	/* held in memory: 5x the largest distribution module */
 #define KERNEL_IMAGE_CAP (256ull << 20)
 #define CERT_FILE_CAP (16u << 20)
 #define WALK_MAX_DEPTH 16
@@ -40,6 +44,7 @@ struct scan_ctx {
 	struct strlist open_paths;
 	struct strlist releases_of;	/* release of each file */
 	size_t next;			/* work queue index */
+	int phase;			/* 0: read and hash files, 1: check signatures */
 	pthread_mutex_t lock;
 	bool host_files;		/* inspect: paths are host paths, not inside a root */
 };
@@ -315,15 +320,14 @@ static void read_running_kernel(struct scan_ctx *ctx)
 
 /* ---- certificates built into the kernel images under boot/ ---- */
 
-static void read_kernel_images(struct scan_ctx *ctx)
+static void read_kernel_images(const struct kd_root *root, struct scan_result *res)
 {
-	struct scan_result *res = ctx->res;
 	struct strlist names = { 0 };
 	struct dirent *de;
 	DIR *d;
 	int fd;
 
-	fd = root_openat(&ctx->root, "boot", ROOT_DIR | ROOT_FOLLOW);
+	fd = root_openat(root, "boot", ROOT_DIR | ROOT_FOLLOW);
 	if (fd < 0) {
 		add_cov(res, "boot", cov_from_errno(fd), xstrdup(strerror(-fd)));
 		return;
@@ -349,7 +353,7 @@ static void read_kernel_images(struct scan_ctx *ctx)
 		size_t len;
 		int r;
 
-		fd = root_openat(&ctx->root, rel, ROOT_FOLLOW);
+		fd = root_openat(root, rel, ROOT_FOLLOW);
 		r = fd < 0 ? fd : fd_read_all(fd, KERNEL_IMAGE_CAP, &buf, &len);
 		if (fd >= 0)
 			close(fd);
@@ -544,20 +548,78 @@ static void find_module_files(struct scan_ctx *ctx, struct strlist *releases)
 	}
 }
 
-/* Pick the certificate that identifies the signer and verify with it. */
-static void verify_signature(const struct scan_result *res, struct module_rec *m,
-			     const struct modsig *ms, const uint8_t *body)
+/*
+ * A module image: in memory (decompressed) or an open file read in place, so
+ * a 20 MB driver costs a 1 MiB buffer, not 20 MB.
+ */
+struct image_src {
+	const uint8_t *buf;
+	int fd;
+	uint64_t size;
+};
+
+#define STREAM_CHUNK (1u << 20)
+#define TAIL_READ 8192
+#define MAX_PKCS7 (1u << 20)
+
+static int src_read(const struct image_src *src, uint64_t off, void *dst, size_t n)
+{
+	size_t done = 0;
+
+	if (!range_ok(src->size, off, n))
+		return -EINVAL;
+	if (src->buf) {
+		memcpy(dst, src->buf + off, n);
+		return 0;
+	}
+	while (done < n) {
+		ssize_t r = pread(src->fd, (uint8_t *)dst + done, n - done, (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -errno : -EIO;	/* the file shrank under us */
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+/* Hash the signed body: straight from memory, or streamed from the file in chunks. */
+static int hash_body(const struct image_src *src, uint64_t len, struct kd_digest *d)
+{
+	uint8_t *chunk;
+	int r = 0;
+
+	if (src->buf) {
+		kd_digest_update(d, src->buf, (size_t)len);
+		return 0;
+	}
+	chunk = xmalloc(STREAM_CHUNK);
+	for (uint64_t off = 0; off < len && !r; off += STREAM_CHUNK) {
+		size_t n = len - off < STREAM_CHUNK ? (size_t)(len - off) : STREAM_CHUNK;
+
+		r = src_read(src, off, chunk, n);
+		if (!r)
+			kd_digest_update(d, chunk, n);
+	}
+	free(chunk);
+	return r;
+}
+
+/*
+ * First half of verification, done while the trust sources may still be loading:
+ * parse the signature and hash the module once.
+ */
+static void prepare_signature(struct module_rec *m, const struct modsig *ms,
+			      const struct image_src *src)
 {
 	struct sig_result *s = &m->sig;
 	struct sig_signer signer;
-	struct kd_pkcs7 *p7;
-	uint8_t md[PKCS7_MAX_MD];
-	unsigned int mdlen;
+	struct kd_digest *d;
 	char *reason;
-	bool any_bad = false, has_attrs;
-	static const enum trust_kind order[] = { TRUST_KERNEL_IMAGE, TRUST_OPERATOR, TRUST_RULES };
+	bool has_attrs;
 
-	if (pkcs7_parse(ms->pkcs7, ms->pkcs7_len, &p7, &signer, &reason)) {
+	if (pkcs7_parse(ms->pkcs7, ms->pkcs7_len, &m->p7, &signer, &reason)) {
 		s->status = SIG_MALFORMED;
 		s->reason = reason;
 		return;
@@ -571,19 +633,36 @@ static void verify_signature(const struct scan_result *res, struct module_rec *m
 	signer.hash_algo = signer.issuer = signer.serial = signer.skid = NULL;
 	memset(&signer.issuer_attrs, 0, sizeof(signer.issuer_attrs));
 	sig_signer_free(&signer);
+	s->status = SIG_UNVERIFIABLE;
 	if (has_attrs) {
 		s->status = SIG_MALFORMED;
 		s->reason = xstrdup("signature has authenticated attributes, which the kernel refuses "
 				    "for modules");
-		pkcs7_free(p7);
-		return;
-	}
-	if (pkcs7_digest(p7, body, ms->body_len, md, &mdlen, &reason)) {
-		s->status = SIG_UNVERIFIABLE;
+	} else if (!(d = pkcs7_digest_begin(m->p7, &reason))) {
 		s->reason = reason;
-		pkcs7_free(p7);
-		return;
+	} else if (hash_body(src, ms->body_len, d)) {
+		kd_digest_end(d, m->md, &m->mdlen);
+		s->status = SIG_UNREAD;
+		s->reason = xstrdup("file changed or could not be read while hashing");
+	} else if (kd_digest_end(d, m->md, &m->mdlen)) {
+		s->reason = xstrdup("digest failed");
+	} else {
+		return;		/* ready for check_signature() */
 	}
+	pkcs7_free(m->p7);
+	m->p7 = NULL;
+}
+
+/* Second half: pick the certificate that identifies the signer and check the math. */
+static void check_signature(const struct scan_result *res, struct module_rec *m)
+{
+	static const enum trust_kind order[] = { TRUST_KERNEL_IMAGE, TRUST_OPERATOR, TRUST_RULES };
+	struct sig_result *s = &m->sig;
+	bool any_bad = false;
+	char *reason;
+
+	if (!m->p7)
+		return;
 	s->status = SIG_UNVERIFIABLE;
 	s->reason = xstrdup("no certificate held for this signer");
 	/* the kernel's own certificate for this release first, then the others */
@@ -599,9 +678,9 @@ static void verify_signature(const struct scan_result *res, struct module_rec *m
 			if (pass < 3 ? (t->kind != order[pass] || (pass == 0 && !same_release)) :
 				       !(t->kind == TRUST_KERNEL_IMAGE && !same_release))
 				continue;
-			if (!pkcs7_signer_is(p7, t->cert))
+			if (!pkcs7_signer_is(m->p7, t->cert))
 				continue;
-			vr = pkcs7_verify_digest(p7, t->cert, md, mdlen, &reason);
+			vr = pkcs7_verify_digest(m->p7, t->cert, m->md, m->mdlen, &reason);
 			if (vr == VERIFY_OK) {
 				free(s->reason);
 				free(reason);
@@ -620,19 +699,46 @@ static void verify_signature(const struct scan_result *res, struct module_rec *m
 			}
 		}
 	}
-	pkcs7_free(p7);
+	pkcs7_free(m->p7);
+	m->p7 = NULL;
 }
 
-static void inspect_image(const struct scan_result *res, struct module_rec *m, const uint8_t *p,
-			  size_t n)
+static void inspect_image(struct module_rec *m, const struct image_src *src)
 {
+	uint8_t *tail;
+	size_t tail_len = src->size < TAIL_READ ? (size_t)src->size : TAIL_READ;
 	struct elfmod em;
 	struct modsig ms;
 	const char *reason = NULL;
 	enum modsig_result mr;
+	int r;
 
-	mr = modsig_parse(p, n, &ms, &reason);
-	if (elfmod_parse(p, ms.body_len, &em, &reason) == 0) {
+	/* the trailer is at the end: read the tail, and more if the PKCS#7 reaches further back */
+	tail = xmalloc(tail_len ? tail_len : 1);
+	r = src_read(src, src->size - tail_len, tail, tail_len);
+	mr = r ? MODSIG_MALFORMED : modsig_parse_tail(tail, tail_len, src->size, &ms, &reason);
+	if (!r && mr == MODSIG_SIGNED && !ms.pkcs7 && ms.pkcs7_len <= MAX_PKCS7) {
+		free(tail);
+		tail_len = ms.pkcs7_len + MODSIG_INFO_LEN + MODSIG_MAGIC_LEN;
+		tail = xmalloc(tail_len);
+		r = src_read(src, src->size - tail_len, tail, tail_len);
+		mr = r ? MODSIG_MALFORMED : modsig_parse_tail(tail, tail_len, src->size, &ms, &reason);
+	}
+	if (r) {
+		m->sig.status = SIG_UNREAD;
+		m->sig.reason = xasprintf("not read: %s", strerror(-r));
+		free(tail);
+		return;
+	}
+	if (mr == MODSIG_SIGNED && !ms.pkcs7) {
+		mr = MODSIG_MALFORMED;
+		reason = "PKCS#7 signature larger than 1 MiB";
+	}
+	if (mr == MODSIG_MALFORMED)
+		ms.body_len = src->size;	/* still tell what the file is */
+	r = src->buf ? elfmod_parse(src->buf, (size_t)ms.body_len, &em, &reason) :
+		       elfmod_parse_fd(src->fd, ms.body_len, &em, &reason);
+	if (r == 0) {
 		m->modinfo = em.modinfo;
 		m->build_id = em.build_id;
 		if (em.this_module_name) {
@@ -642,21 +748,16 @@ static void inspect_image(const struct scan_result *res, struct module_rec *m, c
 			free(m->name);
 			m->name = xstrdup(kv_get(&m->modinfo, "name"));
 		}
-	} else {
+	}
+	if (mr == MODSIG_MALFORMED || r) {
 		m->sig.status = SIG_MALFORMED;
 		m->sig.reason = xstrdup(reason);
-		return;
-	}
-	if (mr == MODSIG_UNSIGNED) {
+	} else if (mr == MODSIG_UNSIGNED) {
 		m->sig.status = SIG_UNSIGNED;
-		return;
+	} else {
+		prepare_signature(m, &ms, src);
 	}
-	if (mr == MODSIG_MALFORMED) {
-		m->sig.status = SIG_MALFORMED;
-		m->sig.reason = xstrdup(reason);
-		return;
-	}
-	verify_signature(res, m, &ms, p);
+	free(tail);
 }
 
 static char *stem_of(const char *path)
@@ -683,10 +784,11 @@ static void inspect_one(struct scan_ctx *ctx, size_t idx)
 {
 	struct module_rec *m = &ctx->res->mods[idx];
 	const char *open_path = ctx->open_paths.v[idx];
-	uint8_t *buf = NULL, *plain = NULL;
+	struct image_src src = { .fd = -1 };
+	uint8_t magic[8], *buf = NULL, *plain = NULL;
 	size_t len = 0, plen;
 	struct stat st;
-	enum kd_comp comp;
+	enum kd_comp comp = COMP_NONE;
 	char *stem = stem_of(open_path);
 	int fd, r;
 
@@ -708,11 +810,23 @@ static void inspect_one(struct scan_ctx *ctx, size_t idx)
 			r = -EINVAL;
 		} else {
 			m->file_size = (uint64_t)st.st_size;
+			src.fd = fd;
+			src.size = m->file_size;
 			/* say how big it is rather than read a multi-gigabyte file */
-			r = (uint64_t)st.st_size > MODULE_FILE_CAP ? -EFBIG :
-				fd_read_all(fd, MODULE_FILE_CAP, &buf, &len);
+			r = m->file_size > MODULE_FILE_CAP ? -EFBIG : 0;
+			if (!r && src_read(&src, 0, magic, src.size < sizeof(magic) ? src.size : sizeof(magic)) == 0)
+				comp = comp_detect(magic, src.size < sizeof(magic) ? src.size : sizeof(magic));
+			/*
+			 * Compressed modules are signed before compression: decode the whole
+			 * file. Small files are read in one go; large ones are read in place.
+			 */
+			if (!r && (comp != COMP_NONE || src.size <= SMALL_FILE))
+				r = fd_read_all(fd, MODULE_FILE_CAP, &buf, &len);
+			if (!r && comp == COMP_NONE && buf) {
+				src.buf = buf;
+				src.size = len;
+			}
 		}
-		close(fd);
 	}
 	if (r) {
 		m->sig.status = SIG_UNREAD;
@@ -725,29 +839,35 @@ static void inspect_one(struct scan_ctx *ctx, size_t idx)
 			m->sig.reason = xstrdup("not a regular file");
 		else
 			m->sig.reason = xasprintf("not read: %s", strerror(-r));
-		free(stem);
-		return;
+		goto out;
 	}
-	comp = comp_detect(buf, len);
 	if (comp != COMP_NONE) {
 		m->compression = comp_name(comp);
-		r = decompress_all(comp, buf, len, MODULE_FILE_CAP, &plain, &plen);
+		r = decompress_all(comp, buf, len, DECOMPRESSED_CAP, &plain, &plen);
 		free(buf);
+		buf = NULL;
+		if (r == -EFBIG) {
+			/* not inspected, so the scan is incomplete: never call it clean */
+			m->sig.status = SIG_UNREAD;
+			m->sig.reason = xasprintf("%s data decompresses beyond the %llu MiB cap; not inspected",
+						  m->compression, DECOMPRESSED_CAP >> 20);
+			goto out;
+		}
 		if (r) {
 			m->sig.status = SIG_MALFORMED;
-			m->sig.reason = r == -EFBIG ?
-				xasprintf("%s data decompresses beyond the %llu MiB cap", m->compression,
-					  MODULE_FILE_CAP >> 20) :
-				xasprintf("%s data corrupt or not supported", m->compression);
-			free(stem);
-			return;
+			m->sig.reason = xasprintf("%s data corrupt or not supported", m->compression);
+			goto out;
 		}
-		buf = plain;
-		len = plen;
+		src.buf = plain;
+		src.size = plen;
 	}
-	inspect_image(ctx->res, m, buf, len);
+	inspect_image(m, &src);
 	if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
 		m->file_name_matches = same_module_name(stem, m->name);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(plain);
 	free(buf);
 	free(stem);
 }
@@ -764,31 +884,89 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&ctx->lock);
 		if (idx >= ctx->shown.n)
 			break;
-		inspect_one(ctx, idx);
+		if (ctx->phase == 0)
+			inspect_one(ctx, idx);
+		else
+			check_signature(ctx->res, &ctx->res->mods[idx]);
 	}
 	return NULL;
 }
 
-static void inspect_all(struct scan_ctx *ctx, int jobs)
+static void run_workers(struct scan_ctx *ctx, int phase, int jobs)
 {
-	struct scan_result *res = ctx->res;
 	pthread_t tids[MAX_JOBS];
 	int started = 0;
 
-	res->nmods = ctx->shown.n;
-	res->mods = xcalloc(res->nmods, sizeof(*res->mods));
+	ctx->phase = phase;
+	ctx->next = 0;
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > MAX_JOBS)
 		jobs = MAX_JOBS;
-	if ((size_t)jobs > res->nmods)
-		jobs = res->nmods ? (int)res->nmods : 1;
+	if ((size_t)jobs > ctx->shown.n)
+		jobs = ctx->shown.n ? (int)ctx->shown.n : 1;
 	for (int i = 1; i < jobs; i++)
 		if (pthread_create(&tids[started], NULL, worker, ctx) == 0)
 			started++;
 	worker(ctx);
 	for (int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+}
+
+struct kernel_job {
+	const struct kd_root *root;
+	struct scan_result part;	/* coverage and trust found, merged after the join */
+};
+
+static void *kernel_images_thread(void *arg)
+{
+	struct kernel_job *job = arg;
+
+	read_kernel_images(job->root, &job->part);
+	return NULL;
+}
+
+static void merge_part(struct scan_result *res, struct scan_result *part)
+{
+	res->cov = xreallocarray(res->cov, res->ncov + part->ncov, sizeof(*res->cov));
+	memcpy(res->cov + res->ncov, part->cov, part->ncov * sizeof(*res->cov));
+	res->ncov += part->ncov;
+	res->trust = xreallocarray(res->trust, res->ntrust + part->ntrust, sizeof(*res->trust));
+	memcpy(res->trust + res->ntrust, part->trust, part->ntrust * sizeof(*res->trust));
+	res->ntrust += part->ntrust;
+	free(part->cov);
+	free(part->trust);
+	memset(part, 0, sizeof(*part));
+}
+
+/*
+ * Read, decompress, parse and hash every module file while another thread
+ * decodes the kernel images (their builtin certificates are the trust we
+ * verify against); then check each signature against the trust sources.
+ */
+static void inspect_all(struct scan_ctx *ctx, int jobs, bool kernel_images)
+{
+	struct scan_result *res = ctx->res;
+	struct kernel_job job = { .root = &ctx->root };
+	pthread_t tid;
+	bool threaded = false;
+
+	res->nmods = ctx->shown.n;
+	res->mods = xcalloc(res->nmods ? res->nmods : 1, sizeof(*res->mods));
+	if (kernel_images) {
+		threaded = pthread_create(&tid, NULL, kernel_images_thread, &job) == 0;
+		if (!threaded)
+			read_kernel_images(job.root, &job.part);
+	}
+	/* the kernel image thread has a core of its own; hashing shares the rest */
+	run_workers(ctx, 0, threaded && jobs > 1 ? jobs - 1 : jobs);
+	if (threaded)
+		pthread_join(tid, NULL);
+	if (kernel_images) {
+		merge_part(res, &job.part);
+		join_keys(res);
+	}
+	run_workers(ctx, 1, jobs);
 }
 
 /* ---- loaded modules and their files ---- */
@@ -801,19 +979,30 @@ static const char *running_release(struct scan_ctx *ctx, const struct strlist *r
 
 	if (res->kernel_release)
 		return res->kernel_release;
-	/* an image with proc/modules but no osrelease: the release whose files explain most */
+	/*
+	 * An image with proc/modules but no osrelease: the release whose files are
+	 * the loaded modules, by build-id (worth more) or else by name.
+	 */
 	for (size_t r = 0; r < releases->n; r++) {
-		size_t hits = 0;
+		size_t score = 0;
 
-		for (size_t i = 0; i < res->nloaded; i++)
-			for (size_t j = 0; j < res->nmods; j++)
-				if (res->mods[j].release && strcmp(res->mods[j].release, releases->v[r]) == 0 &&
-				    strcmp(res->mods[j].name, res->loaded[i].name) == 0) {
-					hits++;
-					break;
-				}
-		if (hits > best || (hits == best && hits)) {
-			best = hits;
+		for (size_t i = 0; i < res->nloaded; i++) {
+			const struct loaded_module *lm = &res->loaded[i];
+			size_t hit = 0;
+
+			for (size_t j = 0; j < res->nmods; j++) {
+				const struct module_rec *m = &res->mods[j];
+
+				if (!m->release || strcmp(m->release, releases->v[r]) ||
+				    !same_module_name(m->name, lm->name))
+					continue;
+				hit = lm->build_id && m->build_id && !strcmp(lm->build_id, m->build_id) ?
+					      2 : hit ? hit : 1;
+			}
+			score += hit;
+		}
+		if (score > best) {
+			best = score;
 			pick = releases->v[r];
 		}
 	}
@@ -1131,10 +1320,8 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	res->root = xstrdup(ctx.root.path);
 	read_host(&ctx);
 	read_running_kernel(&ctx);
-	read_kernel_images(&ctx);
-	join_keys(res);
 	find_module_files(&ctx, &releases);
-	inspect_all(&ctx, opt->jobs);
+	inspect_all(&ctx, opt->jobs, true);
 	join_loaded(&ctx, &releases);
 	finish(res);
 	sl_free(&releases);
@@ -1157,7 +1344,7 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 		sl_push(&ctx.open_paths, xstrdup(files[i]));
 		sl_push(&ctx.releases_of, xstrdup(""));
 	}
-	inspect_all(&ctx, opt->jobs);
+	inspect_all(&ctx, opt->jobs, false);
 	finish(res);
 	ctx_free(&ctx);
 	return 0;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cert.h"
+#include "pkcs7.h"
 #include "procfs.h"
 #include "root.h"
 #include "rules.h"
@@ -73,6 +74,10 @@ struct module_rec {
 	struct kvlist modinfo;
 	char *build_id;
 	struct sig_result sig;
+	/* scan-internal: the parsed signature and content digest between the two phases */
+	struct kd_pkcs7 *p7;
+	uint8_t md[64];
+	unsigned int mdlen;
 };
 
 struct finding {

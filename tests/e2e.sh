@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# e2e.sh - end-to-end tests: run the built ./kdetect on generated fixture roots
+# (real modules built with kbuild and signed with the kernel's sign-file) and on
+# Debian's real signed kernel package, and check reports and exit statuses.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+KD=${KD:-./kdetect}
+OUT=build/test
+PASS=0
+FAIL=0
+
+ok() { PASS=$((PASS + 1)); }
+bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
+# check DESCRIPTION COMMAND...: the command must succeed
+check() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
+# jqt DESCRIPTION FILE FILTER: the jq filter must yield true
+jqt() { if jq -e "$3" "$2" >/dev/null; then ok; else bad "$1 ($3)"; fi; }
+# run_scan NAME ARGS...: JSON report in $OUT/r-NAME.json, exit status in RC
+run_scan() {
+	local name=$1; shift
+	set +e
+	timeout 120 "$KD" scan --format json "$@" >"$OUT/r-$name.json" 2>"$OUT/r-$name.err"
+	RC=$?
+	set -e
+	jq -e . "$OUT/r-$name.json" >/dev/null || bad "$name: report is not valid JSON"
+}
+expect_rc() { if [ "$RC" -eq "$1" ]; then ok; else bad "$2: exit status $RC, expected $1"; fi; }
+
+echo "e2e: building test modules and fixture roots"
+tests/build-kmods.sh "$OUT/kmods"
+tests/mkroots.sh "$OUT/kmods/modules" "$OUT/kmods/pki" "$OUT/roots"
+R=$OUT/roots
+PKI=$OUT/kmods/pki
+M=$OUT/kmods/modules
+
+# ---- clean: a loaded, kernel-trusted module and a lookalike that must not match
+run_scan clean --root "$R/clean"
+expect_rc 0 clean
+jqt "clean: no findings" "$OUT/r-clean.json" '.findings == []'
+jqt "clean: loaded module valid and kernel-trusted" "$OUT/r-clean.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .loaded and .signature.status == "valid" and .signature.kernel_trusted and .kernel.build_id_matches and .taint == "O"'
+jqt "clean: lookalike (Kasper..., kl*) not flagged and valid" "$OUT/r-clean.json" \
+	'.modules[] | select(.name == "klpx_lookalike") | .signature.status == "valid" and (.loaded | not)'
+jqt "clean: builtin certificate from vmlinuz joined to proc/keys by SKID" "$OUT/r-clean.json" \
+	'[.trust[] | select(.kind == "kernel-image") | . as $t | .kernel_trusted and ($t.keyring_key | test($t.skid))] == [true]'
+jqt "clean: signer is issuer+serial of the kernel key, verified with vmlinuz cert" "$OUT/r-clean.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .signature | (.verified_with | startswith("/boot/vmlinuz-")) and .serial != null and .hash_algo == "sha256"'
+jqt "clean: taint decoded" "$OUT/r-clean.json" '.host.taint_flags == [{"flag":"O","meaning":"externally built (out-of-tree) module loaded"}]'
+jqt "clean: required top-level fields" "$OUT/r-clean.json" \
+	'.schema == "kdetect-report/1" and .tool.name == "kdetect" and (.host | has("hostname") and has("kernel_release") and has("root")) and (.coverage | length > 0)'
+jqt "clean: module fields" "$OUT/r-clean.json" \
+	'.modules[0] | has("name") and has("loaded") and has("path") and has("file_name_matches") and has("taint") and has("modinfo") and (.signature | has("status") and has("reason") and has("hash_algo") and has("issuer") and has("serial") and has("skid") and has("signer_subject") and has("cert_sha256") and has("verified_with") and has("kernel_trusted"))'
+jqt "clean: modinfo fields" "$OUT/r-clean.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .modinfo | .author == "Example Industrial Controls Ltd" and .license == "GPL" and (.vermagic | length > 0) and (.srcversion | length > 0)'
+
+# determinism: the same input gives the same bytes
+"$KD" scan --root "$R/clean" --format json >"$OUT/r-clean2.json" || true
+check "report is deterministic" cmp -s "$OUT/r-clean.json" "$OUT/r-clean2.json"
+"$KD" scan --root "$R/clean" -j 1 --format json >"$OUT/r-clean3.json" || true
+check "report does not depend on --jobs" cmp -s "$OUT/r-clean.json" "$OUT/r-clean3.json"
+
+# --quiet prints nothing when nothing is found; text report lists the module
+check "quiet on a clean root" test -z "$("$KD" scan --quiet --root "$R/clean")"
+check "text report names the loaded module" bash -c "'$KD' scan --root '$R/clean' | grep -q 'loaded kdt_neutral'"
+
+# ---- loaded module without a file
+run_scan nofile --root "$R/loaded-nofile"
+expect_rc 1 loaded-nofile
+jqt "loaded-nofile: KD-MOD-NOFILE for kdt_ghost" "$OUT/r-nofile.json" \
+	'[.findings[] | select(.rule == "KD-MOD-NOFILE") | .name] == ["kdt_ghost"]'
+
+# ---- disguised file name
+run_scan disguised --root "$R/disguised"
+expect_rc 1 disguised
+jqt "disguised: name mismatch reported" "$OUT/r-disguised.json" \
+	'.findings == [.findings[] | select(.rule == "KD-MOD-NAME" and .name == "kdt_neutral" and (.path | endswith("/e1000x.ko")))] and (.findings | length == 1)'
+jqt "disguised: file_name_matches false, joined to the loaded module" "$OUT/r-disguised.json" \
+	'.modules[] | select(.name == "kdt_neutral") | (.file_name_matches | not) and .loaded'
+
+# ---- Kaspersky-signed: critical when loaded, high as a file; compressed copies too
+run_scan klsigned --root "$R/kaspersky-signed"
+expect_rc 1 kaspersky-signed
+jqt "kaspersky-signed: loaded module critical" "$OUT/r-klsigned.json" \
+	'[.findings[] | select(.name == "kdt_klsigned" and .severity == "critical")] | length == 1'
+jqt "kaspersky-signed: three compressed files high" "$OUT/r-klsigned.json" \
+	'[.findings[] | select(.name == "kdt_klsigned" and .severity == "high") | .path | test("\\.ko\\.(xz|zst|gz)$")] == [true,true,true]'
+jqt "kaspersky-signed: identified by the issuer named in the signature, unverifiable without the cert" "$OUT/r-klsigned.json" \
+	'[.findings[] | select(.kind == "kaspersky") | .rule == "KL-CERT-001" and .evidence["cert.issuer.O"] == "AO Kaspersky Lab" and .evidence.signature == "unverifiable"] | all'
+jqt "kaspersky-signed: not identified by metadata" "$OUT/r-klsigned.json" \
+	'[.findings[] | .rules[] | select(. == "KL-MOD-001")] == []'
+jqt "kaspersky-signed: OGRN rule also matched" "$OUT/r-klsigned.json" \
+	'[.findings[] | select(.kind == "kaspersky") | .rules | index("KL-CERT-002") != null] | all'
+run_scan klsigned-cert --root "$R/kaspersky-signed" --cert "$PKI/kl/cert.pem"
+jqt "--cert: valid with operator certificate, not kernel-trusted" "$OUT/r-klsigned-cert.json" \
+	'[.modules[] | select(.name == "kdt_klsigned") | .signature | .status == "valid" and (.kernel_trusted | not) and (.verified_with | startswith("--cert ")) and (.signer_subject | test("Kaspersky Lab Test Module Signing"))] | (length == 4 and all)'
+jqt "--cert: subject fact matched" "$OUT/r-klsigned-cert.json" \
+	'[.findings[] | select(.kind == "kaspersky") | .evidence["cert.subject.O"] == "AO Kaspersky Lab"] | (length == 4 and all)'
+mkdir -p "$OUT/certdir" && cp "$PKI/kl/cert.pem" "$OUT/certdir/kl.pem" && cp "$PKI/vendor/cert.der" "$OUT/certdir/vendor.der"
+run_scan certdir --root "$R/kaspersky-signed" --cert "$OUT/certdir"
+jqt "--cert DIR reads *.pem and *.der" "$OUT/r-certdir.json" \
+	'[.trust[] | select(.kind == "operator")] | length == 2'
+run_scan badcert --root "$R/clean" --cert "$M/kdt_neutral.ko"
+expect_rc 3 "--cert with a file that is no certificate makes the scan incomplete"
+
+# ---- Kaspersky by metadata only
+run_scan klmeta --root "$R/kaspersky-meta"
+expect_rc 1 kaspersky-meta
+jqt "kaspersky-meta: KL-MOD-001 high (file not loaded)" "$OUT/r-klmeta.json" \
+	'[.findings[] | {rule, severity, name}] == [{"rule":"KL-MOD-001","severity":"high","name":"kdt_klmeta"}]'
+jqt "kaspersky-meta: unsigned" "$OUT/r-klmeta.json" '.modules[] | select(.name == "kdt_klmeta") | .signature.status == "unsigned"'
+
+# ---- unsigned, untrusted, invalid
+run_scan unsigned --root "$R/unsigned"
+expect_rc 0 unsigned
+jqt "unsigned: status unsigned, loaded, taint OE" "$OUT/r-unsigned.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .signature.status == "unsigned" and .loaded and .taint == "OE"'
+run_scan untrusted --root "$R/untrusted"
+expect_rc 0 untrusted
+jqt "untrusted: unverifiable with reason" "$OUT/r-untrusted.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .signature.status == "unverifiable" and (.signature.reason | test("no certificate"))'
+run_scan untrusted-cert --root "$R/untrusted" --cert "$PKI/other/cert.pem"
+jqt "untrusted + --cert: valid, not kernel-trusted" "$OUT/r-untrusted-cert.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .signature.status == "valid" and (.signature.kernel_trusted | not)'
+run_scan invalid --root "$R/invalid"
+expect_rc 1 invalid
+jqt "invalid: tampered module is invalid and a finding" "$OUT/r-invalid.json" \
+	'(.modules[] | select(.name == "kdt_neutral") | .signature.status == "invalid") and ([.findings[].rule] == ["KD-SIG-INVALID"])'
+
+# ---- compressed, key id, sha512
+run_scan compressed --root "$R/compressed"
+expect_rc 0 compressed
+jqt "compressed: xz, zstd, gzip, key-id and sha512 variants all valid" "$OUT/r-compressed.json" \
+	'([.modules[] | .signature.status] | unique) == ["valid"] and ([.modules[].compression] | sort | unique) == ["gzip","none","xz","zstd"]'
+jqt "compressed: signer by key id" "$OUT/r-compressed.json" \
+	'[.modules[] | select(.signature.skid != null and .signature.issuer == null)] | length == 1'
+jqt "compressed: sha512" "$OUT/r-compressed.json" '[.modules[] | select(.signature.hash_algo == "sha512")] | length == 1'
+jqt "compressed: loaded .ko.xz joined with matching build-id" "$OUT/r-compressed.json" \
+	'[.modules[] | select(.loaded) | .compression == "xz" and .kernel.build_id_matches] == [true]'
+
+# ---- an offline disk image without proc/ and sys/ is complete
+run_scan nosys --root "$R/nosys"
+expect_rc 1 nosys
+jqt "nosys: proc and sys absent, not incomplete" "$OUT/r-nosys.json" \
+	'([.coverage[] | select(.source | startswith("proc/")) | .status] | unique) == ["absent"] and (.summary.incomplete | not)'
+jqt "nosys: Kaspersky module file high" "$OUT/r-nosys.json" \
+	'[.findings[] | {name, severity}] == [{"name":"kdt_klsigned","severity":"high"}]'
+
+# ---- hostile root, with openat2 and with the fallback resolver
+for mode in openat2 fallback; do
+	if [ $mode = fallback ]; then export KDETECT_NO_OPENAT2=1; fi
+	run_scan hostile-$mode --root "$R/hostile"
+	unset KDETECT_NO_OPENAT2
+	H=$OUT/r-hostile-$mode.json
+	expect_rc 1 "hostile ($mode)"
+	jqt "hostile ($mode): the host canary outside the root is never read" "$H" \
+		'[.findings[] | select(.kind == "kaspersky")] == [] and ([.modules[] | select(.name == "kdt_klsigned")] == [])'
+	jqt "hostile ($mode): escaping symlinks resolve inside the root" "$H" \
+		'[.modules[] | select((.path // "") | test("escape")) | .signature.status] == ["unread","unread","unread"]'
+	jqt "hostile ($mode): FIFO and socket skipped" "$H" '.coverage[] | select(.source == "/lib/modules/6.1.0-56-amd64") | .detail | test("2 FIFO")'
+	jqt "hostile ($mode): 6 GiB file reported, not read" "$H" \
+		'.modules[] | select((.path // "") | endswith("/huge.ko")) | .signature.status == "unread" and (.signature.reason | test("cap"))'
+	jqt "hostile ($mode): symlink loops" "$H" '[.modules[] | select((.path // "") | test("loop")) | .signature.reason] == ["symlink loop","symlink loop"]'
+	jqt "hostile ($mode): decompression bombs stopped" "$H" \
+		'[.modules[] | select((.path // "") | test("bomb\\.ko\\.(xz|zst)")) | .signature.reason | test("cap")] == [true,true]'
+	jqt "hostile ($mode): malformed trailers have reasons" "$H" \
+		'[.modules[] | select((.path // "") | test("siglen-huge|siglen-off-by-one|wrong-idtype|garbage-pkcs7|notelf|empty|tiny-magic|bad\\.ko")) | .signature.status == "malformed" and (.signature.reason | length > 5)] | (length == 9 and all)'
+	jqt "hostile ($mode): control characters escaped" "$H" \
+		'[.modules[] | select((.path // "") | test("evil")) | .path] == ["/lib/modules/6.1.0-56-amd64/extra/evil\\x1b[31m\\x0a.ko"]'
+	jqt "hostile ($mode): long strings cut" "$H" '[.. | strings | length] | max < 1200'
+done
+check "hostile: same report with and without openat2" \
+	cmp -s "$OUT/r-hostile-openat2.json" "$OUT/r-hostile-fallback.json"
+"$KD" scan --root "$R/hostile" >"$OUT/r-hostile.txt" || true
+check "hostile: text report has no raw control bytes" bash -c "! LC_ALL=C grep -qP '[\\x00-\\x08\\x0b-\\x1f\\x7f]' '$OUT/r-hostile.txt'"
+
+# ---- inspect: module files given by path
+set +e
+"$KD" inspect --format json --cert "$PKI/kl/cert.pem" "$M/kdt_klsigned.ko" "$M/kdt_neutral.ko.zst" >"$OUT/r-inspect.json"
+RC=$?
+set -e
+expect_rc 1 "inspect finds the Kaspersky-signed file"
+jqt "inspect: kl module valid with --cert, neutral unverifiable without a kernel" "$OUT/r-inspect.json" \
+	'([.modules[] | {name, s: .signature.status}] | sort_by(.name)) == [{"name":"kdt_klsigned","s":"valid"},{"name":"kdt_neutral","s":"unverifiable"}]'
+
+# ---- command line
+set +e
+"$KD" scan --format xml >/dev/null 2>&1; RC=$?; expect_rc 2 "bad --format"
+"$KD" bogus >/dev/null 2>&1; RC=$?; expect_rc 2 "unknown command"
+"$KD" scan --root /nonexistent >/dev/null 2>&1; RC=$?; expect_rc 2 "missing root"
+"$KD" scan --root "$R/clean" -o "$R/clean/report.json" >/dev/null 2>&1; RC=$?; expect_rc 2 "--output inside the root refused"
+set -e
+check "--output inside the root wrote nothing" test ! -e "$R/clean/report.json"
+"$KD" scan --root "$R/clean" -o "$OUT/out.json" -f json || true
+jqt "--output writes the report" "$OUT/out.json" '.schema == "kdetect-report/1"'
+check "--version" bash -c "'$KD' --version | grep -q '^kdetect '"
+
+# ---- this host, live (the build machine has no loadable modules)
+run_scan live
+if [ "$RC" -eq 0 ] || [ "$RC" -eq 3 ]; then ok; else bad "live scan exit status $RC"; fi
+jqt "live: not offline" "$OUT/r-live.json" '(.host.offline | not) and .host.root == "/"'
+
+# ---- Debian's real signed kernel package: every module valid against its own vmlinuz
+echo "e2e: Debian kernel package corpus"
+DEB=$(tests/get-debian-kernel.sh "$OUT/debian")
+run_scan debian --root "$DEB"
+expect_rc 0 "Debian corpus"
+jqt "Debian: thousands of modules, all valid and kernel-trusted" "$OUT/r-debian.json" \
+	'(.modules | length > 3000) and ([.modules[] | .signature.status == "valid" and .signature.kernel_trusted] | all)'
+jqt "Debian: zero findings" "$OUT/r-debian.json" '.findings == []'
+jqt "Debian: builtin key extracted from vmlinuz, serial names the signer" "$OUT/r-debian.json" \
+	'([.trust[] | select(.kind == "kernel-image")] | length == 1) and (.trust[] | select(.kind == "kernel-image") | .subject == "CN=Build time autogenerated kernel key") and ([.modules[].signature.serial] | unique | length == 1) and (.modules[0].signature.serial == (.trust[] | select(.kind == "kernel-image") | .serial))'
+jqt "Debian: SKID differs from the serial" "$OUT/r-debian.json" \
+	'.trust[] | select(.kind == "kernel-image") | .skid != .serial'
+
+echo "e2e: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
