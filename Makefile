@@ -9,7 +9,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libelf libkmod libcrypto liblzma libzstd zlib
+PKGS := libelf libkmod libudev libcrypto liblzma libzstd zlib
 WERROR ?= $(if $(CI),-Werror,)
 CFLAGS ?= -O2 -g
 KD_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fstack-protector-strong \

@@ -262,8 +262,14 @@ static void json_module(struct json *j, const struct module_rec *m)
 		fprintf(j->out, "%ld", m->lm->refcnt);
 		j_string(j, "state", m->lm->state);
 		j_strlist(j, "used_by", &m->lm->used_by);
+		j_bool(j, "in_sysfs", m->lm->in_sysfs);
 		j_string(j, "initstate", m->lm->initstate);
+		j_string(j, "sysfs_taint", m->lm->sys_taint);
+		j_key(j, "sysfs_refcnt");
+		fprintf(j->out, "%ld", m->lm->sys_refcnt);
+		j_strlist(j, "holders", &m->lm->holders);
 		j_string(j, "srcversion", m->lm->srcversion);
+		j_string(j, "version", m->lm->version);
 		j_string(j, "build_id", m->lm->build_id);
 		j_tristate(j, "build_id_matches", m->build_id_matches);
 		j_close(j, '}');

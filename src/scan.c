@@ -246,12 +246,14 @@ static void read_host(struct scan_ctx *ctx)
 	struct scan_result *res = ctx->res;
 	char *text;
 
+	res->kernel_release = procfs_read_release(&ctx->root);
 	if (!res->offline) {
 		struct utsname u;
 
 		if (uname(&u) == 0) {
 			res->hostname = xstrdup(u.nodename);
-			res->kernel_release = xstrdup(u.release);
+			if (!res->kernel_release)
+				res->kernel_release = xstrdup(u.release);
 		}
 		return;
 	}
@@ -259,7 +261,6 @@ static void read_host(struct scan_ctx *ctx)
 		str_rstrip(text);
 		res->hostname = text;
 	}
-	res->kernel_release = procfs_read_release(&ctx->root);
 }
 
 static void read_running_kernel(struct scan_ctx *ctx)

@@ -129,6 +129,7 @@ new_root() {
 live() {
 	mkdir -p "$1/proc/sys/kernel" "$1/sys/module"
 	echo "$2" >"$1/proc/sys/kernel/tainted"
+	echo "$REL" >"$1/proc/sys/kernel/osrelease"
 	: >"$1/proc/modules"
 	cat >"$1/proc/keys" <<-EOF
 	0a1b2c3d I------     1 perm 1f0b0000     0     0 keyring   .builtin_trusted_keys: 1
@@ -341,6 +342,7 @@ expect invalid 1 0 1
 # ---------------------------------------------------------------- h. compressed
 new_root compressed
 live "$R" 4096
+rm "$R/proc/sys/kernel/osrelease"   # the running release must be inferred from build-ids
 for r in "$REL-zst" "$REL-gz" "$REL-keyid" "$REL-sha512"; do add_release "$R" "$r"; done
 put "$R" "$REL" extra/kdt_neutral.ko.xz "$M/kdt_neutral.ko.xz"
 put "$R" "$REL-zst" updates/kdt_neutral.ko.zst "$M/kdt_neutral.ko.zst"
