@@ -929,12 +929,16 @@ static void *kernel_images_thread(void *arg)
 
 static void merge_part(struct scan_result *res, struct scan_result *part)
 {
-	res->cov = xreallocarray(res->cov, res->ncov + part->ncov, sizeof(*res->cov));
-	memcpy(res->cov + res->ncov, part->cov, part->ncov * sizeof(*res->cov));
-	res->ncov += part->ncov;
-	res->trust = xreallocarray(res->trust, res->ntrust + part->ntrust, sizeof(*res->trust));
-	memcpy(res->trust + res->ntrust, part->trust, part->ntrust * sizeof(*res->trust));
-	res->ntrust += part->ntrust;
+	if (part->ncov) {
+		res->cov = xreallocarray(res->cov, res->ncov + part->ncov, sizeof(*res->cov));
+		memcpy(res->cov + res->ncov, part->cov, part->ncov * sizeof(*res->cov));
+		res->ncov += part->ncov;
+	}
+	if (part->ntrust) {
+		res->trust = xreallocarray(res->trust, res->ntrust + part->ntrust, sizeof(*res->trust));
+		memcpy(res->trust + res->ntrust, part->trust, part->ntrust * sizeof(*res->trust));
+		res->ntrust += part->ntrust;
+	}
 	free(part->cov);
 	free(part->trust);
 	memset(part, 0, sizeof(*part));

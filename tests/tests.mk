@@ -1,5 +1,6 @@
-# tests/tests.mk - make check: install what the tests need, then unit tests,
-# end-to-end tests on fixture roots and the Debian corpus, and the man page lint.
+# tests/tests.mk - make check: install what the tests need, then unit tests (plain,
+# under valgrind and with ASan/UBSan), end-to-end tests on fixture roots and the
+# Debian corpus (plain and with ASan/UBSan), and the man page lint.
 
 -include tests/unit/unit.mk
 
@@ -8,13 +9,20 @@ check:
 	@sh tools/install-deps.sh test
 	@$(MAKE) --no-print-directory check-all
 
-check-all: kdetect check-unit check-e2e check-man
+check-all: kdetect check-man check-unit check-unit-valgrind check-unit-asan check-e2e check-e2e-asan
 
 check-e2e: kdetect
 	@bash tests/e2e.sh
+
+# The whole end-to-end suite again with a sanitizer build of the program.
+build/asan/kdetect: build/asan/obj/main.o $(UNIT_ASAN_OBJS)
+	$(CC) $(UNIT_ASAN_FLAGS) $(KD_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+check-e2e-asan: build/asan/kdetect
+	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e.sh
 
 check-man: kdetect
 	@mandoc -Tlint -W warning man/kdetect.8
 	@bash tests/check-man.sh
 
-.PHONY: check check-all check-e2e check-man
+.PHONY: check check-all check-e2e check-e2e-asan check-man
