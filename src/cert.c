@@ -63,10 +63,22 @@ char *crypto_name_string(const X509_NAME *name, struct kvlist *attrs)
 		len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(e));
 		if (len < 0)
 			continue;
-		sb_printf(&sb, "%s%s=", sb.len ? ", " : "", key);
-		sb_putn(&sb, (const char *)utf8, (size_t)len);
-		if (attrs)
-			kv_addn(attrs, key, (const char *)utf8, (size_t)len);
+		/* a NUL inside a name must not cut it short ("Kaspersky Lab\0.example"): show it */
+		{
+			struct strbuf v;
+
+			sb_init(&v);
+			for (int k = 0; k < len; k++) {
+				if (utf8[k])
+					sb_putc(&v, (char)utf8[k]);
+				else
+					sb_puts(&v, "\xe2\x90\x80");	/* U+2400 SYMBOL FOR NULL */
+			}
+			sb_printf(&sb, "%s%s=%s", sb.len ? ", " : "", key, v.s ? v.s : "");
+			if (attrs)
+				kv_add(attrs, key, v.s ? v.s : "");
+			sb_free(&v);
+		}
 		OPENSSL_free(utf8);
 	}
 	return sb_steal(&sb);
@@ -125,8 +137,9 @@ static struct kd_cert *cert_wrap(X509 *x)
 	i->sha256 = der_sha256(x, i2d_X509);
 	i->pubkey_sha256 = der_sha256(x, i2d_pubkey_of);
 	pk = X509_get0_pubkey(x);
-	i->key_type = pk ? xasprintf("%s%d", OBJ_nid2sn(EVP_PKEY_get_base_id(pk)), EVP_PKEY_get_bits(pk)) :
-			   xstrdup("unknown");
+	i->key_type = pk && EVP_PKEY_get0_type_name(pk) ?
+			      xasprintf("%s%d", EVP_PKEY_get0_type_name(pk), EVP_PKEY_get_bits(pk)) :
+			      xstrdup("unknown");
 	for (char *s = i->key_type; *s; s++)
 		*s = (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
 	i->not_before = asn1_time_iso(X509_get0_notBefore(x));

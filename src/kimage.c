@@ -26,24 +26,41 @@ struct scanner {
 	size_t len;
 	size_t cap;
 	uint64_t win_abs;		/* stream offset of win[0] */
-	struct kimage_certs *out;
+	struct kimage_certs *out;	/* distinct certificates of earlier runs */
 	/* the run of back-to-back certificates being followed */
+	struct kimage_certs run;
 	uint64_t run_start;
 	uint64_t run_end;
-	size_t run_first;		/* index in out->certs of its first certificate */
 	bool confirmed;
 };
 
 #define LIST_SIZE_SEARCH 32768	/* zero fill (CONFIG_SYSTEM_EXTRA_CERTIFICATE) we look across */
 
-static void add_cert(struct kimage_certs *out, struct kd_cert *c)
+/* Add c unless an equal certificate is there already or the set is full; takes c. */
+static void add_distinct(struct kimage_certs *set, struct kd_cert *c)
 {
-	if (out->n >= MAX_KERNEL_CERTS) {
+	for (size_t i = 0; i < set->n; i++) {
+		if (cert_equal(set->certs[i], c)) {
+			cert_free(c);
+			return;
+		}
+	}
+	if (set->n >= MAX_KERNEL_CERTS) {
 		cert_free(c);
 		return;
 	}
-	out->certs = xreallocarray(out->certs, out->n + 1, sizeof(*out->certs));
-	out->certs[out->n++] = c;
+	set->certs = xreallocarray(set->certs, set->n + 1, sizeof(*set->certs));
+	set->certs[set->n++] = c;
+}
+
+/* The run ended without its length after it: keep its certificates as candidates. */
+static void close_run(struct scanner *s)
+{
+	for (size_t i = 0; i < s->run.n; i++)
+		add_distinct(s->out, s->run.certs[i]);
+	free(s->run.certs);
+	s->run.certs = NULL;
+	s->run.n = 0;
 }
 
 /*
@@ -88,12 +105,15 @@ static size_t scan_window(struct scanner *s, size_t limit)
 			if (used == total) {
 				uint64_t abs = s->win_abs + off;
 
-				if (abs != s->run_end || !s->out->n) {
+				if (abs != s->run_end || !s->run.n || s->run.n >= MAX_KERNEL_CERTS) {
+					close_run(s);
 					s->run_start = abs;
-					s->run_first = s->out->n;
 				}
 				s->run_end = abs + total;
-				add_cert(s->out, c);
+				/* the list proper is kept whole: its length counts every byte */
+				s->run.certs = xreallocarray(s->run.certs, s->run.n + 1,
+							     sizeof(*s->run.certs));
+				s->run.certs[s->run.n++] = c;
 				i = off + total;
 				if (list_size_follows(s, i, s->run_end - s->run_start)) {
 					s->confirmed = true;
@@ -140,35 +160,20 @@ static void scanner_finish(struct scanner *s)
 	free(s->win);
 	s->win = NULL;
 	if (s->confirmed) {
-		/* keep only the trusted list; other certificates in the image are not trusted keys */
-		size_t keep = 0;
-
-		for (size_t i = 0; i < s->out->n; i++) {
-			if (i >= s->run_first)
-				s->out->certs[keep++] = s->out->certs[i];
-			else
-				cert_free(s->out->certs[i]);
-		}
-		s->out->n = keep;
+		/* only the trusted list; other certificates in the image are not trusted keys */
+		kimage_certs_free(s->out);
+		s->out->certs = NULL;
+		s->out->n = 0;
+		for (size_t i = 0; i < s->run.n; i++)
+			add_distinct(s->out, s->run.certs[i]);
+		free(s->run.certs);
+		s->run.certs = NULL;
+		s->run.n = 0;
 		s->out->list_confirmed = true;
 		return;
 	}
 	/* no list boundary (kernels before 4.6 store none): every distinct certificate */
-	{
-		size_t keep = 0;
-
-		for (size_t i = 0; i < s->out->n; i++) {
-			bool dup = false;
-
-			for (size_t k = 0; k < keep && !dup; k++)
-				dup = cert_equal(s->out->certs[k], s->out->certs[i]);
-			if (dup)
-				cert_free(s->out->certs[i]);
-			else
-				s->out->certs[keep++] = s->out->certs[i];
-		}
-		s->out->n = keep;
-	}
+	close_run(s);
 }
 
 static void scanner_init(struct scanner *s, struct kimage_certs *out)

@@ -198,6 +198,10 @@ enum verify_result pkcs7_verify_digest(const struct kd_pkcs7 *p7, const struct k
 	int r;
 
 	*reason = NULL;
+	if (!pkcs7_signer_is(p7, cert)) {
+		*reason = xstrdup("certificate is not the one the signature names");
+		return VERIFY_ERROR;
+	}
 	if (!pk) {
 		*reason = crypto_errors("certificate public key unreadable");
 		return VERIFY_ERROR;

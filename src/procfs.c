@@ -155,10 +155,14 @@ static bool parse_module_line(char *line, struct loaded_module *m)
 	if (taint) {
 		size_t n = strlen(taint);
 
-		if (n >= 2 && taint[0] == '(' && taint[n - 1] == ')') {
-			free(m->taint);
-			m->taint = xstrndup(taint + 1, n - 2);
-		}
+		if (n < 3 || taint[0] != '(' || taint[n - 1] != ')')
+			return false;
+		/* taint flags are capital letters; anything else is not the kernel's */
+		for (size_t i = 1; i + 1 < n; i++)
+			if (taint[i] < 'A' || taint[i] > 'Z')
+				return false;
+		free(m->taint);
+		m->taint = xstrndup(taint + 1, n - 2);
 	}
 	m->sys_refcnt = -1;
 	return true;

@@ -113,9 +113,12 @@ static void j_str_raw(struct json *j, const char *s)
 
 static void j_key(struct json *j, const char *k)
 {
+	char *safe = safe_string(k);	/* keys can be untrusted too (modinfo, evidence) */
+
 	j_sep(j);
-	j_str_raw(j, k);
+	j_str_raw(j, safe);
 	fputs(": ", j->out);
+	free(safe);
 }
 
 static void j_open(struct json *j, const char *key, char c)
@@ -419,7 +422,9 @@ static void text_signer(FILE *out, const struct module_rec *m)
 	case SIG_VALID:
 		fputs("signed by ", out);
 		t_safe(out, cert_get_info(s->cert->cert)->subject);
-		fprintf(out, " (%s)", s->kernel_trusted ? "kernel-trusted" : s->cert->source);
+		fputs(" (", out);
+		t_safe(out, s->kernel_trusted ? "kernel-trusted" : s->cert->source);
+		fputc(')', out);
 		break;
 	case SIG_INVALID:
 	case SIG_UNVERIFIABLE:
@@ -553,8 +558,11 @@ static void write_text(FILE *out, const struct scan_result *res, int exit_status
 			fputc(' ', out);
 		fprintf(out, " %-12s ", sig_status_name(m->sig.status));
 		text_signer(out, m);
-		if (m->lm && *m->lm->taint)
-			fprintf(out, " [taint %s]", m->lm->taint);
+		if (m->lm && *m->lm->taint) {
+			fputs(" [taint ", out);
+			t_safe(out, m->lm->taint);
+			fputc(']', out);
+		}
 		fputs("\n         ", out);
 		t_safe(out, m->path ? m->path : "(no file)");
 		fputc('\n', out);

@@ -131,8 +131,20 @@ static int fallback_resolve(int rootfd, const char *rel, bool follow_last, struc
 		for (size_t i = 0; i < done.n; i++)
 			sb_printf(&cand, "%s/", done.v[i]);
 		sb_puts(&cand, c);
-		if (fstatat(rootfd, cand.s, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode) &&
-		    (!last || follow_last)) {
+		if (fstatat(rootfd, cand.s, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			/* like the kernel: only the last component may be missing */
+			if (!last) {
+				r = -errno;
+				sb_free(&cand);
+				free(c);
+				break;
+			}
+		} else if (!S_ISLNK(st.st_mode) && !S_ISDIR(st.st_mode) && !last) {
+			r = -ENOTDIR;
+			sb_free(&cand);
+			free(c);
+			break;
+		} else if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
 			char target[4096];
 			ssize_t n;
 
@@ -247,6 +259,10 @@ int root_stat(const struct kd_root *root, const char *rel, int flags, struct sta
 	int dirfd, r = 0;
 
 	rel = skip_slashes(rel);
+	slash = strrchr(rel, '/');
+	/* a last component of "." or ".." names a directory to resolve, never the root's parent */
+	if (strcmp(slash ? slash + 1 : rel, "..") == 0 || strcmp(slash ? slash + 1 : rel, ".") == 0)
+		flags |= ROOT_FOLLOW;
 	if (flags & ROOT_FOLLOW) {
 		int fd = confined_open(root->fd, rel, O_PATH | O_CLOEXEC, true);
 
@@ -258,7 +274,6 @@ int root_stat(const struct kd_root *root, const char *rel, int flags, struct sta
 		return r;
 	}
 	/* lstat semantics: resolve the parent inside the root, then look at the name */
-	slash = strrchr(rel, '/');
 	if (!slash) {
 		if (fstatat(root->fd, rel, st, AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;

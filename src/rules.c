@@ -179,7 +179,12 @@ static bool next_token(struct lexer *lx)
 			  isprint((unsigned char)bad[0]) ? bad : "?");
 		return false;
 	}
-	while (lx->p < lx->end && word_char(*lx->p) && sb.len <= MAX_TOKEN) {
+	while (lx->p < lx->end && word_char(*lx->p)) {
+		if (sb.len >= MAX_TOKEN) {
+			sb_free(&sb);
+			lex_error(lx, lx->tline, lx->tcol, "word too long%s", NULL);
+			return false;
+		}
 		sb_putc(&sb, *lx->p);
 		advance(lx);
 	}
@@ -430,7 +435,15 @@ int rules_parse(struct ruleset *rs, const char *name, const char *text, size_t l
 
 	*err = NULL;
 	if (memchr(text, '\0', len)) {
-		*err = xasprintf("%s:1:1: file contains a NUL byte", name);
+		const char *nul = memchr(text, '\0', len);
+		int line = 1, col = 1;
+
+		for (const char *c = text; c < nul; c++, col++)
+			if (*c == '\n') {
+				line++;
+				col = 0;
+			}
+		*err = xasprintf("%s:%d:%d: file contains a NUL byte", name, line, col);
 		return -1;
 	}
 	for (;;) {
@@ -502,8 +515,7 @@ static bool cond_match(const struct cond *c, const struct kvlist *facts, struct 
 	if (!c->is_group) {
 		for (size_t i = 0; i < facts->n; i++) {
 			if (strcmp(facts->v[i].key, c->field) == 0 && leaf_holds(c, facts->v[i].value)) {
-				if (!kv_get(ev, c->field) ||
-				    strcmp(kv_get(ev, c->field), facts->v[i].value) != 0)
+				if (!kv_has(ev, c->field, facts->v[i].value))
 					kv_add(ev, c->field, facts->v[i].value);
 				hit = true;
 			}

@@ -261,6 +261,14 @@ const char *kv_get(const struct kvlist *l, const char *key)
 	return NULL;
 }
 
+bool kv_has(const struct kvlist *l, const char *key, const char *value)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0 && strcmp(l->v[i].value, value) == 0)
+			return true;
+	return false;
+}
+
 void kv_free(struct kvlist *l)
 {
 	for (size_t i = 0; i < l->n; i++) {

@@ -58,6 +58,7 @@ struct kvlist {
 void kv_add(struct kvlist *l, const char *key, const char *value);
 void kv_addn(struct kvlist *l, const char *key, const char *value, size_t vlen);
 const char *kv_get(const struct kvlist *l, const char *key);
+bool kv_has(const struct kvlist *l, const char *key, const char *value);
 void kv_free(struct kvlist *l);
 
 /* Lower-case hex of bytes, with an optional separator (0 for none). */

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* test_util.c - strings, lists, key/value pairs and hex: what every parser builds on. */
+#include "unit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void test_hex_encode(void **state)
+{
+	static const uint8_t b[] = { 0x00, 0x01, 0x7f, 0x80, 0xab, 0xff };
+	char *s;
+
+	UNIT_UNUSED(state);
+	s = hex_encode(b, sizeof(b), 0);
+	assert_string_equal(s, "00017f80abff");
+	free(s);
+	s = hex_encode(b, sizeof(b), ':');
+	assert_string_equal(s, "00:01:7f:80:ab:ff");
+	free(s);
+	s = hex_encode(b, 1, ':');
+	assert_string_equal(s, "00");
+	free(s);
+	s = hex_encode(b, 0, ':');
+	assert_string_equal(s, "");
+	free(s);
+	s = hex_encode(NULL, 0, 0);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void test_strbuf(void **state)
+{
+	struct strbuf sb;
+	char *s;
+
+	UNIT_UNUSED(state);
+	sb_init(&sb);
+	s = sb_steal(&sb);	/* empty, never NULL */
+	assert_string_equal(s, "");
+	free(s);
+
+	sb_puts(&sb, "abc");
+	sb_putc(&sb, '\0');	/* binary-safe length */
+	sb_putn(&sb, "xyz", 2);
+	assert_int_equal(sb.len, 6);
+	assert_memory_equal(sb.s, "abc\0xy", 7);
+	sb_free(&sb);
+	assert_null(sb.s);
+
+	/* growth past the initial capacity, many times */
+	for (int i = 0; i < 10000; i++)
+		sb_printf(&sb, "%d,", i % 10);
+	assert_int_equal(sb.len, 20000);
+	assert_int_equal(strlen(sb.s), 20000);
+	assert_int_equal(sb.s[19998], '9');
+	sb_free(&sb);
+
+	sb_printf(&sb, "%s", "");
+	assert_int_equal(sb.len, 0);
+	sb_free(&sb);
+}
+
+static void test_strlist(void **state)
+{
+	struct strlist sl = { 0 };
+
+	UNIT_UNUSED(state);
+	sl_sort(&sl);
+	assert_false(sl_contains(&sl, "a"));
+	for (int i = 0; i < 100; i++)
+		sl_push(&sl, xasprintf("item%03d", 99 - i));
+	sl_sort(&sl);
+	assert_int_equal(sl.n, 100);
+	assert_string_equal(sl.v[0], "item000");
+	assert_string_equal(sl.v[99], "item099");
+	assert_true(sl_contains(&sl, "item050"));
+	assert_false(sl_contains(&sl, "item100"));
+	assert_false(sl_contains(&sl, "item05"));
+	sl_free(&sl);
+	assert_int_equal(sl.n, 0);
+	assert_null(sl.v);
+	sl_free(&sl);
+}
+
+static void test_kvlist(void **state)
+{
+	struct kvlist kv = { 0 };
+
+	UNIT_UNUSED(state);
+	assert_null(kv_get(&kv, "x"));
+	kv_add(&kv, "license", "GPL");
+	kv_addn(&kv, "name", "hello_world", 5);
+	kv_add(&kv, "license", "Proprietary");	/* duplicates kept; get returns the first */
+	kv_addn(&kv, "bin", "a\0b", 3);
+	kv_add(&kv, "", "");
+	for (int i = 0; i < 50; i++)
+		kv_add(&kv, "alias", "x");
+	assert_int_equal(kv.n, 55);
+	assert_string_equal(kv_get(&kv, "license"), "GPL");
+	assert_string_equal(kv_get(&kv, "name"), "hello");
+	assert_string_equal(kv_get(&kv, "bin"), "a");
+	assert_string_equal(kv_get(&kv, ""), "");
+	assert_null(kv_get(&kv, "License"));
+	kv_free(&kv);
+	assert_int_equal(kv.n, 0);
+	kv_free(&kv);
+}
+
+static void test_string_helpers(void **state)
+{
+	char s[32];
+
+	UNIT_UNUSED(state);
+	assert_true(str_has_suffix("module.ko.xz", ".ko.xz"));
+	assert_true(str_has_suffix("x", ""));
+	assert_true(str_has_suffix(".ko", ".ko"));
+	assert_false(str_has_suffix("ko", ".ko"));
+	assert_false(str_has_suffix("", ".ko"));
+
+	assert_true(str_icontains("AO Kaspersky Lab", "kaspersky"));
+	assert_true(str_icontains("anything", ""));
+	assert_false(str_icontains("", "k"));
+	assert_false(str_icontains("Kasper", "kaspersky"));
+	assert_true(str_iequals("KLIF", "klif"));
+	assert_false(str_iequals("klif", "klif2"));
+
+	strcpy(s, "value \t\r\n\n");
+	str_rstrip(s);
+	assert_string_equal(s, "value");
+	strcpy(s, "   ");
+	str_rstrip(s);
+	assert_string_equal(s, "");
+	strcpy(s, "");
+	str_rstrip(s);
+	assert_string_equal(s, "");
+	strcpy(s, " lead");
+	str_rstrip(s);
+	assert_string_equal(s, " lead");
+
+	{
+		char *d = xstrndup("abcdef", 3);
+
+		assert_string_equal(d, "abc");
+		free(d);
+		d = xstrndup("", 0);
+		assert_string_equal(d, "");
+		free(d);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hex_encode),
+		cmocka_unit_test(test_strbuf),
+		cmocka_unit_test(test_strlist),
+		cmocka_unit_test(test_kvlist),
+		cmocka_unit_test(test_string_helpers),
+	};
+
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}

@@ -1,0 +1,64 @@
+# tests/unit/unit.mk - cmocka unit tests of the parsers in src/, fed hostile input.
+# Included from tests/tests.mk and run from the repository root; uses LIB_OBJS,
+# KD_CFLAGS, CFLAGS, KD_LDFLAGS, LDFLAGS, LIBS and PKG_CONFIG of the top Makefile.
+#
+#   make check-unit            build build/unit/test_* and run each
+#   make check-unit-valgrind   the same programs under valgrind (definite leaks fail)
+#   make check-unit-asan       library and tests rebuilt with ASan+UBSan in build/asan/
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_HDRS := $(wildcard tests/unit/*.h)
+UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
+UNIT_BINS := $(addprefix build/unit/,$(UNIT_NAMES))
+UNIT_ASAN_BINS := $(addprefix build/asan/,$(UNIT_NAMES))
+UNIT_ASAN_OBJS := $(patsubst build/obj/%,build/asan/obj/%,$(LIB_OBJS))
+
+UNIT_CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+UNIT_CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+UNIT_CFLAGS = $(KD_CFLAGS) $(CFLAGS) -Isrc $(UNIT_CMOCKA_CFLAGS)
+UNIT_LDLIBS = $(LIBS) $(UNIT_CMOCKA_LIBS)
+# _FORTIFY_SOURCE and ASan intercept the same functions; let ASan do it alone.
+UNIT_ASAN_FLAGS := -U_FORTIFY_SOURCE -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+UNIT_VALGRIND ?= valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+UNIT_ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# Run each program in $(1) with the prefix $(2); report every failure, then fail.
+define unit_run
+	@failed=; for t in $(1); do \
+		echo "== $$t"; \
+		$(2) $$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "unit tests FAILED:$$failed" >&2; exit 1; fi; \
+	echo "all unit tests passed: $(notdir $(1))"
+endef
+
+build/unit build/asan/obj:
+	mkdir -p $@
+
+build/unit/test_%: tests/unit/test_%.c $(UNIT_HDRS) $(LIB_OBJS) | build/unit
+	$(CC) $(UNIT_CFLAGS) $(KD_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(UNIT_LDLIBS)
+
+build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | build/asan/obj
+	$(CC) $(KD_CFLAGS) $(CFLAGS) $(UNIT_ASAN_FLAGS) -c -o $@ $<
+
+build/asan/obj/embedded.o: build/embedded.S | build/asan/obj
+	$(CC) -c -o $@ $<
+
+build/asan/test_%: tests/unit/test_%.c $(UNIT_HDRS) $(UNIT_ASAN_OBJS) | build/asan/obj
+	$(CC) $(UNIT_CFLAGS) $(UNIT_ASAN_FLAGS) $(KD_LDFLAGS) $(LDFLAGS) -o $@ $< \
+		$(UNIT_ASAN_OBJS) $(UNIT_LDLIBS)
+
+check-unit: $(UNIT_BINS)
+	$(call unit_run,$(UNIT_BINS),)
+
+check-unit-valgrind: $(UNIT_BINS)
+	$(call unit_run,$(UNIT_BINS),$(UNIT_VALGRIND))
+
+check-unit-asan: $(UNIT_ASAN_BINS)
+	$(call unit_run,$(UNIT_ASAN_BINS),$(UNIT_ASAN_ENV))
+
+.PHONY: check-unit check-unit-valgrind check-unit-asan
+# the test programs are outputs, not intermediates: keep them for re-runs and debuggers
+.SECONDARY: $(UNIT_BINS) $(UNIT_ASAN_BINS) $(UNIT_ASAN_OBJS)
