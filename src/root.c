@@ -179,19 +179,41 @@ static int fallback_resolve(int rootfd, const char *rel, bool follow_last, struc
 	return r;
 }
 
+/*
+ * Open the resolved path one directory at a time, never following a link:
+ * should a directory be swapped for a symlink after resolution, the open
+ * fails instead of leaving the root.
+ */
 static int fallback_openat(int rootfd, const char *rel, int oflags, bool follow_last)
 {
 	struct strbuf path;
-	int fd, r;
+	char *p, *slash;
+	int dirfd, fd, r;
 
 	r = fallback_resolve(rootfd, rel, follow_last, &path);
 	if (r)
 		return r;
-	fd = openat(rootfd, path.s, oflags | O_NOFOLLOW);
-	if (fd < 0)
-		r = -errno;
+	dirfd = rootfd;
+	p = path.s;
+	while ((slash = strchr(p, '/'))) {
+		*slash = '\0';
+		fd = openat(dirfd, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		r = fd < 0 ? -errno : 0;
+		if (dirfd != rootfd)
+			close(dirfd);
+		if (r) {
+			sb_free(&path);
+			return r;
+		}
+		dirfd = fd;
+		p = slash + 1;
+	}
+	fd = openat(dirfd, p, oflags | O_NOFOLLOW);
+	r = fd < 0 ? -errno : fd;
+	if (dirfd != rootfd)
+		close(dirfd);
 	sb_free(&path);
-	return fd < 0 ? r : fd;
+	return r;
 }
 
 static int confined_open(int rootfd, const char *rel, int oflags, bool follow_last)
