@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <lzma.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <zlib.h>
 #include <zstd.h>
@@ -62,7 +63,51 @@ static int emit(uint8_t *buf, size_t n, size_t *total, size_t cap, chunk_fn fn, 
 	return fn(buf, n, ctx);
 }
 
-static int xz_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, void *ctx)
+/*
+ * Where compressed bytes come from: a buffer, or a byte range of a file read
+ * a chunk at a time (a kernel image is decoded without being held whole).
+ */
+struct input {
+	const uint8_t *buf;
+	int fd;
+	uint64_t off;
+	uint64_t left;
+	uint8_t *chunk;
+};
+
+/* Next piece of input; *n is 0 at the end. Returns 0 or -errno. */
+static int input_next(struct input *in, const uint8_t **p, size_t *n)
+{
+	size_t want = in->left > CHUNK ? CHUNK : (size_t)in->left;
+	ssize_t r;
+
+	*n = 0;
+	if (!want)
+		return 0;
+	if (in->buf) {
+		/* one slice of at most 1 GiB: zlib counts input in 32 bits */
+		want = in->left > (1u << 30) ? (1u << 30) : (size_t)in->left;
+		*p = in->buf + in->off;
+	} else {
+		if (!in->chunk)
+			in->chunk = xmalloc(CHUNK);
+		do
+			r = pread(in->fd, in->chunk, want, (off_t)in->off);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EINVAL;	/* the file is shorter than its header said */
+		want = (size_t)r;
+		*p = in->chunk;
+	}
+	in->off += want;
+	in->left -= want;
+	*n = want;
+	return 0;
+}
+
+static int xz_stream(struct input *in, size_t cap, chunk_fn fn, void *ctx)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	uint8_t *out = xmalloc(CHUNK);
@@ -74,14 +119,17 @@ static int xz_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, void 
 		free(out);
 		return -ENOMEM;
 	}
-	s.next_in = in;
-	s.avail_in = n;
 	for (;;) {
 		lzma_ret ret;
 
+		if (s.avail_in == 0) {
+			r = input_next(in, &s.next_in, &s.avail_in);
+			if (r)
+				break;
+		}
 		s.next_out = out;
 		s.avail_out = CHUNK;
-		ret = lzma_code(&s, LZMA_FINISH);
+		ret = lzma_code(&s, in->left || s.avail_in ? LZMA_RUN : LZMA_FINISH);
 		r = emit(out, CHUNK - s.avail_out, &total, cap, fn, ctx);
 		if (r)
 			break;
@@ -97,10 +145,10 @@ static int xz_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, void 
 	return r;
 }
 
-static int zstd_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, void *ctx)
+static int zstd_stream(struct input *in, size_t cap, chunk_fn fn, void *ctx)
 {
 	ZSTD_DStream *ds = ZSTD_createDStream();
-	ZSTD_inBuffer ib = { in, n, 0 };
+	ZSTD_inBuffer ib = { NULL, 0, 0 };
 	uint8_t *out = xmalloc(CHUNK);
 	size_t total = 0;
 	int r = -EINVAL;
@@ -113,8 +161,20 @@ static int zstd_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, voi
 	ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 27);
 	for (;;) {
 		ZSTD_outBuffer ob = { out, CHUNK, 0 };
-		size_t ret = ZSTD_decompressStream(ds, &ob, &ib);
+		size_t ret;
 
+		if (ib.pos == ib.size) {
+			const uint8_t *p;
+			size_t n;
+
+			r = input_next(in, &p, &n);
+			if (r)
+				break;
+			ib.src = p;
+			ib.size = n;
+			ib.pos = 0;
+		}
+		ret = ZSTD_decompressStream(ds, &ob, &ib);
 		if (ZSTD_isError(ret)) {
 			r = -EINVAL;
 			break;
@@ -122,11 +182,9 @@ static int zstd_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, voi
 		r = emit(out, ob.pos, &total, cap, fn, ctx);
 		if (r)
 			break;
-		if (ret == 0) {
-			r = 0;
+		if (ret == 0)
 			break;
-		}
-		if (ib.pos == ib.size && ob.pos < ob.size) {
+		if (ib.pos == ib.size && !in->left && ob.pos < ob.size) {
 			r = -EINVAL;	/* truncated */
 			break;
 		}
@@ -136,11 +194,11 @@ static int zstd_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, voi
 	return r;
 }
 
-static int gzip_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, void *ctx)
+static int gzip_stream(struct input *in, size_t cap, chunk_fn fn, void *ctx)
 {
 	z_stream z;
 	uint8_t *out = xmalloc(CHUNK);
-	size_t total = 0, done = 0;
+	size_t total = 0;
 	int r = 0;
 
 	memset(&z, 0, sizeof(z));
@@ -151,13 +209,15 @@ static int gzip_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, voi
 	for (;;) {
 		int ret;
 
-		/* avail_in is 32-bit: feed large inputs in slices */
-		if (z.avail_in == 0 && done < n) {
-			size_t slice = n - done > (1u << 30) ? (1u << 30) : n - done;
+		if (z.avail_in == 0) {
+			const uint8_t *p;
+			size_t n;
 
-			z.next_in = (Bytef *)(uintptr_t)(in + done);
-			z.avail_in = (uInt)slice;
-			done += slice;
+			r = input_next(in, &p, &n);
+			if (r)
+				break;
+			z.next_in = (Bytef *)(uintptr_t)p;
+			z.avail_in = (uInt)n;
 		}
 		z.next_out = out;
 		z.avail_out = CHUNK;
@@ -167,7 +227,7 @@ static int gzip_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, voi
 			break;
 		if (ret == Z_STREAM_END)
 			break;
-		if (ret != Z_OK || (z.avail_in == 0 && done == n && z.avail_out != 0)) {
+		if (ret != Z_OK || (z.avail_in == 0 && !in->left && z.avail_out != 0)) {
 			r = -EINVAL;
 			break;
 		}
@@ -177,19 +237,42 @@ static int gzip_stream(const uint8_t *in, size_t n, size_t cap, chunk_fn fn, voi
 	return r;
 }
 
+static int run_stream(enum kd_comp c, struct input *in, size_t cap, chunk_fn fn, void *ctx)
+{
+	int r;
+
+	switch (c) {
+	case COMP_XZ:
+		r = xz_stream(in, cap, fn, ctx);
+		break;
+	case COMP_ZSTD:
+		r = zstd_stream(in, cap, fn, ctx);
+		break;
+	case COMP_GZIP:
+		r = gzip_stream(in, cap, fn, ctx);
+		break;
+	default:
+		r = -ENOTSUP;
+		break;
+	}
+	free(in->chunk);
+	return r;
+}
+
 int decompress_stream(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, chunk_fn fn,
 		      void *ctx)
 {
-	switch (c) {
-	case COMP_XZ:
-		return xz_stream(in, n, cap, fn, ctx);
-	case COMP_ZSTD:
-		return zstd_stream(in, n, cap, fn, ctx);
-	case COMP_GZIP:
-		return gzip_stream(in, n, cap, fn, ctx);
-	default:
-		return -ENOTSUP;
-	}
+	struct input src = { .buf = in, .fd = -1, .left = n };
+
+	return run_stream(c, &src, cap, fn, ctx);
+}
+
+int decompress_stream_fd(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
+			 chunk_fn fn, void *ctx)
+{
+	struct input src = { .fd = fd, .off = off, .left = len };
+
+	return run_stream(c, &src, cap, fn, ctx);
 }
 
 struct collect {

@@ -30,6 +30,9 @@ typedef int (*chunk_fn)(const uint8_t *p, size_t n, void *ctx);
  */
 int decompress_stream(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, chunk_fn fn,
 		      void *ctx);
+/* The same for the byte range [off, off+len) of a file, read a chunk at a time. */
+int decompress_stream_fd(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
+			 chunk_fn fn, void *ctx);
 /* Decode into one buffer of at most cap bytes. */
 int decompress_all(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
 		   size_t *outlen);

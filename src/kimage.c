@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cursor.h"
 #include "decompress.h"
@@ -20,6 +21,7 @@
 #define SCAN_OVERLAP (64 * 1024)	/* larger than any certificate we accept */
 #define MAX_KERNEL_CERTS 256
 #define MAX_MAGIC_TRIES 8
+#define BZ_HEADER 4096		/* the setup header lies in the first sectors */
 
 struct scanner {
 	uint8_t *win;
@@ -184,8 +186,11 @@ static void scanner_init(struct scanner *s, struct kimage_certs *out)
 	s->out = out;
 }
 
-/* Offset of the compressed payload per the x86 boot protocol, or 0 when not a bzImage. */
-static size_t bzimage_payload(const uint8_t *p, size_t n, size_t *len)
+/*
+ * Offset of the compressed payload per the x86 boot protocol, or 0 when not a
+ * bzImage. p holds the first n bytes of an image of file_len bytes.
+ */
+static uint64_t bzimage_payload(const uint8_t *p, size_t n, uint64_t file_len, uint64_t *len)
 {
 	struct cursor c = cur_init(p, n);
 	uint8_t setup_sects;
@@ -200,20 +205,22 @@ static size_t bzimage_payload(const uint8_t *p, size_t n, size_t *len)
 	if (!setup_sects)
 		setup_sects = 4;
 	start = ((uint64_t)setup_sects + 1) * 512 + off;
-	if (!range_ok(n, start, plen) || !plen)
+	if (!plen || start + plen > file_len)
 		return 0;
 	*len = plen;
-	return (size_t)start;
+	return start;
 }
 
-static int try_stream(const uint8_t *p, size_t n, struct kimage_certs *out)
+/* Decode one payload, from memory (p) or from the file (fd), looking for certificates. */
+static int try_stream(const uint8_t *p, int fd, uint64_t off, uint64_t n, enum kd_comp comp,
+		      struct kimage_certs *out)
 {
 	struct scanner s;
-	enum kd_comp comp = comp_detect(p, n);
 	int r;
 
 	scanner_init(&s, out);
-	r = decompress_stream(comp, p, n, KERNEL_MAX_DECOMPRESSED, scan_chunk, &s);
+	r = p ? decompress_stream(comp, p + off, (size_t)n, KERNEL_MAX_DECOMPRESSED, scan_chunk, &s) :
+		decompress_stream_fd(comp, fd, off, n, KERNEL_MAX_DECOMPRESSED, scan_chunk, &s);
 	if (r == 1 && s.confirmed)
 		r = 0;
 	scanner_finish(&s);
@@ -225,7 +232,7 @@ static int try_stream(const uint8_t *p, size_t n, struct kimage_certs *out)
 int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, const char **reason)
 {
 	static const uint8_t elfmag[] = { 0x7f, 'E', 'L', 'F' };
-	size_t plen, start;
+	uint64_t plen, start;
 	int tries = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -238,13 +245,15 @@ int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, c
 		out->compression = "none";
 		return 0;
 	}
-	start = bzimage_payload(p, n, &plen);
-	if (start && comp_detect(p + start, plen) != COMP_NONE) {
-		if (comp_detect(p + start, plen) == COMP_LZ4) {
+	start = bzimage_payload(p, n, n, &plen);
+	if (start && comp_detect(p + start, (size_t)plen) != COMP_NONE) {
+		enum kd_comp comp = comp_detect(p + start, (size_t)plen);
+
+		if (comp == COMP_LZ4) {
 			*reason = "kernel payload is lz4-compressed, which this build does not decode";
 			return -1;
 		}
-		if (try_stream(p + start, plen, out) == 0)
+		if (try_stream(p, -1, start, plen, comp, out) == 0)
 			return 0;
 		kimage_certs_free(out);
 	}
@@ -255,12 +264,35 @@ int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, c
 		if (comp == COMP_NONE || comp == COMP_LZ4)
 			continue;
 		tries++;
-		if (try_stream(p + i, n - i, out) == 0 && out->n)
+		if (try_stream(p, -1, i, n - i, comp, out) == 0 && out->n)
 			return 0;
 		kimage_certs_free(out);
 	}
 	*reason = "no compressed kernel payload found";
 	return -1;
+}
+
+int kimage_extract_certs_fd(int fd, uint64_t size, struct kimage_certs *out, const char **reason)
+{
+	uint8_t head[BZ_HEADER], magic[8];
+	size_t hn = size < sizeof(head) ? (size_t)size : sizeof(head);
+	uint64_t plen, start;
+	enum kd_comp comp;
+
+	memset(out, 0, sizeof(*out));
+	if (pread(fd, head, hn, 0) != (ssize_t)hn) {
+		*reason = "kernel image unreadable";
+		return -1;
+	}
+	/* a bzImage: decode its payload straight from the file, a chunk at a time */
+	start = bzimage_payload(head, hn, size, &plen);
+	if (start && pread(fd, magic, sizeof(magic), (off_t)start) == (ssize_t)sizeof(magic) &&
+	    (comp = comp_detect(magic, sizeof(magic))) != COMP_NONE && comp != COMP_LZ4) {
+		if (try_stream(NULL, fd, start, plen, comp, out) == 0)
+			return 0;
+		kimage_certs_free(out);
+	}
+	return 1;	/* not handled here: the caller reads the image and calls kimage_extract_certs */
 }
 
 void kimage_certs_free(struct kimage_certs *kc)

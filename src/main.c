@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +154,12 @@ int main(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	cli.opt.jobs = cpus > 0 ? (int)cpus : 1;
+	/*
+	 * Module and kernel buffers come and go by the thousand; a fixed mmap
+	 * threshold hands each one back when freed instead of letting glibc's
+	 * per-thread arenas keep their high-water mark.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	/* options may stand before the command ... */
 	if ((r = parse_options(argc, argv, "+r:f:o:c:j:qhV", &cli)) >= 0)
 		return r;

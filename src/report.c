@@ -40,6 +40,17 @@ static size_t utf8_len(const unsigned char *p)
 	return 0;
 }
 
+/* Printable ASCII without backslashes, short enough: needs no escaping. */
+static bool plain_string(const char *s)
+{
+	size_t n = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			return false;
+	return n < MAX_SHOWN;
+}
+
 char *safe_string(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
@@ -99,24 +110,30 @@ static void j_sep(struct json *j)
 
 static void j_str_raw(struct json *j, const char *s)
 {
+	const char *run = s;
+
 	fputc('"', j->out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(j->out, "\\%c", *p);
-		else if (*p < 0x20)
+		if (*p != '"' && *p != '\\' && *p >= 0x20)
+			continue;
+		/* write the plain run before this byte in one go */
+		fwrite(run, 1, (size_t)((const char *)p - run), j->out);
+		if (*p < 0x20)
 			fprintf(j->out, "\\u%04x", *p);
 		else
-			fputc(*p, j->out);
+			fprintf(j->out, "\\%c", *p);
+		run = (const char *)p + 1;
 	}
+	fputs(run, j->out);
 	fputc('"', j->out);
 }
 
 static void j_key(struct json *j, const char *k)
 {
-	char *safe = safe_string(k);	/* keys can be untrusted too (modinfo, evidence) */
+	char *safe = plain_string(k) ? NULL : safe_string(k);	/* modinfo keys are untrusted */
 
 	j_sep(j);
-	j_str_raw(j, safe);
+	j_str_raw(j, safe ? safe : k);
 	fputs(": ", j->out);
 	free(safe);
 }
@@ -155,6 +172,10 @@ static void j_string(struct json *j, const char *key, const char *v)
 		fputs("null", j->out);
 		return;
 	}
+	if (plain_string(v)) {
+		j_str_raw(j, v);
+		return;
+	}
 	safe = safe_string(v);
 	j_str_raw(j, safe);
 	free(safe);
@@ -178,32 +199,53 @@ static void j_uint(struct json *j, const char *key, unsigned long long v)
 	fprintf(j->out, "%llu", v);
 }
 
+static int cmp_kv_index(const void *a, const void *b, void *arg)
+{
+	const struct kvlist *l = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(l->v[x].key, l->v[y].key);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Keys in first-seen order; a repeated key (alias=, firmware=) becomes an array. */
 static void j_kv_object(struct json *j, const char *key, const struct kvlist *l)
 {
+	size_t *ord = xcalloc(l->n ? l->n : 1, sizeof(*ord));
+	size_t *leader = xcalloc(l->n ? l->n : 1, sizeof(*leader));
+	size_t *gstart = xcalloc(l->n ? l->n : 1, sizeof(*gstart));
+	size_t *gsize = xcalloc(l->n ? l->n : 1, sizeof(*gsize));
+
+	/* group equal keys in O(n log n): drivers carry hundreds of alias entries */
+	for (size_t i = 0; i < l->n; i++)
+		ord[i] = i;
+	qsort_r(ord, l->n, sizeof(*ord), cmp_kv_index, (void *)l);
+	for (size_t s = 0, e; s < l->n; s = e) {
+		for (e = s + 1; e < l->n && strcmp(l->v[ord[e]].key, l->v[ord[s]].key) == 0; e++)
+			;
+		for (size_t k = s; k < e; k++)
+			leader[ord[k]] = ord[s];
+		gstart[ord[s]] = s;
+		gsize[ord[s]] = e - s;
+	}
 	j_open(j, key, '{');
 	for (size_t i = 0; i < l->n; i++) {
-		bool seen = false;
-		size_t count = 0;
-
-		/* repeated keys (alias=, firmware=) become arrays */
-		for (size_t k = 0; k < i; k++)
-			if (strcmp(l->v[k].key, l->v[i].key) == 0)
-				seen = true;
-		if (seen)
+		if (leader[i] != i)
 			continue;
-		for (size_t k = i; k < l->n; k++)
-			count += strcmp(l->v[k].key, l->v[i].key) == 0;
-		if (count == 1) {
+		if (gsize[i] == 1) {
 			j_string(j, l->v[i].key, l->v[i].value);
 			continue;
 		}
 		j_open(j, l->v[i].key, '[');
-		for (size_t k = i; k < l->n; k++)
-			if (strcmp(l->v[k].key, l->v[i].key) == 0)
-				j_string(j, NULL, l->v[k].value);
+		for (size_t k = gstart[i]; k < gstart[i] + gsize[i]; k++)
+			j_string(j, NULL, l->v[ord[k]].value);
 		j_close(j, ']');
 	}
 	j_close(j, '}');
+	free(ord);
+	free(leader);
+	free(gstart);
+	free(gsize);
 }
 
 static void j_strlist(struct json *j, const char *key, const struct strlist *l)
@@ -395,8 +437,15 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 
 static void t_safe(FILE *out, const char *s)
 {
-	char *safe = safe_string(s);
+	char *safe;
 
+	if (!s)
+		s = "";
+	if (plain_string(s)) {
+		fputs(s, out);
+		return;
+	}
+	safe = safe_string(s);
 	fputs(safe, out);
 	free(safe);
 }

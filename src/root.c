@@ -319,8 +319,15 @@ int root_stat(const struct kd_root *root, const char *rel, int flags, struct sta
 int fd_read_all(int fd, size_t cap, uint8_t **buf, size_t *len)
 {
 	size_t size = 0, alloc = 4096;
+	struct stat st;
 	uint8_t *p;
 
+	/* size the buffer from st_size, but read to EOF: pseudo files report 0 or 4096 */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uint64_t)st.st_size > cap)
+			return -EFBIG;
+		alloc = (size_t)st.st_size + 1;
+	}
 	p = xmalloc(alloc + 1);
 	for (;;) {
 		ssize_t n;

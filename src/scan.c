@@ -45,6 +45,7 @@ struct scan_ctx {
 	struct strlist releases_of;	/* release of each file */
 	size_t next;			/* work queue index */
 	int phase;			/* 0: read and hash files, 1: check signatures */
+	bool hashing;			/* phase 0 is open to the kernel image thread */
 	pthread_mutex_t lock;
 	bool host_files;		/* inspect: paths are host paths, not inside a root */
 };
@@ -350,17 +351,27 @@ static void read_kernel_images(const struct kd_root *root, struct scan_result *r
 		char *rel = xasprintf("boot/%s", names.v[i]), *src = xasprintf("/%s", rel);
 		struct kimage_certs kc;
 		const char *reason;
+		struct stat st;
 		uint8_t *buf;
 		size_t len;
-		int r;
+		int r, x = -1;
 
+		buf = NULL;
 		fd = root_openat(root, rel, ROOT_FOLLOW);
-		r = fd < 0 ? fd : fd_read_all(fd, KERNEL_IMAGE_CAP, &buf, &len);
+		r = fd < 0 ? fd : fstat(fd, &st) < 0 ? -errno : 0;
+		if (!r && (uint64_t)st.st_size > KERNEL_IMAGE_CAP)
+			r = -EFBIG;
+		/* a bzImage is decoded from the file; other images are read whole */
+		if (!r && (x = kimage_extract_certs_fd(fd, (uint64_t)st.st_size, &kc, &reason)) == 1) {
+			r = fd_read_all(fd, KERNEL_IMAGE_CAP, &buf, &len);
+			if (!r)
+				x = kimage_extract_certs(buf, len, &kc, &reason);
+		}
 		if (fd >= 0)
 			close(fd);
 		if (r) {
 			add_cov(res, src, cov_from_errno(r), xasprintf("not read: %s", strerror(-r)));
-		} else if (kimage_extract_certs(buf, len, &kc, &reason)) {
+		} else if (x) {
 			add_cov(res, src, COV_ERROR, xstrdup(reason));
 			free(buf);
 		} else {
@@ -879,13 +890,15 @@ static void *worker(void *arg)
 
 	for (;;) {
 		size_t idx;
+		int phase;
 
 		pthread_mutex_lock(&ctx->lock);
 		idx = ctx->next++;
+		phase = ctx->phase;
 		pthread_mutex_unlock(&ctx->lock);
 		if (idx >= ctx->shown.n)
 			break;
-		if (ctx->phase == 0)
+		if (phase == 0)
 			inspect_one(ctx, idx);
 		else
 			check_signature(ctx->res, &ctx->res->mods[idx]);
@@ -898,8 +911,11 @@ static void run_workers(struct scan_ctx *ctx, int phase, int jobs)
 	pthread_t tids[MAX_JOBS];
 	int started = 0;
 
+	pthread_mutex_lock(&ctx->lock);
 	ctx->phase = phase;
 	ctx->next = 0;
+	ctx->hashing = phase == 0;
+	pthread_mutex_unlock(&ctx->lock);
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > MAX_JOBS)
@@ -915,16 +931,40 @@ static void run_workers(struct scan_ctx *ctx, int phase, int jobs)
 }
 
 struct kernel_job {
-	const struct kd_root *root;
+	struct scan_ctx *ctx;
 	struct scan_result part;	/* coverage and trust found, merged after the join */
+	pthread_t tid;
+	bool threaded;
 };
 
 static void *kernel_images_thread(void *arg)
 {
 	struct kernel_job *job = arg;
+	struct scan_ctx *ctx = job->ctx;
+	bool help;
 
-	read_kernel_images(job->root, &job->part);
+	read_kernel_images(&ctx->root, &job->part);
+	/* done early: help read and hash the module files that are still queued */
+	pthread_mutex_lock(&ctx->lock);
+	help = ctx->hashing;
+	pthread_mutex_unlock(&ctx->lock);
+	if (help)
+		worker(ctx);
 	return NULL;
+}
+
+/*
+ * Decoding a kernel image (xz, tens of MB) is the longest serial step of a
+ * scan: start it first, on a thread of its own, and join it only when the
+ * signatures need its certificates.
+ */
+static void kernel_job_start(struct kernel_job *job, struct scan_ctx *ctx)
+{
+	memset(job, 0, sizeof(*job));
+	job->ctx = ctx;
+	job->threaded = pthread_create(&job->tid, NULL, kernel_images_thread, job) == 0;
+	if (!job->threaded)
+		read_kernel_images(&ctx->root, &job->part);
 }
 
 static void merge_part(struct scan_result *res, struct scan_result *part)
@@ -944,33 +984,29 @@ static void merge_part(struct scan_result *res, struct scan_result *part)
 	memset(part, 0, sizeof(*part));
 }
 
+static void kernel_job_finish(struct kernel_job *job, struct scan_result *res)
+{
+	if (job->threaded)
+		pthread_join(job->tid, NULL);
+	merge_part(res, &job->part);
+	join_keys(res);
+}
+
 /*
- * Read, decompress, parse and hash every module file while another thread
- * decodes the kernel images (their builtin certificates are the trust we
- * verify against); then check each signature against the trust sources.
+ * Read, decompress, parse and hash every module file (while the kernel job,
+ * if any, decodes the kernel images); then check each signature against the
+ * trust sources.
  */
-static void inspect_all(struct scan_ctx *ctx, int jobs, bool kernel_images)
+static void inspect_all(struct scan_ctx *ctx, int jobs, struct kernel_job *kjob)
 {
 	struct scan_result *res = ctx->res;
-	struct kernel_job job = { .root = &ctx->root };
-	pthread_t tid;
-	bool threaded = false;
 
 	res->nmods = ctx->shown.n;
 	res->mods = xcalloc(res->nmods ? res->nmods : 1, sizeof(*res->mods));
-	if (kernel_images) {
-		threaded = pthread_create(&tid, NULL, kernel_images_thread, &job) == 0;
-		if (!threaded)
-			read_kernel_images(job.root, &job.part);
-	}
-	/* the kernel image thread has a core of its own; hashing shares the rest */
-	run_workers(ctx, 0, threaded && jobs > 1 ? jobs - 1 : jobs);
-	if (threaded)
-		pthread_join(tid, NULL);
-	if (kernel_images) {
-		merge_part(res, &job.part);
-		join_keys(res);
-	}
+	/* the kernel image thread has a core of its own, and joins in when it is done */
+	run_workers(ctx, 0, kjob && kjob->threaded && jobs > 1 ? jobs - 1 : jobs);
+	if (kjob)
+		kernel_job_finish(kjob, res);
 	run_workers(ctx, 1, jobs);
 }
 
@@ -1308,6 +1344,7 @@ static void ctx_free(struct scan_ctx *ctx)
 int scan_run(const struct scan_options *opt, struct scan_result *res, char **err)
 {
 	struct strlist releases = { 0 };
+	struct kernel_job kjob;
 	struct scan_ctx ctx;
 	int r;
 
@@ -1323,10 +1360,11 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 		return -1;
 	}
 	res->root = xstrdup(ctx.root.path);
+	kernel_job_start(&kjob, &ctx);
 	read_host(&ctx);
 	read_running_kernel(&ctx);
 	find_module_files(&ctx, &releases);
-	inspect_all(&ctx, opt->jobs, true);
+	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases);
 	finish(res);
 	sl_free(&releases);
@@ -1349,7 +1387,7 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 		sl_push(&ctx.open_paths, xstrdup(files[i]));
 		sl_push(&ctx.releases_of, xstrdup(""));
 	}
-	inspect_all(&ctx, opt->jobs, false);
+	inspect_all(&ctx, opt->jobs, NULL);
 	finish(res);
 	ctx_free(&ctx);
 	return 0;

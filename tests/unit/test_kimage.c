@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -236,16 +238,39 @@ static struct blob standard_bzimage(const struct blob *payload)
 }
 
 /* Run the extractor on an exact-size copy; returns its result. */
+/*
+ * Every image goes through both readers: from memory, and from a file whose
+ * bzImage payload is decoded a chunk at a time. They must agree.
+ */
 static int extract(const struct blob *img, struct kimage_certs *kc, const char **reason)
 {
 	uint8_t *copy = malloc(img->n ? img->n : 1);
-	int r;
+	struct kimage_certs kf;
+	const char *freason = NULL;
+	int r, rf, fd;
 
 	assert_non_null(copy);
 	memcpy(copy, img->p, img->n);
 	*reason = NULL;
 	r = kimage_extract_certs(copy, img->n, kc, reason);
 	free(copy);	/* the certificates must not point into the image */
+
+	fd = memfd_create("kimage", MFD_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, img->p, img->n), (ssize_t)img->n);
+	rf = kimage_extract_certs_fd(fd, img->n, &kf, &freason);
+	close(fd);
+	if (rf == 1)
+		return r;	/* not a bzImage payload the file reader takes: memory only */
+	if (rf == 0) {
+		/* the file reader found what the memory reader found */
+		assert_int_equal(r, 0);
+		assert_int_equal(kf.n, kc->n);
+		assert_int_equal(kf.list_confirmed, kc->list_confirmed);
+		for (size_t i = 0; i < kf.n; i++)
+			assert_true(cert_equal(kf.certs[i], kc->certs[i]));
+	}
+	kimage_certs_free(&kf);
 	return r;
 }
 
