@@ -906,16 +906,34 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void run_workers(struct scan_ctx *ctx, int phase, int jobs)
+struct kernel_job {
+	struct scan_ctx *ctx;
+	struct scan_result part;	/* coverage and trust found, merged after the join */
+	pthread_t tid;
+	bool threaded;
+	bool done;		/* images read; under ctx->lock */
+};
+
+/* Open a phase's work queue. Returns whether the kernel image thread is still decoding. */
+static bool open_phase(struct scan_ctx *ctx, int phase, const struct kernel_job *kjob)
 {
-	pthread_t tids[MAX_JOBS];
-	int started = 0;
+	bool kernel_busy;
 
 	pthread_mutex_lock(&ctx->lock);
 	ctx->phase = phase;
 	ctx->next = 0;
 	ctx->hashing = phase == 0;
+	kernel_busy = kjob && kjob->threaded && !kjob->done;
 	pthread_mutex_unlock(&ctx->lock);
+	return kernel_busy;
+}
+
+/* Run the open phase with jobs threads (the caller's included) until its queue is empty. */
+static void run_workers(struct scan_ctx *ctx, int jobs)
+{
+	pthread_t tids[MAX_JOBS];
+	int started = 0;
+
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > MAX_JOBS)
@@ -930,13 +948,6 @@ static void run_workers(struct scan_ctx *ctx, int phase, int jobs)
 		pthread_join(tids[i], NULL);
 }
 
-struct kernel_job {
-	struct scan_ctx *ctx;
-	struct scan_result part;	/* coverage and trust found, merged after the join */
-	pthread_t tid;
-	bool threaded;
-};
-
 static void *kernel_images_thread(void *arg)
 {
 	struct kernel_job *job = arg;
@@ -947,6 +958,7 @@ static void *kernel_images_thread(void *arg)
 	/* done early: help read and hash the module files that are still queued */
 	pthread_mutex_lock(&ctx->lock);
 	help = ctx->hashing;
+	job->done = true;
 	pthread_mutex_unlock(&ctx->lock);
 	if (help)
 		worker(ctx);
@@ -1003,11 +1015,12 @@ static void inspect_all(struct scan_ctx *ctx, int jobs, struct kernel_job *kjob)
 
 	res->nmods = ctx->shown.n;
 	res->mods = xcalloc(res->nmods ? res->nmods : 1, sizeof(*res->mods));
-	/* the kernel image thread has a core of its own, and joins in when it is done */
-	run_workers(ctx, 0, kjob && kjob->threaded && jobs > 1 ? jobs - 1 : jobs);
+	/* a kernel image thread still decoding keeps a core, and joins in when it is done */
+	run_workers(ctx, open_phase(ctx, 0, kjob) && jobs > 1 ? jobs - 1 : jobs);
 	if (kjob)
 		kernel_job_finish(kjob, res);
-	run_workers(ctx, 1, jobs);
+	open_phase(ctx, 1, NULL);
+	run_workers(ctx, jobs);
 }
 
 /* ---- loaded modules and their files ---- */
