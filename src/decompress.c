@@ -81,6 +81,7 @@ static int input_next(struct input *in, const uint8_t **p, size_t *n)
 	size_t want = in->left > CHUNK ? CHUNK : (size_t)in->left;
 	ssize_t r;
 
+	*p = NULL;
 	*n = 0;
 	if (!want)
 		return 0;

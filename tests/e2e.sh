@@ -200,6 +200,28 @@ run_scan live
 if [ "$RC" -eq 0 ] || [ "$RC" -eq 3 ]; then ok; else bad "live scan exit status $RC"; fi
 jqt "live: not offline" "$OUT/r-live.json" '(.host.offline | not) and .host.root == "/"'
 
+# ---- not root: what cannot be read makes the inspection incomplete (exit 3), never clean
+if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ]; then
+	NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	set +e
+	"${NOBODY[@]}" "$KD" scan --format json >"$OUT/r-nonroot.json" 2>/dev/null
+	RC=$?
+	set -e
+	expect_rc 3 "live scan as an unprivileged user"
+	jqt "not root: proc/keys denied" "$OUT/r-nonroot.json" \
+		'.coverage[] | select(.source == "proc/keys") | .status == "denied"'
+	rm -rf "$OUT/roots-private" && mkdir -p "$OUT/roots-private" && cp -a "$R/clean" "$OUT/roots-private/"
+	chmod 0600 "$OUT/roots-private/clean/lib/modules/"*/extra/klpx_lookalike.ko
+	chmod -R a+rX "$OUT/roots-private" && chmod 0600 "$OUT/roots-private/clean/lib/modules/"*/extra/klpx_lookalike.ko
+	set +e
+	"${NOBODY[@]}" "$KD" scan --root "$OUT/roots-private/clean" --format json >"$OUT/r-private.json" 2>/dev/null
+	RC=$?
+	set -e
+	expect_rc 3 "offline root with a module file the user may not read"
+	jqt "unreadable module file: unread, permission denied" "$OUT/r-private.json" \
+		'.modules[] | select(.name == "klpx_lookalike") | .signature.status == "unread" and (.signature.reason | test("Permission denied"))'
+fi
+
 # ---- live mode: the clean root as /, in a chroot, so /proc and /lib/modules are the fixture's
 # and libkmod (not our modules.dep reader) joins loaded modules to files
 # (a sanitizer build needs the real /proc for its leak checker: that run skips this part)
