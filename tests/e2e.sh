@@ -211,8 +211,8 @@ if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ]; then
 	jqt "not root: proc/keys denied" "$OUT/r-nonroot.json" \
 		'.coverage[] | select(.source == "proc/keys") | .status == "denied"'
 	rm -rf "$OUT/roots-private" && mkdir -p "$OUT/roots-private" && cp -a "$R/clean" "$OUT/roots-private/"
-	chmod 0600 "$OUT/roots-private/clean/lib/modules/"*/extra/klpx_lookalike.ko
-	chmod -R a+rX "$OUT/roots-private" && chmod 0600 "$OUT/roots-private/clean/lib/modules/"*/extra/klpx_lookalike.ko
+	chmod -R a+rX "$OUT/roots-private"
+	find "$OUT/roots-private/clean" -name klpx_lookalike.ko -exec chmod 0600 {} +
 	set +e
 	"${NOBODY[@]}" "$KD" scan --root "$OUT/roots-private/clean" --format json >"$OUT/r-private.json" 2>/dev/null
 	RC=$?
