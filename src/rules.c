@@ -16,6 +16,7 @@
  * missing severity or reference is an error naming file, line and column.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +34,49 @@ static const char *const severity_names[] = {
 
 static const char *const op_names[] = {
 	[OP_EQUALS] = "equals", [OP_CONTAINS] = "contains", [OP_GLOB] = "glob", [OP_DIGEST] = "digest",
+	[OP_EXISTS] = "exists", [OP_HEX] = "hex",
 };
 
-/* Fields a condition may name; a trailing '*' accepts any suffix. */
-static const char *const known_fields[] = {
-	"cert.subject.*", "cert.issuer.*", "cert.serial", "cert.skid", "cert.sha256",
-	"cert.pubkey_sha256", "module.name", "module.file", "module.path", "module.signature",
-	"modinfo.*",
+/* Fields a condition may name, and the subjects that have them; '*' accepts any suffix. */
+static const struct {
+	const char *name;
+	unsigned kinds;
+} known_fields[] = {
+	{ "cert.subject.*", KIND_MODULE | KIND_CERT },
+	{ "cert.issuer.*", KIND_MODULE | KIND_CERT },
+	{ "cert.serial", KIND_MODULE | KIND_CERT },
+	{ "cert.skid", KIND_MODULE | KIND_CERT },
+	{ "cert.sha256", KIND_MODULE | KIND_CERT },
+	{ "cert.pubkey_sha256", KIND_MODULE | KIND_CERT },
+	{ "module.name", KIND_MODULE },
+	{ "module.file", KIND_MODULE },
+	{ "module.path", KIND_MODULE },
+	{ "module.signature", KIND_MODULE },
+	{ "module.loaded", KIND_MODULE },
+	{ "modinfo.*", KIND_MODULE },
+	{ "file.path", KIND_FILE },
+	{ "file.name", KIND_FILE },
+	{ "file.size", KIND_FILE },
+	{ "file.bytes", KIND_FILE },
+	{ "file.text", KIND_FILE },
+	{ "package.name", KIND_PACKAGE },
+	{ "package.version", KIND_PACKAGE },
+	{ "package.maintainer", KIND_PACKAGE },
+	{ "package.source", KIND_PACKAGE },
+	{ "package.status", KIND_PACKAGE },
+	{ "service.name", KIND_SERVICE },
+	{ "service.exec", KIND_SERVICE },
+	{ "service.enabled", KIND_SERVICE },
+	{ "service.kind", KIND_SERVICE },
+	{ "service.path", KIND_SERVICE },
+	{ "process.name", KIND_PROCESS },
+	{ "process.exe", KIND_PROCESS },
+	{ "process.uid", KIND_PROCESS },
+	{ "process.pid", KIND_PROCESS },
+	{ "host.path", KIND_ALL },
 };
+
+#define MAX_CONTENT (1u << 20)	/* file.bytes and file.text read at most this much */
 
 const char *severity_name(enum severity s)
 {
@@ -61,6 +97,9 @@ struct lexer {
 	const char *end;
 	int line;
 	int col;
+	/* the rule being parsed */
+	unsigned rule_kinds;
+	size_t rule_content;
 	/* current token */
 	enum tok_kind kind;
 	char *text;
@@ -204,20 +243,21 @@ static bool expect(struct lexer *lx, enum tok_kind kind, const char *what)
 	return true;
 }
 
-static bool field_known(const char *f)
+/* The kinds a field belongs to, or 0 for an unknown field. */
+static unsigned field_kinds(const char *f)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(known_fields); i++) {
-		const char *k = known_fields[i];
+		const char *k = known_fields[i].name;
 		size_t n = strlen(k);
 
 		if (k[n - 1] == '*') {
 			if (strncmp(f, k, n - 1) == 0 && f[n - 1])
-				return true;
+				return known_fields[i].kinds;
 		} else if (strcmp(f, k) == 0) {
-			return true;
+			return known_fields[i].kinds;
 		}
 	}
-	return false;
+	return 0;
 }
 
 static void cond_free(struct cond *c)
@@ -227,7 +267,124 @@ static void cond_free(struct cond *c)
 	free(c->kids);
 	free(c->field);
 	free(c->value);
+	free(c->bytes);
 	memset(c, 0, sizeof(*c));
+}
+
+static bool parse_number(struct lexer *lx, uint64_t max, uint64_t *v)
+{
+	char *end;
+
+	if (!expect(lx, TOK_WORD, "a number"))
+		return false;
+	errno = 0;
+	*v = strtoull(lx->text, &end, 10);
+	if (errno || *end || !isdigit((unsigned char)lx->text[0]) || *v > max) {
+		lex_error(lx, lx->tline, lx->tcol, "expected a number up to 1048576, not '%s'", lx->text);
+		return false;
+	}
+	return true;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * FIELD OP "VALUE", or the special forms
+ *   file.bytes at OFFSET hex "HEX"   file.text within N contains "STRING"   host.path exists "/PATH"
+ */
+static bool parse_leaf(struct lexer *lx, struct cond *c)
+{
+	int fline = lx->tline, fcol = lx->tcol;
+	unsigned kinds = field_kinds(lx->text);
+	const char *field;
+	size_t op;
+
+	if (!kinds) {
+		lex_error(lx, fline, fcol, "unknown field '%s'", lx->text);
+		return false;
+	}
+	if (!(lx->rule_kinds & kinds)) {
+		lex_error(lx, fline, fcol, "field '%s' is about another kind of subject than the "
+			  "rule's other fields", lx->text);
+		return false;
+	}
+	lx->rule_kinds &= kinds;
+	c->field = xstrdup(lx->text);
+	field = c->field;
+	if (strcmp(field, "file.bytes") == 0 || strcmp(field, "file.text") == 0) {
+		const char *kw = field[5] == 'b' ? "at" : "within";
+
+		if (!expect(lx, TOK_WORD, kw))
+			return false;
+		if (strcmp(lx->text, kw)) {
+			lex_error(lx, lx->tline, lx->tcol, "expected '%s'", kw);
+			return false;
+		}
+		if (!parse_number(lx, MAX_CONTENT, &c->arg))
+			return false;
+	}
+	if (!expect(lx, TOK_WORD, "an operator (equals, contains, glob, digest, exists, hex)"))
+		return false;
+	for (op = 0; op < ARRAY_SIZE(op_names); op++)
+		if (strcmp(lx->text, op_names[op]) == 0)
+			break;
+	if (op == ARRAY_SIZE(op_names)) {
+		lex_error(lx, lx->tline, lx->tcol, "unknown operator '%s'", lx->text);
+		return false;
+	}
+	c->op = (enum match_op)op;
+	/* each special field takes one operator, and only it takes that operator */
+	if ((strcmp(field, "file.bytes") == 0) != (c->op == OP_HEX) ||
+	    (strcmp(field, "host.path") == 0) != (c->op == OP_EXISTS) ||
+	    (strcmp(field, "file.text") == 0 && c->op != OP_CONTAINS)) {
+		char *msg = xasprintf("operator '%s' does not go with field '%s'", op_names[op], field);
+
+		lex_error(lx, lx->tline, lx->tcol, "%s", msg);
+		free(msg);
+		return false;
+	}
+	if (!expect(lx, TOK_STRING, "a quoted value"))
+		return false;
+	if (!*lx->text) {
+		lex_error(lx, lx->tline, lx->tcol, "empty value%s", NULL);
+		return false;
+	}
+	c->value = xstrdup(lx->text);
+	if (c->op == OP_EXISTS && c->value[0] != '/') {
+		lex_error(lx, lx->tline, lx->tcol, "host.path needs an absolute path%s", NULL);
+		return false;
+	}
+	if (c->op == OP_HEX) {
+		size_t n = strlen(c->value);
+
+		c->bytes = xmalloc(n / 2 + 1);
+		for (size_t i = 0; i + 1 < n; i += 2) {
+			int hi = hex_digit(c->value[i]), lo = hex_digit(c->value[i + 1]);
+
+			if (hi < 0 || lo < 0)
+				break;
+			c->bytes[c->nbytes++] = (uint8_t)(hi << 4 | lo);
+		}
+		if (n % 2 || c->nbytes * 2 != n) {
+			lex_error(lx, lx->tline, lx->tcol, "hex value needs pairs of hex digits%s", NULL);
+			return false;
+		}
+		if (c->arg + c->nbytes > MAX_CONTENT) {
+			lex_error(lx, lx->tline, lx->tcol, "bytes reach past the first 1048576%s", NULL);
+			return false;
+		}
+		if (c->arg + c->nbytes > lx->rule_content)
+			lx->rule_content = (size_t)(c->arg + c->nbytes);
+	}
+	if (strcmp(field, "file.text") == 0 && c->arg > lx->rule_content)
+		lx->rule_content = (size_t)c->arg;
+	return true;
 }
 
 static bool parse_group(struct lexer *lx, struct cond *g, int depth);
@@ -253,38 +410,9 @@ static bool parse_members(struct lexer *lx, struct cond *g, int depth)
 				cond_free(&c);
 				return false;
 			}
-		} else {
-			int fline = lx->tline, fcol = lx->tcol;
-			size_t op;
-
-			if (!field_known(lx->text)) {
-				lex_error(lx, fline, fcol, "unknown field '%s'", lx->text);
-				return false;
-			}
-			c.field = xstrdup(lx->text);
-			if (!expect(lx, TOK_WORD, "an operator (equals, contains, glob, digest)")) {
-				cond_free(&c);
-				return false;
-			}
-			for (op = 0; op < ARRAY_SIZE(op_names); op++)
-				if (strcmp(lx->text, op_names[op]) == 0)
-					break;
-			if (op == ARRAY_SIZE(op_names)) {
-				lex_error(lx, lx->tline, lx->tcol, "unknown operator '%s'", lx->text);
-				cond_free(&c);
-				return false;
-			}
-			c.op = (enum match_op)op;
-			if (!expect(lx, TOK_STRING, "a quoted value")) {
-				cond_free(&c);
-				return false;
-			}
-			if (!*lx->text) {
-				lex_error(lx, lx->tline, lx->tcol, "empty value%s", NULL);
-				cond_free(&c);
-				return false;
-			}
-			c.value = xstrdup(lx->text);
+		} else if (!parse_leaf(lx, &c)) {
+			cond_free(&c);
+			return false;
 		}
 		g->kids = xreallocarray(g->kids, g->nkids + 1, sizeof(*g->kids));
 		g->kids[g->nkids++] = c;
@@ -350,6 +478,8 @@ static bool parse_rule(struct lexer *lx, struct ruleset *rs, struct rule *r)
 	}
 	r->id = xstrdup(lx->text);
 	r->origin = xasprintf("%s:%d", lx->name, rline);
+	lx->rule_kinds = KIND_ALL;
+	lx->rule_content = 0;
 	if (!expect(lx, TOK_LBRACE, "'{'"))
 		return false;
 	for (;;) {
@@ -425,6 +555,10 @@ static bool parse_rule(struct lexer *lx, struct ruleset *rs, struct rule *r)
 		lex_error(lx, rline, rcol, "rule has no reference%s", NULL);
 	else if (!have_match)
 		lex_error(lx, rline, rcol, "rule has no match%s", NULL);
+	else if (lx->rule_kinds == KIND_ALL)
+		lex_error(lx, rline, rcol, "rule has only host.path conditions: it names no subject%s", NULL);
+	r->kinds = lx->rule_kinds;
+	r->content_needed = lx->rule_content;
 	return !lx->err;
 }
 
@@ -503,17 +637,71 @@ static bool leaf_holds(const struct cond *c, const char *v)
 		return fnmatch(c->value, v, 0) == 0;
 	case OP_DIGEST:
 		return digest_equal(v, c->value);
+	default:
+		return false;
+	}
+}
+
+/* Case-insensitive search of a string in bytes that may hold NULs. */
+static bool bytes_icontain(const uint8_t *p, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+
+	for (size_t i = 0; m && i + m <= n; i++) {
+		size_t k = 0;
+
+		while (k < m && tolower(p[i + k]) == tolower((unsigned char)needle[k]))
+			k++;
+		if (k == m)
+			return true;
 	}
 	return false;
 }
 
-static bool cond_match(const struct cond *c, const struct kvlist *facts, struct kvlist *ev)
+/* file.bytes, file.text and host.path: facts that are looked up, not listed. */
+static bool special_leaf(const struct cond *c, const struct subject *s, struct kvlist *ev)
 {
+	const uint8_t *p;
+	size_t n;
+
+	if (c->op == OP_EXISTS) {
+		if (!s->path_exists || !s->path_exists(s->host_ctx, c->value))
+			return false;
+		if (!kv_has(ev, "host.path", c->value))
+			kv_add(ev, "host.path", c->value);
+		return true;
+	}
+	if (!s->content)
+		return false;
+	if (c->op == OP_HEX) {
+		n = s->content(s->content_ctx, (size_t)(c->arg + c->nbytes), &p);
+		if (n < c->arg + c->nbytes || memcmp(p + c->arg, c->bytes, c->nbytes))
+			return false;
+	} else {
+		n = s->content(s->content_ctx, (size_t)c->arg, &p);
+		if (!bytes_icontain(p, n, c->value))
+			return false;
+	}
+	{
+		char *what = xasprintf("%s %s %llu: %s", c->field, c->op == OP_HEX ? "at" : "within",
+				       (unsigned long long)c->arg, c->value);
+
+		kv_add(ev, "matched", what);
+		free(what);
+	}
+	return true;
+}
+
+static bool cond_match(const struct cond *c, const struct subject *s, struct kvlist *ev)
+{
+	const struct kvlist *facts = s->facts;
 	size_t mark = ev->n;
 	bool hit = false;
 
 	if (!c->is_group) {
-		for (size_t i = 0; i < facts->n; i++) {
+		if (c->op == OP_EXISTS || c->op == OP_HEX || strcmp(c->field, "file.text") == 0)
+			return special_leaf(c, s, ev);
+		for (size_t i = 0; facts && i < facts->n; i++) {
 			if (strcmp(facts->v[i].key, c->field) == 0 && leaf_holds(c, facts->v[i].value)) {
 				if (!kv_has(ev, c->field, facts->v[i].value))
 					kv_add(ev, c->field, facts->v[i].value);
@@ -523,9 +711,10 @@ static bool cond_match(const struct cond *c, const struct kvlist *facts, struct 
 		return hit;
 	}
 	for (size_t i = 0; i < c->nkids; i++) {
-		bool m = cond_match(&c->kids[i], facts, ev);
+		bool m = cond_match(&c->kids[i], s, ev);
 
 		hit = hit || m;
+		/* all: stop at the first miss, so a file is read only if cheaper tests pass */
 		if (!c->any && !m) {
 			hit = false;
 			break;
@@ -542,9 +731,26 @@ static bool cond_match(const struct cond *c, const struct kvlist *facts, struct 
 	return hit;
 }
 
+bool rule_match_subject(const struct rule *r, const struct subject *s, struct kvlist *evidence)
+{
+	return cond_match(&r->match, s, evidence);
+}
+
 bool rule_match(const struct rule *r, const struct kvlist *facts, struct kvlist *evidence)
 {
-	return cond_match(&r->match, facts, evidence);
+	struct subject s = { .facts = facts };
+
+	return cond_match(&r->match, &s, evidence);
+}
+
+size_t ruleset_content_needed(const struct ruleset *rs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->v[i].content_needed > n)
+			n = rs->v[i].content_needed;
+	return n;
 }
 
 void ruleset_free(struct ruleset *rs)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -21,6 +22,19 @@ enum match_op {
 	OP_CONTAINS,	/* case-insensitive substring */
 	OP_GLOB,	/* fnmatch(3) pattern */
 	OP_DIGEST,	/* hex digest; case and ':' separators ignored */
+	OP_EXISTS,	/* host.path: the path exists in the root */
+	OP_HEX,		/* file.bytes at OFFSET: these bytes */
+};
+
+/* What a rule can be about; a rule's fields decide which kinds it applies to. */
+enum subject_kind {
+	KIND_MODULE = 1 << 0,
+	KIND_CERT = 1 << 1,
+	KIND_FILE = 1 << 2,
+	KIND_PACKAGE = 1 << 3,
+	KIND_SERVICE = 1 << 4,
+	KIND_PROCESS = 1 << 5,
+	KIND_ALL = (1 << 6) - 1,
 };
 
 struct cond {
@@ -31,6 +45,9 @@ struct cond {
 	char *field;			/* leaf */
 	enum match_op op;
 	char *value;
+	uint64_t arg;			/* file.bytes: offset; file.text: bytes to search */
+	uint8_t *bytes;			/* OP_HEX: the decoded bytes */
+	size_t nbytes;
 };
 
 struct rule {
@@ -39,6 +56,8 @@ struct rule {
 	enum severity severity;
 	struct strlist refs;
 	struct cond match;
+	unsigned kinds;			/* enum subject_kind bits it applies to */
+	size_t content_needed;		/* bytes of a file's start its conditions read */
 	char *origin;			/* file:line */
 };
 
@@ -51,10 +70,25 @@ struct ruleset {
 /* Parse one rules file into rs; on error returns -1 and *err = "file:line:col: message". */
 int rules_parse(struct ruleset *rs, const char *name, const char *text, size_t len, char **err);
 /*
- * Does the rule hold for these facts (field -> value pairs; a field may repeat)?
- * The facts that satisfied its conditions are appended to *evidence.
+ * What a rule is evaluated against: facts (field -> value pairs; a field may
+ * repeat) and, for file and host conditions, callbacks that read a file's first
+ * bytes or test a path in the inspected root.
  */
+struct subject {
+	const struct kvlist *facts;
+	/* the file's first n bytes (fewer if shorter); returns how many are in *p */
+	size_t (*content)(void *ctx, size_t n, const uint8_t **p);
+	void *content_ctx;
+	bool (*path_exists)(void *ctx, const char *path);
+	void *host_ctx;
+};
+
+/* Does the rule hold? The facts that satisfied its conditions are appended to *evidence. */
+bool rule_match_subject(const struct rule *r, const struct subject *s, struct kvlist *evidence);
+/* The same with facts only: file content and host paths never match. */
 bool rule_match(const struct rule *r, const struct kvlist *facts, struct kvlist *evidence);
+/* Largest file prefix any rule of the set reads. */
+size_t ruleset_content_needed(const struct ruleset *rs);
 const char *severity_name(enum severity s);
 void ruleset_free(struct ruleset *rs);
 

@@ -488,7 +488,7 @@ static void test_err_unknown_operator(void **state)
 	check_match_error("  match any { module.name Equals \"x\" }",
 			  "t.rules:5:27: unknown operator 'Equals'");
 	check_match_error("  match any { module.name \"x\" }",
-			  "t.rules:5:27: expected an operator (equals, contains, glob, digest)");
+			  "t.rules:5:27: expected an operator (equals, contains, glob, digest, exists, hex)");
 	check_match_error("  match any { module.name equals x }", "t.rules:5:34: expected a quoted value");
 }
 
@@ -1232,6 +1232,133 @@ static void test_real_lookalikes(void **state)
 	ruleset_free(&rs);
 }
 
+/* ---- language v2: subject kinds, file content, host paths ---- */
+
+static void test_v2_kinds(void **state)
+{
+	struct ruleset rs = { 0 };
+
+	UNIT_UNUSED(state);
+	one_rule(&rs, "  match all { package.name equals \"kesl\" package.status contains \"installed\" }");
+	assert_int_equal(rs.v[0].kinds, KIND_PACKAGE);
+	ruleset_free(&rs);
+	/* cert.* fields fit module signers and trusted certificates alike */
+	one_rule(&rs, "  match any { cert.subject.O contains \"Kaspersky Lab\" }");
+	assert_int_equal(rs.v[0].kinds, KIND_MODULE | KIND_CERT);
+	ruleset_free(&rs);
+	one_rule(&rs, "  match all { cert.subject.O contains \"K\" modinfo.author contains \"K\" }");
+	assert_int_equal(rs.v[0].kinds, KIND_MODULE);
+	ruleset_free(&rs);
+	one_rule(&rs, "  match all { process.name equals \"wdserver\" host.path exists \"/opt/x\" }");
+	assert_int_equal(rs.v[0].kinds, KIND_PROCESS);
+	ruleset_free(&rs);
+	/* two kinds in one rule, and a rule about nothing but the host, are errors */
+	check_match_error("  match all { package.name equals \"a\" file.name equals \"b\" }",
+			  "t.rules:5:39: field 'file.name' is about another kind of subject than the rule's other fields");
+	check_match_error("  match any { host.path exists \"/opt/x\" }",
+			  "t.rules:1:1: rule has only host.path conditions: it names no subject");
+}
+
+static void test_v2_special_forms_errors(void **state)
+{
+	UNIT_UNUSED(state);
+	check_match_error("  match any { file.bytes 0 hex \"41\" }", "t.rules:5:26: expected 'at'");
+	check_match_error("  match any { file.bytes at x hex \"41\" }",
+			  "t.rules:5:29: expected a number up to 1048576, not 'x'");
+	check_match_error("  match any { file.bytes at 0 equals \"41\" }",
+			  "t.rules:5:31: operator 'equals' does not go with field 'file.bytes'");
+	check_match_error("  match any { file.bytes at 0 hex \"4\" }",
+			  "t.rules:5:35: hex value needs pairs of hex digits");
+	check_match_error("  match any { file.bytes at 0 hex \"zz\" }",
+			  "t.rules:5:35: hex value needs pairs of hex digits");
+	check_match_error("  match any { file.bytes at 1048576 hex \"41\" }",
+			  "t.rules:5:41: bytes reach past the first 1048576");
+	check_match_error("  match any { file.text within 2000000 contains \"x\" }",
+			  "t.rules:5:32: expected a number up to 1048576, not '2000000'");
+	check_match_error("  match any { file.text within 10 glob \"x\" }",
+			  "t.rules:5:35: operator 'glob' does not go with field 'file.text'");
+	check_match_error("  match any { file.name exists \"x\" }",
+			  "t.rules:5:25: operator 'exists' does not go with field 'file.name'");
+	check_match_error("  match all { file.name equals \"a\" host.path exists \"relative\" }",
+			  "t.rules:5:53: host.path needs an absolute path");
+}
+
+struct fake_file {
+	const uint8_t *data;
+	size_t len;
+	size_t asked;	/* the most bytes a rule asked for */
+	int calls;
+};
+
+static size_t fake_content(void *ctx, size_t n, const uint8_t **p)
+{
+	struct fake_file *f = ctx;
+
+	f->calls++;
+	if (n > f->asked)
+		f->asked = n;
+	*p = f->data;
+	return n < f->len ? n : f->len;
+}
+
+static bool fake_exists(void *ctx, const char *path)
+{
+	return strcmp(path, (const char *)ctx) == 0;
+}
+
+static void test_v2_content_and_host(void **state)
+{
+	static const uint8_t base[] = "AVP Antiviral Database. (c)Kaspersky Lab\0\x01binary";
+	struct fake_file f = { base, sizeof(base) - 1, 0, 0 };
+	struct kvlist facts = { 0 }, ev = { 0 };
+	struct ruleset rs = { 0 };
+	struct subject sub = { .facts = &facts, .content = fake_content, .content_ctx = &f,
+			       .path_exists = fake_exists, .host_ctx = (void *)"/opt/kaspersky/kesl/libexec/kesl_launcher.sh" };
+
+	UNIT_UNUSED(state);
+	kv_add(&facts, "file.name", "daily.avc");
+	kv_add(&facts, "file.path", "/opt/acme/bases/daily.avc");
+	/* "AVP " in hex at offset 0, and a case-insensitive string within the first 64 bytes */
+	one_rule(&rs, "  match all { file.path glob \"*/bases/*\" file.bytes at 0 hex \"41565020\" "
+		      "file.text within 64 contains \"(C)KASPERSKY LAB\" }");
+	assert_int_equal(rs.v[0].content_needed, 64);
+	assert_int_equal(ruleset_content_needed(&rs), 64);
+	assert_true(rule_match_subject(&rs.v[0], &sub, &ev));
+	assert_kv(&ev, "file.path=/opt/acme/bases/daily.avc;matched=file.bytes at 0: 41565020;"
+		       "matched=file.text within 64: (C)KASPERSKY LAB");
+	kv_free(&ev);
+	/* bytes at an offset past the end do not match; a string beyond N is not seen */
+	ruleset_free(&rs);
+	one_rule(&rs, "  match any { file.bytes at 60 hex \"41\" file.text within 10 contains \"Kaspersky\" }");
+	assert_false(rule_match_subject(&rs.v[0], &sub, &ev));
+	assert_int_equal(ev.n, 0);
+	/* all {}: a cheap failing test first means the file is never read */
+	ruleset_free(&rs);
+	f.calls = 0;
+	one_rule(&rs, "  match all { file.name equals \"other\" file.bytes at 0 hex \"41\" }");
+	assert_false(rule_match_subject(&rs.v[0], &sub, &ev));
+	assert_int_equal(f.calls, 0);
+	/* without a content reader (rule_match), content conditions never hold */
+	ruleset_free(&rs);
+	one_rule(&rs, "  match any { file.bytes at 0 hex \"41\" }");
+	assert_false(rule_match(&rs.v[0], &facts, &ev));
+	ruleset_free(&rs);
+	kv_free(&facts);
+
+	/* a generic process name counts only with the product path present */
+	kv_add(&facts, "process.name", "wdserver");
+	one_rule(&rs, "  match all { process.name equals \"wdserver\" "
+		      "host.path exists \"/opt/kaspersky/kesl/libexec/kesl_launcher.sh\" }");
+	assert_true(rule_match_subject(&rs.v[0], &sub, &ev));
+	assert_kv(&ev, "process.name=wdserver;host.path=/opt/kaspersky/kesl/libexec/kesl_launcher.sh");
+	kv_free(&ev);
+	sub.host_ctx = (void *)"/somewhere/else";
+	assert_false(rule_match_subject(&rs.v[0], &sub, &ev));
+	assert_int_equal(ev.n, 0);
+	ruleset_free(&rs);
+	kv_free(&facts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1241,6 +1368,9 @@ int main(void)
 		cmocka_unit_test(test_err_unknown_key),
 		cmocka_unit_test(test_err_unknown_field),
 		cmocka_unit_test(test_err_unknown_operator),
+		cmocka_unit_test(test_v2_kinds),
+		cmocka_unit_test(test_v2_special_forms_errors),
+		cmocka_unit_test(test_v2_content_and_host),
 		cmocka_unit_test(test_err_unknown_severity),
 		cmocka_unit_test(test_err_duplicate_id),
 		cmocka_unit_test(test_err_missing_parts),
