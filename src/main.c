@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ static void usage(FILE *out)
 	fputs("Usage:\n"
 	      " kdetect scan [options]\n"
 	      " kdetect inspect [options] FILE...\n"
+	      " kdetect rules check [FILE|DIR...]\n"
 	      "\n"
 	      "Find Kaspersky code with kernel privileges and verify module signatures.\n"
 	      "\n"
@@ -31,6 +33,9 @@ static void usage(FILE *out)
 	      " -c, --cert FILE|DIR   add certificates (DER or PEM) to identify and verify signers;\n"
 	      "                       they are not thereby trusted by the kernel (repeatable)\n"
 	      " -j, --jobs N          worker threads for module files (default: CPUs, max 8)\n"
+	      " -p, --path DIR        also walk DIR (inside the root) for the file rules (repeatable)\n"
+	      "     --rules FILE|DIR  use these rules instead of the built-in set (repeatable)\n"
+	      "     --rules-add FILE|DIR  use these rules as well as the built-in set (repeatable)\n"
 	      " -q, --quiet           print nothing when the exit status is 0\n"
 	      " -h, --help            display this help\n"
 	      " -V, --version         display version\n"
@@ -50,12 +55,20 @@ static int open_output(const char *path)
 	return fd;
 }
 
+enum {
+	OPT_RULES = CHAR_MAX + 1,
+	OPT_RULES_ADD,
+};
+
 static const struct option longopts[] = {
 	{ "root", required_argument, NULL, 'r' },
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "cert", required_argument, NULL, 'c' },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "path", required_argument, NULL, 'p' },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "rules-add", required_argument, NULL, OPT_RULES_ADD },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -97,6 +110,15 @@ static int parse_options(int argc, char **argv, const char *optstring, struct cl
 			break;
 		case 'c':
 			sl_push(&cli->opt.certs, xstrdup(optarg));
+			break;
+		case 'p':
+			sl_push(&cli->opt.paths, xstrdup(optarg));
+			break;
+		case OPT_RULES:
+			sl_push(&cli->opt.rules, xstrdup(optarg));
+			break;
+		case OPT_RULES_ADD:
+			sl_push(&cli->opt.rules_add, xstrdup(optarg));
 			break;
 		case 'j':
 			n = strtol(optarg, &end, 10);
@@ -143,6 +165,38 @@ static bool inside_root(const char *output, const char *root)
 	return inside;
 }
 
+/* kdetect rules check [FILE|DIR...]: parse, count, report the first error. */
+static int rules_command(int argc, char **argv, struct cli *cli)
+{
+	struct ruleset rs = { 0 };
+	struct strlist files = { 0 };
+	char *err = NULL, *sha = NULL;
+	int r;
+
+	if (argc < 1 || strcmp(argv[0], "check") != 0) {
+		fprintf(stderr, "kdetect: usage: kdetect rules check [FILE|DIR...]\n");
+		return EXIT_ERROR;
+	}
+	for (int i = 1; i < argc; i++)
+		sl_push(&files, xstrdup(argv[i]));
+	/* without files: the rules this binary carries, with --rules and --rules-add applied */
+	r = files.n ? scan_load_rules(&rs, &files, &cli->opt.rules_add, &sha, &err) :
+		      scan_load_rules(&rs, &cli->opt.rules, &cli->opt.rules_add, &sha, &err);
+	if (r) {
+		fprintf(stderr, "kdetect: %s\n", err);
+		free(err);
+	} else if (!cli->quiet) {
+		printf("%zu rules in %zu file%s, sha256 %s\n", rs.n, rs.sources.n,
+		       rs.sources.n == 1 ? "" : "s", sha);
+		for (size_t i = 0; i < rs.sources.n; i++)
+			printf("  %s\n", rs.sources.v[i]);
+	}
+	free(sha);
+	ruleset_free(&rs);
+	sl_free(&files);
+	return r ? EXIT_ERROR : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { .fmt = FORMAT_TEXT };
@@ -161,7 +215,7 @@ int main(int argc, char **argv)
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	/* options may stand before the command ... */
-	if ((r = parse_options(argc, argv, "+r:f:o:c:j:qhV", &cli)) >= 0)
+	if ((r = parse_options(argc, argv, "+r:f:o:c:j:p:qhV", &cli)) >= 0)
 		return r;
 	if (optind >= argc) {
 		usage(stderr);
@@ -169,12 +223,14 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[optind++];
 	/* ... and after it */
-	if ((r = parse_options(argc, argv, "r:f:o:c:j:qhV", &cli)) >= 0)
+	if ((r = parse_options(argc, argv, "r:f:o:c:j:p:qhV", &cli)) >= 0)
 		return r;
 	if (cli.output && cli.opt.root && inside_root(cli.output, cli.opt.root)) {
 		fprintf(stderr, "kdetect: --output must not be inside the inspected root\n");
 		return EXIT_ERROR;
 	}
+	if (strcmp(cmd, "rules") == 0)
+		return rules_command(argc - optind, argv + optind, &cli);
 	if (strcmp(cmd, "scan") == 0) {
 		if (optind < argc) {
 			fprintf(stderr, "kdetect: scan takes no file arguments (use inspect)\n");
@@ -188,10 +244,13 @@ int main(int argc, char **argv)
 		}
 		r = scan_inspect_files(&cli.opt, argv + optind, (size_t)(argc - optind), &res, &err);
 	} else {
-		fprintf(stderr, "kdetect: unknown command '%s' (scan or inspect)\n", cmd);
+		fprintf(stderr, "kdetect: unknown command '%s' (scan, inspect or rules)\n", cmd);
 		return EXIT_ERROR;
 	}
 	sl_free(&cli.opt.certs);
+	sl_free(&cli.opt.rules);
+	sl_free(&cli.opt.rules_add);
+	sl_free(&cli.opt.paths);
 	if (r) {
 		fprintf(stderr, "kdetect: %s\n", err);
 		free(err);

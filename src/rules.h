@@ -67,6 +67,12 @@ struct ruleset {
 	struct strlist sources;		/* names of the files read */
 };
 
+/*
+ * Load a rules file, or every *.rules file of a directory in name order, from
+ * the host (not the inspected root). Their text is appended to *all (for the
+ * rule set's digest) when all is not NULL. Returns 0, or -1 with *err.
+ */
+int rules_load_path(struct ruleset *rs, const char *path, struct strbuf *all, char **err);
 /* Parse one rules file into rs; on error returns -1 and *err = "file:line:col: message". */
 int rules_parse(struct ruleset *rs, const char *name, const char *text, size_t len, char **err);
 /*

@@ -25,6 +25,7 @@
 #include "pkcs7.h"
 #include "cursor.h"
 #include "scan.h"
+#include "scan_priv.h"
 #include "util.h"
 
 #define MODULE_FILE_CAP (512ull << 20)	/* read in place, so only a sanity bound */
@@ -80,7 +81,7 @@ const char *trust_kind_name(enum trust_kind k)
 	return names[k];
 }
 
-static void add_cov(struct scan_result *res, const char *source, enum cov_status st, char *detail)
+void add_cov(struct scan_result *res, const char *source, enum cov_status st, char *detail)
 {
 	res->cov = xreallocarray(res->cov, res->ncov + 1, sizeof(*res->cov));
 	res->cov[res->ncov].source = xstrdup(source);
@@ -89,7 +90,7 @@ static void add_cov(struct scan_result *res, const char *source, enum cov_status
 	res->ncov++;
 }
 
-static enum cov_status cov_from_errno(int r)
+enum cov_status cov_from_errno(int r)
 {
 	if (r == -ENOENT || r == -ENOTDIR)
 		return COV_ABSENT;
@@ -114,21 +115,37 @@ static struct trust_entry *add_trust(struct scan_result *res, enum trust_kind ki
 
 /* ---- rules and pinned certificates compiled into the binary ---- */
 
-int scan_load_default_rules(struct ruleset *rs, char **err)
+int scan_load_rules(struct ruleset *rs, const struct strlist *replace, const struct strlist *add,
+		    char **sha256, char **err)
 {
-	for (const struct embedded_file *f = kd_embedded_files; f->name; f++) {
-		char *name;
-		int r;
+	struct strbuf all;
+	int r = 0;
 
-		if (!str_has_suffix(f->name, ".rules"))
-			continue;
-		name = xasprintf("rules/%s", f->name);
-		r = rules_parse(rs, name, (const char *)f->data, (size_t)f->size, err);
-		free(name);
-		if (r)
-			return -1;
+	sb_init(&all);
+	if (!replace->n) {
+		for (const struct embedded_file *f = kd_embedded_files; f->name && !r; f++) {
+			char *name;
+
+			if (!str_has_suffix(f->name, ".rules"))
+				continue;
+			name = xasprintf("rules/%s", f->name);
+			r = rules_parse(rs, name, (const char *)f->data, (size_t)f->size, err);
+			sb_putn(&all, (const char *)f->data, (size_t)f->size);
+			free(name);
+		}
 	}
-	return 0;
+	for (size_t i = 0; i < replace->n && !r; i++)
+		r = rules_load_path(rs, replace->v[i], &all, err);
+	for (size_t i = 0; i < add->n && !r; i++)
+		r = rules_load_path(rs, add->v[i], &all, err);
+	if (!r && !rs->n) {
+		*err = xstrdup("the rule set is empty");
+		r = -1;
+	}
+	if (!r && sha256)
+		*sha256 = sha256_hex(all.s ? all.s : "", all.len);
+	sb_free(&all);
+	return r;
 }
 
 static void load_pinned_certs(struct scan_result *res)
@@ -1123,27 +1140,32 @@ static void join_loaded(struct scan_ctx *ctx, const struct strlist *releases)
 
 /* ---- findings ---- */
 
+void cert_facts(struct kvlist *f, const struct kd_cert *cert)
+{
+	const struct cert_info *ci = cert_get_info(cert);
+	char key[128];
+
+	for (size_t i = 0; i < ci->subject_attrs.n; i++) {
+		snprintf(key, sizeof(key), "cert.subject.%s", ci->subject_attrs.v[i].key);
+		kv_add(f, key, ci->subject_attrs.v[i].value);
+	}
+	for (size_t i = 0; i < ci->issuer_attrs.n; i++) {
+		snprintf(key, sizeof(key), "cert.issuer.%s", ci->issuer_attrs.v[i].key);
+		kv_add(f, key, ci->issuer_attrs.v[i].value);
+	}
+	kv_add(f, "cert.serial", ci->serial);
+	if (ci->skid)
+		kv_add(f, "cert.skid", ci->skid);
+	kv_add(f, "cert.sha256", ci->sha256);
+	kv_add(f, "cert.pubkey_sha256", ci->pubkey_sha256);
+}
+
 static void add_cert_facts(struct kvlist *f, const struct module_rec *m)
 {
 	const struct sig_result *s = &m->sig;
 
 	if (s->cert && s->cert->cert && (s->status == SIG_VALID || s->status == SIG_INVALID)) {
-		const struct cert_info *ci = cert_get_info(s->cert->cert);
-		char key[128];
-
-		for (size_t i = 0; i < ci->subject_attrs.n; i++) {
-			snprintf(key, sizeof(key), "cert.subject.%s", ci->subject_attrs.v[i].key);
-			kv_add(f, key, ci->subject_attrs.v[i].value);
-		}
-		for (size_t i = 0; i < ci->issuer_attrs.n; i++) {
-			snprintf(key, sizeof(key), "cert.issuer.%s", ci->issuer_attrs.v[i].key);
-			kv_add(f, key, ci->issuer_attrs.v[i].value);
-		}
-		kv_add(f, "cert.serial", ci->serial);
-		if (ci->skid)
-			kv_add(f, "cert.skid", ci->skid);
-		kv_add(f, "cert.sha256", ci->sha256);
-		kv_add(f, "cert.pubkey_sha256", ci->pubkey_sha256);
+		cert_facts(f, s->cert->cert);
 		return;
 	}
 	/* no certificate: what the signature itself claims */
@@ -1159,8 +1181,8 @@ static void add_cert_facts(struct kvlist *f, const struct module_rec *m)
 		kv_add(f, "cert.skid", s->skid);
 }
 
-static struct finding *new_finding(struct scan_result *res, const char *rule, enum severity sev,
-				   const char *kind, const struct module_rec *m, char *summary)
+struct finding *add_finding(struct scan_result *res, const char *rule, enum severity sev,
+			    const char *kind, const char *name, const char *path, char *summary)
 {
 	struct finding *f;
 
@@ -1171,9 +1193,29 @@ static struct finding *new_finding(struct scan_result *res, const char *rule, en
 	sl_push(&f->rules, xstrdup(rule));
 	f->severity = sev;
 	f->kind = xstrdup(kind);
-	f->name = xstrdup(m->name);
-	f->path = m->path ? xstrdup(m->path) : NULL;
+	f->name = xstrdup(name ? name : "");
+	f->path = path ? xstrdup(path) : NULL;
 	f->summary = summary;
+	return f;
+}
+
+void finding_also(struct finding *f, const struct rule *rule, enum severity sev)
+{
+	sl_push(&f->rules, xstrdup(rule->id));
+	if (sev > f->severity) {
+		f->severity = sev;
+		free(f->rule);
+		f->rule = xstrdup(rule->id);
+		free(f->summary);
+		f->summary = xstrdup(rule->title);
+	}
+}
+
+static struct finding *new_finding(struct scan_result *res, const char *rule, enum severity sev,
+				   const char *kind, const struct module_rec *m, char *summary)
+{
+	struct finding *f = add_finding(res, rule, sev, kind, m->name, m->path, summary);
+
 	kv_add(&f->evidence, "loaded", m->loaded ? "yes" : "no");
 	if (m->release)
 		kv_add(&f->evidence, "release", m->release);
@@ -1181,13 +1223,15 @@ static struct finding *new_finding(struct scan_result *res, const char *rule, en
 	return f;
 }
 
-static void apply_rules(struct scan_result *res)
+static void apply_rules(struct scan_result *res, const struct subject *host)
 {
 	for (size_t i = 0; i < res->nmods; i++) {
 		const struct module_rec *m = &res->mods[i];
 		struct kvlist facts = { 0 }, ev = { 0 };
+		struct subject subj = *host;
 		struct finding *f = NULL;
 
+		subj.facts = &facts;
 		kv_add(&facts, "module.name", m->name);
 		if (m->path) {
 			const char *base = strrchr(m->path, '/');
@@ -1196,6 +1240,7 @@ static void apply_rules(struct scan_result *res)
 			kv_add(&facts, "module.path", m->path);
 		}
 		kv_add(&facts, "module.signature", sig_status_name(m->sig.status));
+		kv_add(&facts, "module.loaded", m->loaded ? "yes" : "no");
 		for (size_t k = 0; k < m->modinfo.n; k++) {
 			char *key = xasprintf("modinfo.%s", m->modinfo.v[k].key);
 
@@ -1207,23 +1252,15 @@ static void apply_rules(struct scan_result *res)
 			const struct rule *rule = &res->rules.v[r];
 			enum severity sev = rule->severity;
 
-			if (!rule_match(rule, &facts, &ev))
+			if (!(rule->kinds & KIND_MODULE) || !rule_match_subject(rule, &subj, &ev))
 				continue;
 			/* rule severities are for code that runs: a file on disk is one step lower */
 			if (!m->loaded && sev > SEV_INFO)
 				sev--;
-			if (!f) {
+			if (!f)
 				f = new_finding(res, rule->id, sev, "kaspersky", m, xstrdup(rule->title));
-			} else {
-				sl_push(&f->rules, xstrdup(rule->id));
-				if (sev > f->severity) {
-					f->severity = sev;
-					free(f->rule);
-					f->rule = xstrdup(rule->id);
-					free(f->summary);
-					f->summary = xstrdup(rule->title);
-				}
-			}
+			else
+				finding_also(f, rule, sev);
 		}
 		if (f) {
 			for (size_t k = 0; k < ev.n; k++)
@@ -1306,12 +1343,14 @@ static int cmp_finding(const void *pa, const void *pb)
 	return strcmp(a->rule, b->rule);
 }
 
-static void finish(struct scan_result *res)
+static void finish(struct scan_result *res, const struct kd_root *root)
 {
+	struct subject host = host_subject(root);
+
 	/* sort modules, keeping sig.cert pointers valid (they point into trust, not mods) */
 	if (res->nmods > 1)
 		qsort(res->mods, res->nmods, sizeof(*res->mods), cmp_module);
-	apply_rules(res);
+	apply_rules(res, &host);
 	integrity_findings(res);
 	if (res->nfindings > 1)
 		qsort(res->findings, res->nfindings, sizeof(*res->findings), cmp_finding);
@@ -1326,20 +1365,13 @@ static int common_setup(struct scan_ctx *ctx, const struct scan_options *opt,
 	pthread_mutex_init(&ctx->lock, NULL);
 	crypto_init();
 	elfmod_init();
-	if (scan_load_default_rules(&res->rules, err))
+	if (scan_load_rules(&res->rules, &opt->rules, &opt->rules_add, &res->rules_sha256, err))
 		return -1;
-	{
-		struct strbuf all;
-
-		sb_init(&all);
-		for (const struct embedded_file *f = kd_embedded_files; f->name; f++)
-			if (str_has_suffix(f->name, ".rules"))
-				sb_putn(&all, (const char *)f->data, (size_t)f->size);
-		res->rules_sha256 = sha256_hex(all.s ? all.s : "", all.len);
-		sb_free(&all);
-	}
 	add_cov(res, "rules", COV_OK,
-		xasprintf("%zu rules (built in), sha256 %s", res->rules.n, res->rules_sha256));
+		xasprintf("%zu rules from %s, sha256 %s", res->rules.n,
+			  opt->rules.n ? "--rules" : opt->rules_add.n ? "the built-in set and --rules-add" :
+					 "the built-in set",
+			  res->rules_sha256));
 	load_pinned_certs(res);
 	load_operator_certs(res, &opt->certs);
 	return 0;
@@ -1379,7 +1411,8 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	find_module_files(&ctx, &releases);
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases);
-	finish(res);
+	scan_userland(&ctx.root, opt, res);
+	finish(res, &ctx.root);
 	sl_free(&releases);
 	ctx_free(&ctx);
 	return 0;
@@ -1401,7 +1434,7 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 		sl_push(&ctx.releases_of, xstrdup(""));
 	}
 	inspect_all(&ctx, opt->jobs, NULL);
-	finish(res);
+	finish(res, NULL);
 	ctx_free(&ctx);
 	return 0;
 }
@@ -1419,8 +1452,10 @@ bool scan_incomplete(const struct scan_result *res)
 
 int scan_exit_status(const struct scan_result *res)
 {
-	if (res->nfindings)
-		return 1;
+	/* info findings (remnants worth a mention) do not raise an alarm */
+	for (size_t i = 0; i < res->nfindings; i++)
+		if (res->findings[i].severity > SEV_INFO)
+			return 1;
 	return scan_incomplete(res) ? 3 : 0;
 }
 

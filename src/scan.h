@@ -100,6 +100,9 @@ struct coverage {
 struct scan_options {
 	const char *root;		/* NULL: live host */
 	struct strlist certs;		/* --cert */
+	struct strlist rules;		/* --rules: replace the built-in rule set */
+	struct strlist rules_add;	/* --rules-add: extend it */
+	struct strlist paths;		/* --path: more places for the file rules */
 	int jobs;
 };
 
@@ -130,8 +133,13 @@ const char *sig_status_name(enum sig_status s);
 const char *cov_status_name(enum cov_status s);
 const char *trust_kind_name(enum trust_kind k);
 
-/* Load the rule set compiled into the binary. Returns 0, or -1 with *err. */
-int scan_load_default_rules(struct ruleset *rs, char **err);
+/*
+ * Load the rule set: the one compiled into the binary unless files replace it,
+ * plus the files that extend it. *sha256 covers every rule text read, in order.
+ * Returns 0, or -1 with *err.
+ */
+int scan_load_rules(struct ruleset *rs, const struct strlist *replace, const struct strlist *add,
+		    char **sha256, char **err);
 
 /* Run a scan. Returns 0, or -1 with *err for errors that stop it (bad --root). */
 int scan_run(const struct scan_options *opt, struct scan_result *res, char **err);

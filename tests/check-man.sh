@@ -9,7 +9,7 @@ if [ "$help_opts" != "$man_opts" ]; then
 	diff <(echo "$help_opts") <(echo "$man_opts") >&2 || true
 	exit 1
 fi
-for cmd in scan inspect; do
+for cmd in scan inspect rules; do
 	./kdetect --help | grep -q "kdetect $cmd" || { echo "check-man: --help lacks $cmd" >&2; exit 1; }
 	grep -q "Cm $cmd" man/kdetect.8 || { echo "check-man: man page lacks $cmd" >&2; exit 1; }
 done

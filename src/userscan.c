@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * userscan.c - apply the rules to what runs outside the kernel: installed
+ * packages, services, running processes, the certificates the host trusts,
+ * and the files of install trees (where Kaspersky's engine hides inside other
+ * vendors' products).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scan_priv.h"
+#include "userland.h"
+#include "util.h"
+
+#define WALK_FILE_BUDGET 500000
+#define FILE_EXAMPLES 10
+
+/* Where install trees live; --path adds more. */
+static const char *const default_places[] = {
+	"opt", "var/opt", "etc/opt", "usr/lib", "usr/local", "srv",
+};
+
+static bool host_path_exists(void *ctx, const char *path)
+{
+	struct stat st;
+
+	return root_stat(ctx, path, 0, &st) == 0;
+}
+
+struct subject host_subject(const struct kd_root *root)
+{
+	struct subject s = { 0 };
+
+	if (root) {
+		s.path_exists = host_path_exists;
+		s.host_ctx = (void *)root;
+	}
+	return s;
+}
+
+/* Apply the rules of one kind to each subject of a set: one finding per subject. */
+static void apply_to_set(struct scan_result *res, const struct kd_root *root, unsigned kind,
+			 const char *kind_name, const struct fact_set *set, const char *name_key,
+			 const char *path_key)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct kvlist *facts = &set->v[i];
+		struct subject subj = host_subject(root);
+		struct kvlist ev = { 0 };
+		struct finding *f = NULL;
+
+		subj.facts = facts;
+		for (size_t r = 0; r < res->rules.n; r++) {
+			const struct rule *rule = &res->rules.v[r];
+
+			if (!(rule->kinds & kind) || !rule_match_subject(rule, &subj, &ev))
+				continue;
+			if (!f)
+				f = add_finding(res, rule->id, rule->severity, kind_name,
+						kv_get(facts, name_key), path_key ? kv_get(facts, path_key) : NULL,
+						xstrdup(rule->title));
+			else
+				finding_also(f, rule, rule->severity);
+		}
+		if (f) {
+			/* the matched facts first, then the rest of what is known about the subject */
+			for (size_t k = 0; k < ev.n; k++)
+				if (!kv_has(&f->evidence, ev.v[k].key, ev.v[k].value))
+					kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
+			for (size_t k = 0; k < facts->n; k++)
+				if (!kv_get(&f->evidence, facts->v[k].key))
+					kv_add(&f->evidence, facts->v[k].key, facts->v[k].value);
+		}
+		kv_free(&ev);
+	}
+}
+
+static void scan_packages(const struct kd_root *root, struct scan_result *res)
+{
+	struct fact_set pkgs = { 0 };
+	const char *rpm;
+	size_t bad = 0;
+	int r;
+
+	r = packages_read_dpkg(root, &pkgs, &bad);
+	if (r)
+		add_cov(res, "/var/lib/dpkg/status", cov_from_errno(r), xstrdup(strerror(-r)));
+	else
+		add_cov(res, "/var/lib/dpkg/status", bad ? COV_ERROR : COV_OK,
+			xasprintf("%zu packages%s", pkgs.n, bad ? ", unparseable entries skipped" : ""));
+	apply_to_set(res, root, KIND_PACKAGE, "package", &pkgs, "package.name", NULL);
+	fact_set_free(&pkgs);
+	/* fail closed: an RPM database we cannot read makes the inspection incomplete */
+	rpm = packages_rpm_db(root);
+	if (rpm) {
+		char *src = xasprintf("/%s", rpm);
+
+		add_cov(res, src, COV_ERROR,
+			xstrdup("RPM database present but not read: this build has no librpm"));
+		free(src);
+	}
+}
+
+static void scan_services(const struct kd_root *root, struct scan_result *res)
+{
+	struct fact_set svcs = { 0 };
+	struct strlist places = { 0 };
+	struct strbuf where;
+
+	services_read(root, &svcs, &places);
+	sb_init(&where);
+	for (size_t i = 0; i < places.n; i++)
+		sb_printf(&where, "%s%s", i ? ", " : "", places.v[i]);
+	add_cov(res, "services", places.n ? COV_OK : COV_ABSENT,
+		places.n ? xasprintf("%zu units and scripts in %s", svcs.n, where.s) :
+			   xstrdup("no systemd unit directory, no /etc/init.d"));
+	sb_free(&where);
+	apply_to_set(res, root, KIND_SERVICE, "service", &svcs, "service.name", "service.path");
+	fact_set_free(&svcs);
+	sl_free(&places);
+}
+
+static void scan_processes(const struct kd_root *root, struct scan_result *res)
+{
+	struct fact_set procs = { 0 };
+	int r;
+
+	/* an image's proc/ is not running: processes are a live host's */
+	if (res->offline) {
+		add_cov(res, "processes", COV_ABSENT, xstrdup("seen on a live host only"));
+		return;
+	}
+	r = processes_read(root, &procs);
+	if (r) {
+		add_cov(res, "processes", cov_from_errno(r), xstrdup(strerror(-r)));
+		return;
+	}
+	add_cov(res, "processes", COV_OK, xasprintf("%zu processes", procs.n));
+	apply_to_set(res, root, KIND_PROCESS, "process", &procs, "process.name", "process.exe");
+	fact_set_free(&procs);
+}
+
+/* Certificates the host trusts: built into a kernel image, or keys in proc/keys. */
+static void scan_trusted_certs(const struct kd_root *root, struct scan_result *res)
+{
+	struct fact_set certs = { 0 };
+
+	for (size_t i = 0; i < res->ntrust; i++) {
+		const struct trust_entry *t = &res->trust[i];
+		struct kvlist f = { 0 };
+
+		if (t->kind != TRUST_KERNEL_IMAGE && t->kind != TRUST_KEYRING_ONLY)
+			continue;
+		kv_add(&f, "trust.source", t->source);
+		if (t->cert) {
+			cert_facts(&f, t->cert);
+			kv_add(&f, "trust.subject", cert_get_info(t->cert)->subject);
+		} else {
+			/* a key without its certificate: proc/keys names its subject and key id */
+			if (t->key_subject) {
+				kv_add(&f, "cert.subject.CN", t->key_subject);
+				kv_add(&f, "trust.subject", t->key_subject);
+			}
+			if (t->key_id)
+				kv_add(&f, "cert.skid", t->key_id);
+		}
+		fact_set_add(&certs, &f);
+	}
+	apply_to_set(res, root, KIND_CERT, "trust", &certs, "trust.subject", "trust.source");
+	fact_set_free(&certs);
+}
+
+/* ---- files ---- */
+
+struct file_hits {
+	size_t count;
+	struct strlist examples;
+	struct strlist dirs;
+	struct kvlist ev;	/* of the first match */
+};
+
+struct file_scan {
+	struct scan_result *res;
+	const struct kd_root *root;
+	struct file_hits *hits;	/* one per rule */
+	size_t content_cap;
+	/* the current file's content, read once on first use */
+	int dirfd;
+	const char *name;
+	uint8_t *content;
+	size_t content_len;
+	bool content_read;
+};
+
+static size_t file_content(void *ctx, size_t n, const uint8_t **p)
+{
+	struct file_scan *fs = ctx;
+
+	if (!fs->content_read) {
+		int fd;
+
+		fs->content_read = true;
+		fs->content = xmalloc(fs->content_cap ? fs->content_cap : 1);
+		fd = openat(fs->dirfd, fs->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd >= 0) {
+			struct stat st;
+
+			/* regular files only: a FIFO swapped in must not block us */
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+				ssize_t r;
+
+				while (fs->content_len < fs->content_cap &&
+				       (r = read(fd, fs->content + fs->content_len,
+						 fs->content_cap - fs->content_len)) > 0)
+					fs->content_len += (size_t)r;
+			}
+			close(fd);
+		}
+	}
+	*p = fs->content;
+	return n < fs->content_len ? n : fs->content_len;
+}
+
+static void on_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	struct file_scan *fs = ctx;
+	struct scan_result *res = fs->res;
+	struct kvlist facts = { 0 };
+	struct subject subj = host_subject(fs->root);
+	char sizebuf[24];
+
+	kv_add(&facts, "file.path", path);
+	kv_add(&facts, "file.name", name);
+	snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)size);
+	kv_add(&facts, "file.size", sizebuf);
+	subj.facts = &facts;
+	subj.content = file_content;
+	subj.content_ctx = fs;
+	fs->dirfd = dirfd;
+	fs->name = name;
+	fs->content_read = false;
+	fs->content_len = 0;
+	for (size_t r = 0; r < res->rules.n; r++) {
+		const struct rule *rule = &res->rules.v[r];
+		struct file_hits *h = &fs->hits[r];
+		struct kvlist ev = { 0 };
+		const char *slash;
+		char *dir;
+
+		if (!(rule->kinds & KIND_FILE) || !rule_match_subject(rule, &subj, &ev)) {
+			kv_free(&ev);
+			continue;
+		}
+		if (!h->count)
+			h->ev = ev;
+		else
+			kv_free(&ev);
+		h->count++;
+		if (h->examples.n < FILE_EXAMPLES)
+			sl_push(&h->examples, xstrdup(path));
+		slash = strrchr(path, '/');
+		dir = xstrndup(path, slash && slash != path ? (size_t)(slash - path) : 1);
+		if (h->dirs.n < FILE_EXAMPLES && !sl_contains(&h->dirs, dir))
+			sl_push(&h->dirs, dir);
+		else
+			free(dir);
+	}
+	free(fs->content);
+	fs->content = NULL;
+	kv_free(&facts);
+}
+
+static void scan_files(const struct kd_root *root, const struct scan_options *opt,
+		       struct scan_result *res)
+{
+	struct file_scan fs = { .res = res, .root = root };
+	struct walk_seen seen = { 0 };
+	struct strlist places = { 0 };
+	size_t budget = WALK_FILE_BUDGET;
+	bool any_file_rule = false;
+
+	for (size_t r = 0; r < res->rules.n; r++)
+		any_file_rule |= (res->rules.v[r].kinds & KIND_FILE) != 0;
+	if (!any_file_rule)
+		return;
+	fs.hits = xcalloc(res->rules.n, sizeof(*fs.hits));
+	fs.content_cap = ruleset_content_needed(&res->rules);
+	for (size_t i = 0; i < ARRAY_SIZE(default_places); i++)
+		sl_push(&places, xstrdup(default_places[i]));
+	for (size_t i = 0; i < opt->paths.n; i++)
+		sl_push(&places, xstrdup(opt->paths.v[i][0] == '/' ? opt->paths.v[i] + 1 : opt->paths.v[i]));
+	for (size_t i = 0; i < places.n; i++) {
+		struct walk_stats st;
+		char *src = xasprintf("/%s", places.v[i]);
+		int r = files_walk(root, places.v[i], &seen, &budget, &st, on_file, &fs);
+
+		if (r)
+			add_cov(res, src, cov_from_errno(r), xstrdup(strerror(-r)));
+		else
+			add_cov(res, src, st.truncated ? COV_ERROR : COV_OK,
+				xasprintf("%zu files in %zu directories%s%s", st.files, st.dirs,
+					  st.skipped ? "; some entries not walked (unreadable or too deep)" : "",
+					  st.truncated ? "; stopped: file budget used up" : ""));
+		free(src);
+	}
+	for (size_t r = 0; r < res->rules.n; r++) {
+		struct file_hits *h = &fs.hits[r];
+		const struct rule *rule = &res->rules.v[r];
+		struct finding *f;
+		char count[24];
+
+		if (!h->count)
+			continue;
+		/* one finding per rule: the product directory and a few of the files */
+		f = add_finding(res, rule->id, rule->severity, "file", h->dirs.v[0], h->examples.v[0],
+				xstrdup(rule->title));
+		snprintf(count, sizeof(count), "%zu", h->count);
+		kv_add(&f->evidence, "files_matched", count);
+		for (size_t k = 0; k < h->ev.n; k++)
+			kv_add(&f->evidence, h->ev.v[k].key, h->ev.v[k].value);
+		for (size_t k = 0; k < h->dirs.n; k++)
+			kv_add(&f->evidence, "directory", h->dirs.v[k]);
+		for (size_t k = 0; k < h->examples.n; k++)
+			kv_add(&f->evidence, "file", h->examples.v[k]);
+	}
+	for (size_t r = 0; r < res->rules.n; r++) {
+		sl_free(&fs.hits[r].examples);
+		sl_free(&fs.hits[r].dirs);
+		kv_free(&fs.hits[r].ev);
+	}
+	free(fs.hits);
+	sl_free(&places);
+	walk_seen_free(&seen);
+}
+
+void scan_userland(const struct kd_root *root, const struct scan_options *opt,
+		   struct scan_result *res)
+{
+	scan_trusted_certs(root, res);
+	scan_packages(root, res);
+	scan_services(root, res);
+	scan_processes(root, res);
+	scan_files(root, opt, res);
+}
