@@ -5,27 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-KD=${KD:-./kdetect}
-OUT=build/test
-PASS=0
-FAIL=0
-
-ok() { PASS=$((PASS + 1)); }
-bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
-# check DESCRIPTION COMMAND...: the command must succeed
-check() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
-# jqt DESCRIPTION FILE FILTER: the jq filter must yield true
-jqt() { if jq -e "$3" "$2" >/dev/null; then ok; else bad "$1 ($3)"; fi; }
-# run_scan NAME ARGS...: JSON report in $OUT/r-NAME.json, exit status in RC
-run_scan() {
-	local name=$1; shift
-	set +e
-	timeout 120 "$KD" scan --format json "$@" >"$OUT/r-$name.json" 2>"$OUT/r-$name.err"
-	RC=$?
-	set -e
-	jq -e . "$OUT/r-$name.json" >/dev/null || bad "$name: report is not valid JSON"
-}
-expect_rc() { if [ "$RC" -eq "$1" ]; then ok; else bad "$2: exit status $RC, expected $1"; fi; }
+. tests/lib.sh
 
 echo "e2e: building test modules and fixture roots"
 tests/build-kmods.sh "$OUT/kmods"
@@ -227,13 +207,7 @@ fi
 # (a sanitizer build needs the real /proc for its leak checker: that run skips this part)
 if [ -z "${KD_SANITIZER:-}" ]; then
 	CH=$OUT/chroot-live
-	rm -rf "$CH"
-	cp -a "$R/clean" "$CH"
-	cp "$KD" "$CH/kdetect"
-	for lib in $(ldd "$KD" | grep -oE '/[^ ]+'); do
-		mkdir -p "$CH$(dirname "$lib")"
-		cp -L "$lib" "$CH$lib"
-	done
+	make_chroot "$R/clean" "$CH"
 	set +e
 	chroot "$CH" /kdetect scan --format json >"$OUT/r-chroot.json"
 	RC=$?
@@ -260,5 +234,4 @@ jqt "Debian: builtin key extracted from vmlinuz, serial names the signer" "$OUT/
 jqt "Debian: SKID differs from the serial" "$OUT/r-debian.json" \
 	'.trust[] | select(.kind == "kernel-image") | .skid != .serial'
 
-echo "e2e: $PASS passed, $FAIL failed"
-[ "$FAIL" -eq 0 ]
+finish e2e

@@ -13,6 +13,7 @@ check-all: kdetect check-man check-unit check-unit-valgrind check-unit-asan chec
 
 check-e2e: kdetect
 	@bash tests/e2e.sh
+	@bash tests/e2e-userland.sh
 
 # The whole end-to-end suite again with a sanitizer build of the program.
 build/asan/kdetect: build/asan/obj/main.o $(UNIT_ASAN_OBJS)
@@ -20,6 +21,7 @@ build/asan/kdetect: build/asan/obj/main.o $(UNIT_ASAN_OBJS)
 
 check-e2e-asan: build/asan/kdetect
 	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e.sh
+	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-userland.sh
 
 check-man: kdetect
 	@mandoc -Tlint -W warning man/kdetect.8

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# e2e-userland.sh - end-to-end tests of the rules beyond kernel modules: installed
+# products, services, processes and embedded engines in generated fixture roots,
+# checked against build/test/ul/USERLAND.tsv, and a root full of lookalikes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+U=$OUT/ul
+echo "e2e-userland: building fixture roots"
+tests/mkroots-userland.sh "$U"
+
+# Expected findings per case: "kind:subject" columns (see USERLAND.md); package, service and
+# process subjects must match exactly, file paths must be among the files listed.
+while IFS=$'\t' read -r name exit_status rest; do
+	case $name in '#'* | '') continue ;; esac
+	case_dir=${name%/live}
+	if [ "$name" != "$case_dir" ]; then
+		[ -z "${KD_SANITIZER:-}" ] || continue	# see tests/e2e.sh: no chroot for sanitizer builds
+		make_chroot "$U/$case_dir" "$OUT/chroot-ul"
+		set +e
+		chroot "$OUT/chroot-ul" /kdetect scan --format json >"$OUT/r-ul-live.json" 2>/dev/null
+		RC=$?
+		set -e
+		J=$OUT/r-ul-live.json
+	else
+		run_scan "ul-$name" --root "$U/$name"
+		J=$OUT/r-ul-$name.json
+	fi
+	expect_rc "$exit_status" "$name"
+	read -r -a want <<<"${rest:-}"
+	for kind in package service process; do
+		expected=$(printf '%s\n' "${want[@]}" | sed -n "s/^$kind://p" | sort -u | paste -sd, -)
+		if [ "$kind" = process ]; then
+			got=$(jq -r '[.findings[] | select(.kind == "process") | .evidence["process.pid"]] | unique | join(",")' "$J")
+		else
+			got=$(jq -r --arg k "$kind" '[.findings[] | select(.kind == $k) | .name] | unique | join(",")' "$J")
+		fi
+		if [ "$expected" = "$got" ]; then ok; else bad "$name: $kind findings '$got', expected '$expected'"; fi
+	done
+	for w in "${want[@]}"; do
+		case $w in file:*) ;; *) continue ;; esac
+		jqt "$name: ${w#file:} among the files found" "$J" \
+			'[.findings[] | select(.kind == "file") | .evidence.file | if type == "array" then .[] else . end] | index($p) != null' \
+			--arg p "${w#file:}"
+	done
+done <"$U/USERLAND.tsv"
+
+# what the findings say
+J=$OUT/r-ul-kesl.json
+jqt "kesl: package finding cites its rule and version" "$J" \
+	'.findings[] | select(.kind == "package") | .severity == "high" and .rule == "KL-PKG-001" and .evidence["package.version"] == "12.1.0.1297"'
+jqt "kesl: enabled state of the unit shown" "$J" \
+	'.findings[] | select(.kind == "service" and .name == "kesl.service") | .evidence["service.enabled"] == "yes" and .evidence["service.exec"] == "/opt/kaspersky/kesl/libexec/kesl_launcher.sh"'
+jqt "kesl: disabled unit found too, shown disabled" "$J" \
+	'.findings[] | select(.kind == "service" and .name == "kesl-supervisor.service") | .evidence["service.enabled"] == "no"'
+jqt "kesl: SysV script enabled by its rc S link" "$J" \
+	'.findings[] | select(.kind == "service" and .name == "kesl") | .evidence["service.kind"] == "sysv" and .evidence["service.enabled"] == "yes"'
+jqt "kesl: install tree reported once per rule, with a count" "$J" \
+	'[.findings[] | select(.rule == "KL-FILE-001")] | length == 1 and (.[0].evidence.files_matched | tonumber > 3)'
+jqt "kesl: processes are not read from an image" "$J" '.coverage[] | select(.source == "processes") | .status == "absent"'
+J=$OUT/r-ul-appliance.json
+jqt "appliance: engine findings are medium, in the product's directory" "$J" \
+	'[.findings[] | select(.kind == "file") | .severity] | unique == ["medium"]'
+jqt "appliance: bases found by their content, in /opt/acme-gateway and /srv/filtr" "$J" \
+	'.findings[] | select(.rule == "KL-ENG-001") | (.evidence.directory | index("/opt/acme-gateway/engine/bases") != null) and (.evidence.directory | index("/srv/filtr/bases") != null) and (.evidence.matched | test("file.bytes at 0"))'
+jqt "appliance: no Kaspersky package, service or process" "$J" \
+	'[.findings[] | select(.kind != "file")] == []'
+J=$OUT/r-ul-remnants.json
+jqt "remnants: low only" "$J" '[.findings[].severity] | unique == ["low"]'
+J=$OUT/r-ul-rpm.json
+jqt "rpm: database reported as not read" "$J" \
+	'.coverage[] | select(.source | test("rpm")) | .status == "error" and (.detail | test("not read"))'
+jqt "rpm: incomplete" "$J" '.summary.incomplete'
+J=$OUT/r-ul-lookalikes.json
+jqt "lookalikes: nothing found" "$J" '.findings == [] and (.summary.incomplete | not)'
+
+# the rule set in use is recorded, and --rules / --rules-add / rules check work
+jqt "report records the rule set" "$OUT/r-ul-kesl.json" \
+	'.rules.count > 20 and (.rules.sha256 | length == 64) and .rules.files == ["rules/kaspersky.rules"]'
+mkdir -p "$OUT/rules-extra"
+cat >"$OUT/rules-extra/site.rules" <<'RULES'
+rule SITE-001 {
+	title "Acme gateway installed"
+	severity info
+	reference "site policy"
+	match any { package.name equals "acme-gateway" }
+}
+RULES
+run_scan ul-add --root "$U/appliance" --rules-add "$OUT/rules-extra"
+jqt "--rules-add: extra rule applied, built-in rules kept" "$OUT/r-ul-add.json" \
+	'([.findings[].rule] | index("SITE-001") != null) and ([.findings[].rule] | index("KL-ENG-001") != null) and (.rules.files | length == 2)'
+expect_rc 1 "--rules-add: an info finding does not lower the status set by others"
+run_scan ul-replace --root "$U/appliance" --rules "$OUT/rules-extra/site.rules"
+jqt "--rules: only the given rules" "$OUT/r-ul-replace.json" '[.findings[].rule] == ["SITE-001"] and .rules.count == 1'
+expect_rc 0 "--rules: info findings alone exit 0"
+check "rules check: built-in set" bash -c "'$KD' rules check | grep -q '^[0-9]* rules in 1 file'"
+printf 'rule X {\n  title "t"\n  severity high\n  reference "r"\n  match any { package.nmae equals "x" }\n}\n' >"$OUT/rules-extra/bad.rules.txt"
+set +e
+"$KD" rules check "$OUT/rules-extra/bad.rules.txt" 2>"$OUT/rules-check.err"
+RC=$?
+set -e
+expect_rc 2 "rules check: a bad file"
+check "rules check: error names file, line and column" \
+	grep -q "bad.rules.txt:5:15: unknown field 'package.nmae'" "$OUT/rules-check.err"
+
+finish e2e-userland
