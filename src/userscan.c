@@ -161,9 +161,21 @@ static void scan_trusted_certs(const struct kd_root *root, struct scan_result *r
 			cert_facts(&f, t->cert);
 			kv_add(&f, "trust.subject", cert_get_info(t->cert)->subject);
 		} else {
-			/* a key without its certificate: proc/keys names its subject and key id */
+			/*
+			 * A key without its certificate: proc/keys names it "O: CN" when the
+			 * CN does not begin with the organisation, else by CN alone
+			 * (x509_cert_parse), followed by its key id.
+			 */
 			if (t->key_subject) {
-				kv_add(&f, "cert.subject.CN", t->key_subject);
+				const char *sep = strstr(t->key_subject, ": ");
+
+				if (sep) {
+					kv_addn(&f, "cert.subject.O", t->key_subject,
+						(size_t)(sep - t->key_subject));
+					kv_add(&f, "cert.subject.CN", sep + 2);
+				} else {
+					kv_add(&f, "cert.subject.CN", t->key_subject);
+				}
 				kv_add(&f, "trust.subject", t->key_subject);
 			}
 			if (t->key_id)

@@ -39,7 +39,7 @@ rm -rf "$SRC"
 mkdir -p "$SRC"
 cp "$REPO"/kmod/Makefile "$REPO"/kmod/*.c "$SRC"/
 run make -C "$HDR" M="$SRC" modules
-MODS="kdt_neutral kdt_klsigned kdt_klmeta klpx_lookalike"
+MODS="kdt_neutral kdt_klsigned kdt_klmeta klpx_lookalike kav4fs_oas redirfs"
 for m in $MODS; do
 	[ -s "$SRC/$m.ko" ] || die "kbuild did not produce $m.ko"
 	# like 'make modules_install INSTALL_MOD_STRIP=1' (what Debian ships); keeps the build-id note
@@ -68,6 +68,8 @@ sign sha512 vendor "$SRC/kdt_neutral.ko" "$M/kdt_neutral-sha512.ko"
 sign -k sha256 vendor "$SRC/kdt_neutral.ko" "$M/kdt_neutral-keyid.ko"
 sign sha256 kl "$SRC/kdt_klsigned.ko" "$M/kdt_klsigned.ko"
 sign sha256 vendor "$SRC/klpx_lookalike.ko" "$M/klpx_lookalike.ko"
+sign sha256 vendor "$SRC/kav4fs_oas.ko" "$M/kav4fs_oas.ko"
+sign sha256 vendor "$SRC/redirfs.ko" "$M/redirfs.ko"
 sign sha256 other "$SRC/kdt_neutral.ko" "$M/kdt_neutral-other.ko"
 cp "$SRC/kdt_klmeta.ko" "$M/kdt_klmeta.ko"
 cp "$SRC/kdt_neutral.ko" "$M/kdt_neutral-unsigned.ko"

@@ -126,6 +126,27 @@ jqt "nosys: proc and sys absent, not incomplete" "$OUT/r-nosys.json" \
 jqt "nosys: Kaspersky module file high" "$OUT/r-nosys.json" \
 	'[.findings[] | {name, severity}] == [{"name":"kdt_klsigned","severity":"high"}]'
 
+# ---- a Kaspersky key among the keys the kernel trusts: critical, whether we hold its certificate or not
+run_scan kernelkey --root "$R/kaspersky-kernelkey"
+expect_rc 1 kaspersky-kernelkey
+jqt "kernel key: builtin certificate and keyring-only key flagged critical" "$OUT/r-kernelkey.json" \
+	'[.findings[] | select(.kind == "trust") | {severity, rule}] == [{"severity":"critical","rule":"KL-CERT-001"},{"severity":"critical","rule":"KL-CERT-001"}]'
+jqt "kernel key: the builtin one names its image and is in proc/keys" "$OUT/r-kernelkey.json" \
+	'[.findings[] | select(.kind == "trust") | .path] | sort == ["/boot/vmlinuz-6.1.0-56-amd64","/proc/keys"]'
+jqt "kernel key: the vendor module is still valid and kernel-trusted" "$OUT/r-kernelkey.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .signature.kernel_trusted'
+
+# ---- names Kaspersky gives its modules: kav4fs_oas alone, redirfs only beside a Kaspersky tree
+run_scan kav4fs --root "$R/kav4fs"
+expect_rc 1 kav4fs
+jqt "kav4fs: kav4fs_oas loaded is critical, redirfs file with kav4fs tree high" "$OUT/r-kav4fs.json" \
+	'[.findings[] | select(.kind == "kaspersky") | {name, severity}] == [{"name":"kav4fs_oas","severity":"critical"},{"name":"redirfs","severity":"high"}]'
+jqt "kav4fs: redirfs evidence shows the confirming path" "$OUT/r-kav4fs.json" \
+	'.findings[] | select(.name == "redirfs") | .evidence["host.path"] == "/opt/kaspersky/kav4fs"'
+run_scan redirfs --root "$R/redirfs-other"
+expect_rc 0 "redirfs without a Kaspersky tree"
+jqt "redirfs of another vendor: no finding" "$OUT/r-redirfs.json" '.findings == []'
+
 # ---- hostile root, with openat2 and with the fallback resolver
 for mode in openat2 fallback; do
 	if [ $mode = fallback ]; then export KDETECT_NO_OPENAT2=1; fi
@@ -134,7 +155,7 @@ for mode in openat2 fallback; do
 	H=$OUT/r-hostile-$mode.json
 	expect_rc 1 "hostile ($mode)"
 	jqt "hostile ($mode): the host canary outside the root is never read" "$H" \
-		'[.findings[] | select(.kind == "kaspersky")] == [] and ([.modules[] | select(.name == "kdt_klsigned")] == [])'
+		'[.findings[] | select(.kind == "kaspersky" or .kind == "trust")] == [] and ([.modules[] | select(.name == "kdt_klsigned")] == [])'
 	jqt "hostile ($mode): escaping symlinks resolve inside the root" "$H" \
 		'[.modules[] | select((.path // "") | test("escape")) | .signature.status] == ["unread","unread","unread"]'
 	jqt "hostile ($mode): FIFO and socket skipped" "$H" '.coverage[] | select(.source == "/lib/modules/6.1.0-56-amd64") | .detail | test("2 FIFO")'

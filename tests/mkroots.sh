@@ -69,12 +69,13 @@ CERTSUM=$(sha256sum "$PKIDIR/vendor/cert.der" | cut -c1-16)
 # 0x248/0x24c like the boot protocol), filler, then the payload: an xz stream (--check=crc32 --x86,
 # like scripts/xz_wrap.sh) of random bytes + vendor cert DER + random bytes, followed (as in real
 # kernels) by the little-endian u32 uncompressed size, then trailing filler.
-VMLINUZ=$CACHE/vmlinuz-v2-$CERTSUM
-if [ ! -s "$VMLINUZ" ]; then
-	v=$TMP/vmlinuz
+# make_vmlinuz OUT CERT.der...: a fake image whose builtin key list holds these certificates
+make_vmlinuz() {
+	local out=$1 v=$TMP/vmlinuz clen=0 c
+	shift
 	# like certs/system_certificates.S: the list, then 8-aligned, its length as a u64
-	clen=$(fsize "$PKIDIR/vendor/cert.der")
-	{ head -c 65536 /dev/urandom; cat "$PKIDIR/vendor/cert.der"; head -c $(((8 - clen % 8) % 8)) /dev/zero
+	for c in "$@"; do clen=$((clen + $(fsize "$c"))); done
+	{ head -c 65536 /dev/urandom; cat "$@"; head -c $(((8 - clen % 8) % 8)) /dev/zero
 	  printf '%b' "$(le32 "$clen")"; head -c 4 /dev/zero; head -c 16384 /dev/urandom; } >"$TMP/vmlinux.bin"
 	xz --check=crc32 --x86 --lzma2=dict=32MiB -c "$TMP/vmlinux.bin" >"$TMP/payload" || die "xz failed"
 	printf '%b' "$(le32 "$(fsize "$TMP/vmlinux.bin")")" >>"$TMP/payload"
@@ -89,8 +90,13 @@ if [ ! -s "$VMLINUZ" ]; then
 	head -c 1024 /dev/zero | tr '\0' '\220' >>"$v" # "decompressor" filler (x86 NOPs)
 	cat "$TMP/payload" >>"$v"
 	head -c 4096 /dev/urandom >>"$v"
-	mv "$v" "$VMLINUZ"
-fi
+	mv "$v" "$out"
+}
+VMLINUZ=$CACHE/vmlinuz-v2-$CERTSUM
+[ -s "$VMLINUZ" ] || make_vmlinuz "$VMLINUZ" "$PKIDIR/vendor/cert.der"
+# a kernel that trusts a Kaspersky-named key besides its own
+VMLINUZ_KL=$CACHE/vmlinuz-kl-$CERTSUM-$(sha256sum "$PKIDIR/kl/cert.der" | cut -c1-16)
+[ -s "$VMLINUZ_KL" ] || make_vmlinuz "$VMLINUZ_KL" "$PKIDIR/vendor/cert.der" "$PKIDIR/kl/cert.der"
 KCONFIG=/usr/src/linux-headers-$REL/.config
 if [ ! -s "$KCONFIG" ]; then
 	KCONFIG=$TMP/config
@@ -513,6 +519,52 @@ All under \`lib/modules/$REL/extra/\` (depmod not run):
 
 EOF
 expect hostile 1 0 many
+
+# ---------------------------------------------------------------- k. kaspersky-kernelkey
+new_root kaspersky-kernelkey
+cp "$VMLINUZ_KL" "$R/boot/vmlinuz-$REL"
+live "$R" 4096
+# the key list holds a Kaspersky-named certificate; proc/keys shows it, as the kernel describes
+# a key whose CN does not begin with its O ("O: CN: skid"), and one more key we hold no certificate for
+printf '%s I------     1 perm 1f030000     0     0 asymmetri AO Kaspersky Lab: Kaspersky Lab Test Module Signing: %s: X509.rsa %s []\n' \
+	4b1c2d3e "$KL_SKID" "${KL_SKID:32:8}" >>"$R/proc/keys"
+printf '%s I------     1 perm 1f010000     0     0 asymmetri AO Kaspersky Lab: Kaspersky Lab Secure Boot Key 2: %s: X509.rsa %s []\n' \
+	5c2d3e4f 0123456789abcdef0123456789abcdef01234567 01234567 >>"$R/proc/keys"
+put "$R" "$REL" extra/kdt_neutral.ko "$M/kdt_neutral.ko"
+load "$R" kdt_neutral "$M/kdt_neutral.ko" O
+depmod_all "$R"
+cat >>"$CASES" <<EOF
+## kaspersky-kernelkey
+- \`boot/vmlinuz-$REL\` trusts the vendor key and the Kaspersky-named test leaf (SKID \`$KL_SKID\`); proc/keys
+  lists both, plus a Kaspersky-named key whose certificate is nowhere on disk.
+- **Expect: two critical trust findings (KL-CERT-001): the builtin certificate and the keyring-only key; exit 1.**
+
+EOF
+expect kaspersky-kernelkey 1 2 0
+
+# ---------------------------------------------------------------- l. kav4fs / redirfs-other
+new_root kav4fs
+live "$R" 4096
+mkdir -p "$R/opt/kaspersky/kav4fs/bin"
+printf '#!/bin/sh\n' >"$R/opt/kaspersky/kav4fs/bin/kav4fs-control"
+put "$R" "$REL" extra/kav4fs_oas.ko "$M/kav4fs_oas.ko"
+put "$R" "$REL" extra/redirfs.ko "$M/redirfs.ko"
+load "$R" kav4fs_oas "$M/kav4fs_oas.ko" O
+depmod_all "$R"
+new_root redirfs-other
+live "$R" 4096
+put "$R" "$REL" extra/redirfs.ko "$M/redirfs.ko"
+load "$R" redirfs "$M/redirfs.ko" O
+depmod_all "$R"
+cat >>"$CASES" <<EOF
+## kav4fs, redirfs-other
+- kav4fs: \`kav4fs_oas\` loaded (critical, by name), \`redirfs\` present, not loaded, with
+  \`/opt/kaspersky/kav4fs\` beside it (high), and the install tree (file findings). Exit 1.
+- redirfs-other: \`redirfs\` loaded with no Kaspersky tree: RedirFS is third-party code others ship too. **Zero findings, exit 0.**
+
+EOF
+expect kav4fs 1 2 0
+expect redirfs-other 0 0 0
 
 mv "$CASES" "$OUT/CASES.md"
 mv "$EXPECT" "$OUT/EXPECT.tsv"
