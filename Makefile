@@ -1,4 +1,4 @@
-# kdetect - find Kaspersky code with kernel, driver or boot privileges, and prove it.
+# kdetect - find Kaspersky code with administrative privileges, and prove it.
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
@@ -55,9 +55,10 @@ deps:
 	sh tools/install-deps.sh build
 
 install: kdetect
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 kdetect $(DESTDIR)$(SBINDIR)/kdetect
 	install -m 644 man/kdetect.8 $(DESTDIR)$(MANDIR)/man8/kdetect.8
+	install -m 644 man/kdetect.rules.5 $(DESTDIR)$(MANDIR)/man5/kdetect.rules.5
 
 clean:
 	rm -rf build kdetect

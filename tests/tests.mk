@@ -24,7 +24,7 @@ check-e2e-asan: build/asan/kdetect
 	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-userland.sh
 
 check-man: kdetect
-	@mandoc -Tlint -W warning man/kdetect.8
+	@mandoc -Tlint -W warning man/kdetect.8 man/kdetect.rules.5
 	@bash tests/check-man.sh
 
 .PHONY: check check-all check-e2e check-e2e-asan check-man
