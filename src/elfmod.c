@@ -159,18 +159,11 @@ static int check_ident(const uint8_t *p, size_t n, bool *is64, const char **reas
 	return 0;
 }
 
-int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **reason)
+/* Parse an opened image and close it; on failure nothing is left in *out. */
+static int parse_and_end(Elf *elf, uint64_t n, bool is64, struct elfmod *out, const char **reason)
 {
-	bool is64;
-	Elf *elf;
-	int r;
+	int r = parse_sections(elf, n, is64, out, reason);
 
-	memset(out, 0, sizeof(*out));
-	if (check_ident(p, n, &is64, reason))
-		return -1;
-	/* elf_memory takes a non-const pointer; our buffers are our own heap copies */
-	elf = elf_memory((char *)(uintptr_t)p, n);
-	r = parse_sections(elf, n, is64, out, reason);
 	if (elf)
 		elf_end(elf);
 	if (r)
@@ -178,12 +171,21 @@ int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **re
 	return r;
 }
 
+int elfmod_parse(const uint8_t *p, size_t n, struct elfmod *out, const char **reason)
+{
+	bool is64;
+
+	memset(out, 0, sizeof(*out));
+	if (check_ident(p, n, &is64, reason))
+		return -1;
+	/* elf_memory takes a non-const pointer; our buffers are our own heap copies */
+	return parse_and_end(elf_memory((char *)(uintptr_t)p, n), n, is64, out, reason);
+}
+
 int elfmod_parse_fd(int fd, uint64_t n, struct elfmod *out, const char **reason)
 {
 	uint8_t ident[EI_NIDENT];
 	bool is64;
-	Elf *elf;
-	int r;
 
 	memset(out, 0, sizeof(*out));
 	if (pread(fd, ident, sizeof(ident), 0) != (ssize_t)sizeof(ident)) {
@@ -193,13 +195,7 @@ int elfmod_parse_fd(int fd, uint64_t n, struct elfmod *out, const char **reason)
 	if (check_ident(ident, sizeof(ident), &is64, reason))
 		return -1;
 	/* ELF_C_READ: libelf reads the headers and then only the sections we ask for, with pread */
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	r = parse_sections(elf, n, is64, out, reason);
-	if (elf)
-		elf_end(elf);
-	if (r)
-		elfmod_free(out);
-	return r;
+	return parse_and_end(elf_begin(fd, ELF_C_READ, NULL), n, is64, out, reason);
 }
 
 void elfmod_free(struct elfmod *m)

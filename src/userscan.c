@@ -20,9 +20,9 @@
 #define WALK_FILE_BUDGET 500000
 #define FILE_EXAMPLES 10
 
-/* Where install trees live; --path adds more. */
+/* Where install trees live (and Kaspersky's own log directory); --path adds more. */
 static const char *const default_places[] = {
-	"opt", "var/opt", "etc/opt", "usr/lib", "usr/local", "srv",
+	"opt", "var/opt", "etc/opt", "usr/lib", "usr/local", "srv", "var/log/kaspersky",
 };
 
 static bool host_path_exists(void *ctx, const char *path)

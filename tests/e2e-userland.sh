@@ -58,6 +58,8 @@ jqt "kesl: SysV script enabled by its rc S link" "$J" \
 	'.findings[] | select(.kind == "service" and .name == "kesl") | .evidence["service.kind"] == "sysv" and .evidence["service.enabled"] == "yes"'
 jqt "kesl: install tree reported once per rule, with a count" "$J" \
 	'[.findings[] | select(.rule == "KL-FILE-001")] | length == 1 and (.[0].evidence.files_matched | tonumber > 3)'
+jqt "kesl: product logs under /var/log/kaspersky are low" "$J" \
+	'.findings[] | select(.rule == "KL-FILE-009") | .severity == "low" and (.evidence.file | test("^/var/log/kaspersky/kesl/"))'
 jqt "kesl: processes are not read from an image" "$J" '.coverage[] | select(.source == "processes") | .status == "absent"'
 J=$OUT/r-ul-appliance.json
 jqt "appliance: engine findings are medium, in the product's directory" "$J" \
