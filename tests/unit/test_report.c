@@ -704,7 +704,13 @@ static void test_json_report(void **state)
 	jq_expect(d, ".host.offline", "true");
 	jq_expect(d, ".host.tainted", "12288");
 	jq_expect(d, "[.host.taint_flags[].flag] | join(\",\")", "O,E");
-	jq_expect(d, ".rules.count", "4");
+	{
+		char count[24];
+
+		snprintf(count, sizeof(count), "%zu", T.res.rules.n);
+		assert_true(T.res.rules.n > 0);
+		jq_expect(d, ".rules.count", count);
+	}
 	jq_expect(d, ".rules.files[0]", "rules/kaspersky.rules");
 	jq_expect(d, ".rules.sha256", "00ff00ff");
 	jq_expect(d, ".coverage | length", "2");

@@ -256,38 +256,55 @@ static void real_ids(const struct ruleset *rs, const char *want, ...)
 
 /* ---- the real rule file ---- */
 
+/* Find a rule by id in a set, or fail. */
+static const struct rule *rule_by_id(const struct ruleset *rs, const char *id)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (strcmp(rs->v[i].id, id) == 0)
+			return &rs->v[i];
+	fail_msg("no rule %s", id);
+	return NULL;
+}
+
 static void test_real_file(void **state)
 {
-	static const char *const ids[] = { "KL-CERT-001", "KL-CERT-002", "KL-CERT-003", "KL-MOD-001" };
-	static const char *const origins[] = { REAL_RULES ":11", REAL_RULES ":23", REAL_RULES ":33",
-					       REAL_RULES ":47" };
-	static const size_t nrefs[] = { 2, 1, 1, 1 };
+	static const char *const cert_ids[] = { "KL-CERT-001", "KL-CERT-002", "KL-CERT-003",
+						"KL-MOD-001" };
 	struct ruleset rs = { 0 };
 
 	UNIT_UNUSED(state);
 	load_real(&rs);
-	assert_int_equal(rs.n, 4);
+	/* the whole set: unique ids, each with a title, a reference and a subject kind */
+	assert_true(rs.n > 20);
 	for (size_t i = 0; i < rs.n; i++) {
 		const struct rule *r = &rs.v[i];
 
-		assert_string_equal(r->id, ids[i]);
-		assert_string_equal(r->origin, origins[i]);
-		assert_int_equal(r->severity, SEV_CRITICAL);
-		assert_string_equal(severity_name(r->severity), "critical");
-		assert_int_equal(r->refs.n, nrefs[i]);
+		assert_true(strncmp(r->id, "KL-", 3) == 0);
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(r->id, rs.v[k].id);
 		assert_non_null(r->title);
 		assert_true(strlen(r->title) > 0);
+		assert_true(r->refs.n >= 1);
+		assert_true(r->kinds != 0 && r->kinds != KIND_ALL);
 		assert_true(r->match.is_group);
-		assert_true(r->match.any);
 	}
 	assert_int_equal(rs.sources.n, 1);
 	assert_string_equal(rs.sources.v[0], REAL_RULES);
-	assert_string_equal(rs.v[0].title,
+	/* the certificate and metadata rules: critical, about modules and certificates */
+	for (size_t i = 0; i < 4; i++) {
+		const struct rule *r = rule_by_id(&rs, cert_ids[i]);
+
+		assert_int_equal(r->severity, SEV_CRITICAL);
+		assert_true(r->match.any);
+		assert_true(r->kinds & KIND_MODULE);
+	}
+	assert_string_equal(rule_by_id(&rs, "KL-CERT-001")->title,
 			    "Signing certificate names Kaspersky Lab as its organisation");
+	assert_int_equal(rule_by_id(&rs, "KL-CERT-001")->kinds, KIND_MODULE | KIND_CERT);
 
 	/* KL-CERT-003: any { sha256, pubkey_sha256, all { issuer CN, serial } } */
 	{
-		const struct cond *m = &rs.v[2].match;
+		const struct cond *m = &rule_by_id(&rs, "KL-CERT-003")->match;
 
 		assert_int_equal(m->nkids, 3);
 		assert_false(m->kids[0].is_group);
@@ -304,11 +321,17 @@ static void test_real_file(void **state)
 		assert_int_equal(m->kids[2].kids[1].op, OP_DIGEST);
 	}
 	/* KL-CERT-002 equals, KL-MOD-001 contains */
-	assert_int_equal(rs.v[1].match.kids[0].op, OP_EQUALS);
-	assert_string_equal(rs.v[1].match.kids[0].value, "1027739867473");
-	assert_int_equal(rs.v[3].match.nkids, 3);
-	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(rs.v[3].match.kids[i].op, OP_CONTAINS);
+	assert_int_equal(rule_by_id(&rs, "KL-CERT-002")->match.kids[0].op, OP_EQUALS);
+	assert_string_equal(rule_by_id(&rs, "KL-CERT-002")->match.kids[0].value, "1027739867473");
+	{
+		const struct cond *m = &rule_by_id(&rs, "KL-MOD-001")->match;
+
+		assert_int_equal(m->nkids, 3);
+		for (size_t i = 0; i < 3; i++)
+			assert_int_equal(m->kids[i].op, OP_CONTAINS);
+	}
+	/* package rules use exact names: "kesl-tools" is not "kesl" */
+	assert_int_equal(rule_by_id(&rs, "KL-PKG-001")->kinds, KIND_PACKAGE);
 	ruleset_free(&rs);
 }
 
@@ -796,10 +819,11 @@ static void test_all_or_nothing(void **state)
 {
 	struct ruleset rs = { 0 };
 	char *text, *err = NULL;
+	size_t real;
 
 	UNIT_UNUSED(state);
 	load_real(&rs);
-	assert_int_equal(rs.n, 4);
+	real = rs.n;
 
 	/* two good rules, then a bad one: none of the three is added */
 	text = xasprintf("%s%srule R3 {\n  bogus \"x\"\n}\n", valid_r1, valid_r2);
@@ -809,7 +833,7 @@ static void test_all_or_nothing(void **state)
 	free(err);
 	err = NULL;
 	free(text);
-	assert_int_equal(rs.n, 4);
+	assert_int_equal(rs.n, real);
 	assert_int_equal(rs.sources.n, 1);
 	for (size_t i = 0; i < rs.n; i++)
 		assert_true(strncmp(rs.v[i].id, "KL-", 3) == 0);
@@ -818,22 +842,22 @@ static void test_all_or_nothing(void **state)
 	text = xasprintf("%srule KL-MOD-001 {}", valid_r1);
 	assert_int_equal(rules_parse(&rs, "dup.rules", text, strlen(text), &err), -1);
 	assert_string_equal(err, "dup.rules:7:6: duplicate rule id 'KL-MOD-001' (first at "
-				 REAL_RULES ":47)");
+				 REAL_RULES ":70)");
 	free(err);
 	err = NULL;
 	free(text);
-	assert_int_equal(rs.n, 4);
+	assert_int_equal(rs.n, real);
 
 	/* the rules of the failed files are not remembered: R1 and R2 can come now */
 	text = xasprintf("%s%s", valid_r1, valid_r2);
 	assert_int_equal(rules_parse(&rs, "local.rules", text, strlen(text), &err), 0);
 	assert_null(err);
 	free(text);
-	assert_int_equal(rs.n, 6);
-	assert_string_equal(rs.v[4].id, "R1");
-	assert_string_equal(rs.v[4].origin, "local.rules:1");
-	assert_string_equal(rs.v[5].id, "R2");
-	assert_string_equal(rs.v[5].origin, "local.rules:7");
+	assert_int_equal(rs.n, real + 2);
+	assert_string_equal(rs.v[real].id, "R1");
+	assert_string_equal(rs.v[real].origin, "local.rules:1");
+	assert_string_equal(rs.v[real + 1].id, "R2");
+	assert_string_equal(rs.v[real + 1].origin, "local.rules:7");
 	assert_int_equal(rs.sources.n, 2);
 	assert_string_equal(rs.sources.v[0], REAL_RULES);
 	assert_string_equal(rs.sources.v[1], "local.rules");
