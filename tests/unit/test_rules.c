@@ -1356,16 +1356,19 @@ static void test_v2_content_and_host(void **state)
 	one_rule(&rs, "  match any { file.bytes at 60 hex \"41\" file.text within 10 contains \"Kaspersky\" }");
 	assert_false(rule_match_subject(&rs.v[0], &sub, &ev));
 	assert_int_equal(ev.n, 0);
+	kv_free(&ev);
 	/* all {}: a cheap failing test first means the file is never read */
 	ruleset_free(&rs);
 	f.calls = 0;
 	one_rule(&rs, "  match all { file.name equals \"other\" file.bytes at 0 hex \"41\" }");
 	assert_false(rule_match_subject(&rs.v[0], &sub, &ev));
 	assert_int_equal(f.calls, 0);
+	kv_free(&ev);
 	/* without a content reader (rule_match), content conditions never hold */
 	ruleset_free(&rs);
 	one_rule(&rs, "  match any { file.bytes at 0 hex \"41\" }");
 	assert_false(rule_match(&rs.v[0], &facts, &ev));
+	kv_free(&ev);
 	ruleset_free(&rs);
 	kv_free(&facts);
 
@@ -1379,6 +1382,7 @@ static void test_v2_content_and_host(void **state)
 	sub.host_ctx = (void *)"/somewhere/else";
 	assert_false(rule_match_subject(&rs.v[0], &sub, &ev));
 	assert_int_equal(ev.n, 0);
+	kv_free(&ev);
 	ruleset_free(&rs);
 	kv_free(&facts);
 }
