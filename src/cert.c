@@ -121,7 +121,7 @@ static int i2d_pubkey_of(const X509 *x, unsigned char **out)
 	return i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), out);
 }
 
-static struct kd_cert *cert_wrap(X509 *x)
+struct kd_cert *cert_wrap(X509 *x)
 {
 	struct kd_cert *c = xcalloc(1, sizeof(*c));
 	struct cert_info *i = &c->info;

@@ -12,6 +12,8 @@ struct kd_cert {
 	struct cert_info info;
 };
 
+/* Wrap an X509 (taking the reference) and describe it. */
+struct kd_cert *cert_wrap(X509 *x);
 /* "CN=a, O=b" plus the attributes as short-name/value pairs. */
 char *crypto_name_string(const X509_NAME *name, struct kvlist *attrs);
 char *crypto_asn1_hex(const ASN1_STRING *s);
