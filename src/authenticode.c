@@ -174,6 +174,7 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 	p7 = d2i_PKCS7(NULL, &q, (long)n);
 	if (!p7 || !PKCS7_type_is_signed(p7) || !p7->d.sign || !p7->d.sign->contents) {
 		s->error = crypto_errors("not a PKCS#7 SignedData");
+		s->malformed = true;
 		PKCS7_free(p7);
 		return;
 	}
@@ -181,6 +182,7 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 	content = p7->d.sign->contents->d.other;
 	if (strcmp(oid, OID_SPC_INDIRECT_DATA) || !content || content->type != V_ASN1_SEQUENCE) {
 		s->error = xstrdup("content is not SpcIndirectDataContent");
+		s->malformed = true;
 		PKCS7_free(p7);
 		return;
 	}
@@ -197,6 +199,7 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 	if (!der_header(&c, &tag, &len) || tag != 0x30 ||
 	    !parse_indirect_data(c.base + c.pos, len, s)) {
 		s->error = xstrdup("SpcIndirectDataContent unparseable");
+		s->malformed = true;
 		PKCS7_free(p7);
 		return;
 	}
@@ -240,6 +243,7 @@ void authenticode_check(const struct pe_image *pe, struct ac_result *out)
 	}
 	for (int i = 0; i < n; i++) {
 		if (certs[i].type != 0x0002) {	/* WIN_CERT_TYPE_PKCS_SIGNED_DATA */
+			out->other_entries++;
 			continue;
 		}
 		add_sig(out, certs[i].data, certs[i].len, 0, pe);

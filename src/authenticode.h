@@ -17,6 +17,7 @@ struct ac_sig {
 	unsigned int digest_len;
 	bool digest_matches;		/* ... equals the image's own digest */
 	bool sig_ok;			/* the PKCS#7 signature checks out with the signer's certificate */
+	bool malformed;			/* not an Authenticode SignedData at all */
 	char *error;			/* why not, when not */
 	struct kd_cert *signer;		/* the signer's certificate, from those embedded */
 	struct kd_cert **certs;		/* every embedded certificate */
@@ -27,6 +28,7 @@ struct ac_result {
 	struct ac_sig *sigs;
 	size_t n;
 	char *error;			/* the certificate table itself is unusable */
+	size_t other_entries;		/* WIN_CERTIFICATEs that are not PKCS#7 */
 };
 
 /* Parse and check every signature of a parsed PE image (nested ones too). */

@@ -36,6 +36,8 @@ static void usage(FILE *out)
 	      " -p, --path DIR        also walk DIR (inside the root) for the file rules (repeatable)\n"
 	      "     --rules FILE|DIR  use these rules instead of the built-in set (repeatable)\n"
 	      "     --rules-add FILE|DIR  use these rules as well as the built-in set (repeatable)\n"
+	      "     --windows DIR     a mounted Windows installation (inside the root) whose\n"
+	      "                       drivers to inspect; found by itself under --root (repeatable)\n"
 	      " -q, --quiet           print nothing when the exit status is 0\n"
 	      " -h, --help            display this help\n"
 	      " -V, --version         display version\n"
@@ -58,6 +60,7 @@ static int open_output(const char *path)
 enum {
 	OPT_RULES = CHAR_MAX + 1,
 	OPT_RULES_ADD,
+	OPT_WINDOWS,
 };
 
 static const struct option longopts[] = {
@@ -69,6 +72,7 @@ static const struct option longopts[] = {
 	{ "path", required_argument, NULL, 'p' },
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "rules-add", required_argument, NULL, OPT_RULES_ADD },
+	{ "windows", required_argument, NULL, OPT_WINDOWS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -119,6 +123,9 @@ static int parse_options(int argc, char **argv, const char *optstring, struct cl
 			break;
 		case OPT_RULES_ADD:
 			sl_push(&cli->opt.rules_add, xstrdup(optarg));
+			break;
+		case OPT_WINDOWS:
+			sl_push(&cli->opt.windows, xstrdup(optarg));
 			break;
 		case 'j':
 			n = strtol(optarg, &end, 10);
@@ -251,6 +258,7 @@ int main(int argc, char **argv)
 	sl_free(&cli.opt.rules);
 	sl_free(&cli.opt.rules_add);
 	sl_free(&cli.opt.paths);
+	sl_free(&cli.opt.windows);
 	if (r) {
 		fprintf(stderr, "kdetect: %s\n", err);
 		free(err);

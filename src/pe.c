@@ -16,10 +16,33 @@
 #define DIR_RESOURCE 2
 #define DIR_SECURITY 4
 
+/*
+ * A section name longer than 8 bytes is stored as "/N": an offset into the
+ * COFF string table that follows the symbol table (as shim's .vendor_cert).
+ */
+static void resolve_long_name(const struct pe_image *pe, struct pe_section *s, uint32_t symtab,
+			      uint32_t nsyms)
+{
+	uint64_t strtab = (uint64_t)symtab + (uint64_t)nsyms * 18, off = 0;
+	const uint8_t *name, *nul;
+
+	if (s->name[0] != '/' || !symtab)
+		return;
+	for (int i = 1; i < 8 && s->name[i] >= '0' && s->name[i] <= '9'; i++)
+		off = off * 10 + (uint64_t)(s->name[i] - '0');
+	if (!range_ok(pe->n, strtab + off, 1))
+		return;
+	name = pe->p + strtab + off;
+	nul = memchr(name, '\0', pe->n - (size_t)(strtab + off));
+	if (!nul || (size_t)(nul - name) >= sizeof(s->name))
+		return;
+	memcpy(s->name, name, (size_t)(nul - name) + 1);
+}
+
 int pe_parse(const uint8_t *p, size_t n, struct pe_image *pe, const char **reason)
 {
 	struct cursor c = cur_init(p, n);
-	uint32_t lfanew, sig, ndirs, dir_rva[16] = { 0 }, dir_size[16] = { 0 };
+	uint32_t lfanew, sig, ndirs, dir_rva[16] = { 0 }, dir_size[16] = { 0 }, symtab, nsyms;
 	uint16_t mz, nsect, opt_size, magic;
 	size_t opt_off, dirs_off, sect_off;
 
@@ -34,8 +57,9 @@ int pe_parse(const uint8_t *p, size_t n, struct pe_image *pe, const char **reaso
 		*reason = "not a PE file (no PE signature at e_lfanew)";
 		return -1;
 	}
-	if (!cur_le16(&c, &pe->machine) || !cur_le16(&c, &nsect) || !cur_skip(&c, 12) ||
-	    !cur_le16(&c, &opt_size) || !cur_skip(&c, 2)) {
+	if (!cur_le16(&c, &pe->machine) || !cur_le16(&c, &nsect) || !cur_skip(&c, 4) ||
+	    !cur_le32(&c, &symtab) || !cur_le32(&c, &nsyms) || !cur_le16(&c, &opt_size) ||
+	    !cur_skip(&c, 2)) {
 		*reason = "COFF header truncated";
 		return -1;
 	}
@@ -106,6 +130,7 @@ int pe_parse(const uint8_t *p, size_t n, struct pe_image *pe, const char **reaso
 		struct pe_section *s = &pe->sect[i];
 
 		cur_copy(&c, s->name, 8);
+		resolve_long_name(pe, s, symtab, nsyms);
 		cur_le32(&c, &s->vsize);
 		cur_le32(&c, &s->vaddr);
 		cur_le32(&c, &s->rawsize);
@@ -220,7 +245,7 @@ int pe_certificates(const struct pe_image *pe, struct pe_cert **out, const char 
 const struct pe_section *pe_section_named(const struct pe_image *pe, const char *name)
 {
 	for (size_t i = 0; i < pe->nsect; i++)
-		if (strncmp(pe->sect[i].name, name, 8) == 0)
+		if (strcmp(pe->sect[i].name, name) == 0)
 			return &pe->sect[i];
 	return NULL;
 }

@@ -336,6 +336,49 @@ static void json_module(struct json *j, const struct module_rec *m)
 	j_close(j, '}');
 }
 
+static void json_boot(struct json *j, const struct scan_result *res)
+{
+	const struct boot_state *b = &res->boot;
+
+	j_open(j, "boot", '{');
+	j_bool(j, "uefi", b->efi);
+	j_key(j, "secure_boot");
+	fprintf(j->out, "%d", b->secure_boot);
+	j_key(j, "setup_mode");
+	fprintf(j->out, "%d", b->setup_mode);
+	j_bool(j, "enforcing", b->secure_boot == 1 && b->setup_mode == 0);
+	j_bool(j, "shim_validation_disabled", b->mok_sb_state);
+	j_bool(j, "mok_trusted_for_modules", b->mok_trusted);
+	j_bool(j, "mok_ignore_db", b->mok_ignore_db);
+	j_open(j, "entries", '[');
+	for (size_t i = 0; i < b->nentries; i++) {
+		j_open(j, NULL, '{');
+		j_string(j, "name", b->entries[i].name);
+		j_string(j, "description", b->entries[i].description);
+		j_string(j, "path", b->entries[i].path);
+		j_bool(j, "current", b->entries[i].current);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
+	j_close(j, '}');
+	j_open(j, "binaries", '[');
+	for (size_t i = 0; i < res->npes; i++) {
+		const struct pe_rec *r = &res->pes[i];
+
+		j_open(j, NULL, '{');
+		j_string(j, "path", r->path);
+		j_string(j, "kind", r->kind);
+		j_uint(j, "size", r->size);
+		j_string(j, "status", sig_status_name(r->status));
+		j_string(j, "reason", r->reason);
+		j_string(j, "authenticode_sha256", r->authenticode_sha256);
+		j_kv_object(j, "signatures", &r->sigs);
+		j_string(j, "uefi", r->uefi);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
+}
+
 static void status_counts(const struct scan_result *res, size_t counts[SIG__COUNT],
 			  size_t *loaded)
 {
@@ -402,6 +445,7 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 	for (size_t i = 0; i < res->nmods; i++)
 		json_module(&j, &res->mods[i]);
 	j_close(&j, ']');
+	json_boot(&j, res);
 	j_open(&j, "findings", '[');
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const struct finding *f = &res->findings[i];
@@ -587,6 +631,46 @@ static void write_text(FILE *out, const struct scan_result *res, int exit_status
 		for (const char *c = letters; *c && *c != '('; c++)
 			fprintf(out, "  %c  %s\n", *c, taint_meaning(*c));
 		free(letters);
+	}
+
+	if (res->boot.efi || res->npes) {
+		const struct boot_state *b = &res->boot;
+
+		fputs("\nBoot chain\n", out);
+		if (b->efi)
+			fprintf(out, "  Secure Boot %s%s%s\n",
+				b->secure_boot == 1 && b->setup_mode == 0 ? "enforcing" : "not enforcing",
+				b->mok_sb_state ? "; shim validation disabled" : "",
+				b->mok_trusted ? "; MOK keys trusted for modules" : "");
+		for (size_t i = 0; i < b->nentries; i++) {
+			fprintf(out, "  %s%s ", b->entries[i].name, b->entries[i].current ? "*" : "");
+			t_safe(out, b->entries[i].description);
+			fputs(": ", out);
+			t_safe(out, b->entries[i].path ? b->entries[i].path : "(no file path)");
+			fputc('\n', out);
+		}
+		for (size_t i = 0; i < res->npes; i++) {
+			const struct pe_rec *r = &res->pes[i];
+
+			fprintf(out, "  %-6s %-12s ", r->kind, sig_status_name(r->status));
+			t_safe(out, r->path);
+			fputc('\n', out);
+			if (r->reason) {
+				fputs("           ", out);
+				t_safe(out, r->reason);
+				fputc('\n', out);
+			}
+			for (size_t k = 0; k < r->sigs.n; k++) {
+				fprintf(out, "           %s: ", r->sigs.v[k].key);
+				t_safe(out, r->sigs.v[k].value);
+				fputc('\n', out);
+			}
+			if (r->uefi) {
+				fputs("           uefi: ", out);
+				t_safe(out, r->uefi);
+				fputc('\n', out);
+			}
+		}
 	}
 
 	fprintf(out, "\nModules: %zu (%zu loaded);", res->nmods, loaded);

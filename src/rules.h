@@ -34,7 +34,9 @@ enum subject_kind {
 	KIND_PACKAGE = 1 << 3,
 	KIND_SERVICE = 1 << 4,
 	KIND_PROCESS = 1 << 5,
-	KIND_ALL = (1 << 6) - 1,
+	KIND_PE = 1 << 6,
+	KIND_BOOT = 1 << 7,
+	KIND_ALL = (1 << 8) - 1,
 };
 
 struct cond {

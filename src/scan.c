@@ -33,6 +33,7 @@
 #define SMALL_FILE (2u << 20)	/* read whole: one syscall; larger files are streamed */	/* held in memory: 5x the largest distribution module */
 #define KERNEL_IMAGE_CAP (256ull << 20)
 #define CERT_FILE_CAP (16u << 20)
+#define PE_FILE_CAP (64u << 20)
 #define WALK_MAX_DEPTH 16
 #define WALK_MAX_FILES 200000
 #define MAX_JOBS 8
@@ -75,7 +76,7 @@ const char *trust_kind_name(enum trust_kind k)
 {
 	static const char *const names[] = {
 		[TRUST_KERNEL_IMAGE] = "kernel-image", [TRUST_OPERATOR] = "operator",
-		[TRUST_RULES] = "rules", [TRUST_KEYRING_ONLY] = "keyring",
+		[TRUST_RULES] = "rules", [TRUST_KEYRING_ONLY] = "keyring", [TRUST_UEFI] = "uefi",
 	};
 
 	return names[k];
@@ -111,6 +112,12 @@ static struct trust_entry *add_trust(struct scan_result *res, enum trust_kind ki
 	t->cert = cert;
 	t->source = xstrdup(source);
 	return t;
+}
+
+struct trust_entry *add_trust_cert(struct scan_result *res, enum trust_kind kind, struct kd_cert *c,
+				   const char *source)
+{
+	return add_trust(res, kind, c, source);
 }
 
 /* ---- rules and pinned certificates compiled into the binary ---- */
@@ -1411,6 +1418,7 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	find_module_files(&ctx, &releases);
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases);
+	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);
 	finish(res, &ctx.root);
 	sl_free(&releases);
@@ -1429,6 +1437,19 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 	}
 	ctx.host_files = true;
 	for (size_t i = 0; i < nfiles; i++) {
+		uint8_t *buf;
+		size_t len;
+
+		/* PE images (EFI binaries, drivers, signed kernels) go their own way */
+		if (read_host_file(AT_FDCWD, files[i], PE_FILE_CAP, &buf, &len) == 0) {
+			bool is_pe = len >= 2 && buf[0] == 'M' && buf[1] == 'Z';
+
+			if (is_pe)
+				boot_inspect_pe(res, files[i], buf, len);
+			free(buf);
+			if (is_pe)
+				continue;
+		}
 		sl_push(&ctx.shown, xstrdup(files[i]));
 		sl_push(&ctx.open_paths, xstrdup(files[i]));
 		sl_push(&ctx.releases_of, xstrdup(""));
@@ -1516,5 +1537,22 @@ void scan_result_free(struct scan_result *res)
 	free(res->keys);
 	ruleset_free(&res->rules);
 	free(res->rules_sha256);
+	for (size_t i = 0; i < res->npes; i++) {
+		struct pe_rec *r = &res->pes[i];
+
+		free(r->path);
+		free(r->reason);
+		free(r->authenticode_sha256);
+		kv_free(&r->sigs);
+		kv_free(&r->facts);
+		free(r->uefi);
+	}
+	free(res->pes);
+	for (size_t i = 0; i < res->boot.nentries; i++) {
+		free(res->boot.entries[i].name);
+		free(res->boot.entries[i].description);
+		free(res->boot.entries[i].path);
+	}
+	free(res->boot.entries);
 	memset(res, 0, sizeof(*res));
 }

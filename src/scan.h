@@ -36,6 +36,7 @@ enum trust_kind {
 	TRUST_OPERATOR,		/* --cert */
 	TRUST_RULES,		/* pinned by the rule set */
 	TRUST_KEYRING_ONLY,	/* a proc/keys key for which we hold no certificate */
+	TRUST_UEFI,		/* in a UEFI key database or MOK list (source names which) */
 };
 
 struct trust_entry {
@@ -91,6 +92,37 @@ struct finding {
 	struct kvlist evidence;
 };
 
+/* A PE image: an EFI binary on the ESP, a signed kernel, or a Windows driver. */
+struct pe_rec {
+	char *path;
+	const char *kind;		/* "efi", "kernel", "driver" */
+	uint64_t size;
+	enum sig_status status;		/* valid: every signature checks out and vouches for the image */
+	char *reason;
+	char *authenticode_sha256;
+	struct kvlist sigs;		/* "signer"/"chain"/"status" lines, for the report */
+	struct kvlist facts;		/* for the rules: pe.*, cert.* of every certificate involved */
+	char *uefi;			/* what UEFI would decide, with the reason; NULL off the ESP */
+};
+
+struct boot_entry {
+	char *name;			/* Boot0001 */
+	char *description;
+	char *path;
+	bool current;
+};
+
+struct boot_state {
+	bool efi;			/* sys/firmware/efi exists */
+	int secure_boot;		/* -1 unknown */
+	int setup_mode;
+	bool mok_sb_state;		/* MokSBStateRT: shim validation off */
+	bool mok_trusted;		/* MokListTrustedRT: MOK keys trusted for modules */
+	bool mok_ignore_db;
+	struct boot_entry *entries;
+	size_t nentries;
+};
+
 struct coverage {
 	char *source;
 	enum cov_status status;
@@ -103,6 +135,7 @@ struct scan_options {
 	struct strlist rules;		/* --rules: replace the built-in rule set */
 	struct strlist rules_add;	/* --rules-add: extend it */
 	struct strlist paths;		/* --path: more places for the file rules */
+	struct strlist windows;		/* --windows: Windows installations to inspect */
 	int jobs;
 };
 
@@ -127,6 +160,9 @@ struct scan_result {
 	size_t nkeys;
 	struct ruleset rules;
 	char *rules_sha256;
+	struct boot_state boot;
+	struct pe_rec *pes;
+	size_t npes;
 };
 
 const char *sig_status_name(enum sig_status s);

@@ -5,6 +5,7 @@
 
 #include "rules.h"
 #include "scan.h"
+#include "userland.h"
 
 void add_cov(struct scan_result *res, const char *source, enum cov_status st, char *detail);
 enum cov_status cov_from_errno(int r);
@@ -14,6 +15,18 @@ struct finding *add_finding(struct scan_result *res, const char *rule, enum seve
 void finding_also(struct finding *f, const struct rule *rule, enum severity sev);
 /* cert.* facts of a certificate. */
 void cert_facts(struct kvlist *f, const struct kd_cert *cert);
+/* Record a certificate the host holds (takes c). */
+struct trust_entry *add_trust_cert(struct scan_result *res, enum trust_kind kind, struct kd_cert *c,
+				   const char *source);
+/* Apply the rules of one kind to each subject of a set: one finding per subject. */
+void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned kind,
+		 const char *kind_name, const struct fact_set *set, const char *name_key,
+		 const char *path_key);
+/* The UEFI key databases, boot entries, EFI binaries, signed kernels and Windows drivers. */
+void scan_boot(const struct kd_root *root, const struct strlist *windows, struct scan_result *res);
+/* One PE image given on the command line (kdetect inspect). */
+void boot_inspect_pe(struct scan_result *res, const char *path, const uint8_t *p, size_t n);
+
 /* A subject with host.path lookups in this root (facts to be filled in). */
 struct subject host_subject(const struct kd_root *root);
 

@@ -43,10 +43,9 @@ struct subject host_subject(const struct kd_root *root)
 	return s;
 }
 
-/* Apply the rules of one kind to each subject of a set: one finding per subject. */
-static void apply_to_set(struct scan_result *res, const struct kd_root *root, unsigned kind,
-			 const char *kind_name, const struct fact_set *set, const char *name_key,
-			 const char *path_key)
+void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned kind,
+		 const char *kind_name, const struct fact_set *set, const char *name_key,
+		 const char *path_key)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		const struct kvlist *facts = &set->v[i];
@@ -93,7 +92,7 @@ static void scan_packages(const struct kd_root *root, struct scan_result *res)
 	else
 		add_cov(res, "/var/lib/dpkg/status", bad ? COV_ERROR : COV_OK,
 			xasprintf("%zu packages%s", pkgs.n, bad ? ", unparseable entries skipped" : ""));
-	apply_to_set(res, root, KIND_PACKAGE, "package", &pkgs, "package.name", NULL);
+	apply_facts(res, root, KIND_PACKAGE, "package", &pkgs, "package.name", NULL);
 	fact_set_free(&pkgs);
 	/* fail closed: an RPM database we cannot read makes the inspection incomplete */
 	rpm = packages_rpm_db(root);
@@ -120,7 +119,7 @@ static void scan_services(const struct kd_root *root, struct scan_result *res)
 		places.n ? xasprintf("%zu units and scripts in %s", svcs.n, where.s) :
 			   xstrdup("no systemd unit directory, no /etc/init.d"));
 	sb_free(&where);
-	apply_to_set(res, root, KIND_SERVICE, "service", &svcs, "service.name", "service.path");
+	apply_facts(res, root, KIND_SERVICE, "service", &svcs, "service.name", "service.path");
 	fact_set_free(&svcs);
 	sl_free(&places);
 }
@@ -141,7 +140,7 @@ static void scan_processes(const struct kd_root *root, struct scan_result *res)
 		return;
 	}
 	add_cov(res, "processes", COV_OK, xasprintf("%zu processes", procs.n));
-	apply_to_set(res, root, KIND_PROCESS, "process", &procs, "process.name", "process.exe");
+	apply_facts(res, root, KIND_PROCESS, "process", &procs, "process.name", "process.exe");
 	fact_set_free(&procs);
 }
 
@@ -154,7 +153,8 @@ static void scan_trusted_certs(const struct kd_root *root, struct scan_result *r
 		const struct trust_entry *t = &res->trust[i];
 		struct kvlist f = { 0 };
 
-		if (t->kind != TRUST_KERNEL_IMAGE && t->kind != TRUST_KEYRING_ONLY)
+		if (t->kind != TRUST_KERNEL_IMAGE && t->kind != TRUST_KEYRING_ONLY &&
+		    t->kind != TRUST_UEFI)
 			continue;
 		kv_add(&f, "trust.source", t->source);
 		if (t->cert) {
@@ -183,7 +183,7 @@ static void scan_trusted_certs(const struct kd_root *root, struct scan_result *r
 		}
 		fact_set_add(&certs, &f);
 	}
-	apply_to_set(res, root, KIND_CERT, "trust", &certs, "trust.subject", "trust.source");
+	apply_facts(res, root, KIND_CERT, "trust", &certs, "trust.subject", "trust.source");
 	fact_set_free(&certs);
 }
 

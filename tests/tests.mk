@@ -14,6 +14,8 @@ check-all: kdetect check-man check-unit check-unit-valgrind check-unit-asan chec
 check-e2e: kdetect
 	@bash tests/e2e.sh
 	@bash tests/e2e-userland.sh
+	@bash tests/e2e-boot.sh
+	@bash tests/e2e-drivers.sh
 
 # The whole end-to-end suite again with a sanitizer build of the program.
 build/asan/kdetect: build/asan/obj/main.o $(UNIT_ASAN_OBJS)
@@ -22,6 +24,8 @@ build/asan/kdetect: build/asan/obj/main.o $(UNIT_ASAN_OBJS)
 check-e2e-asan: build/asan/kdetect
 	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e.sh
 	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-userland.sh
+	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-boot.sh
+	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-drivers.sh
 
 check-man: kdetect
 	@mandoc -Tlint -W warning man/kdetect.8 man/kdetect.rules.5

@@ -300,7 +300,7 @@ static void test_real_file(void **state)
 	}
 	assert_string_equal(rule_by_id(&rs, "KL-CERT-001")->title,
 			    "Signing certificate names Kaspersky Lab as its organisation");
-	assert_int_equal(rule_by_id(&rs, "KL-CERT-001")->kinds, KIND_MODULE | KIND_CERT);
+	assert_int_equal(rule_by_id(&rs, "KL-CERT-001")->kinds, KIND_MODULE | KIND_CERT | KIND_PE);
 
 	/* KL-CERT-003: any { sha256, pubkey_sha256, all { issuer CN, serial } } */
 	{
@@ -1268,7 +1268,7 @@ static void test_v2_kinds(void **state)
 	ruleset_free(&rs);
 	/* cert.* fields fit module signers and trusted certificates alike */
 	one_rule(&rs, "  match any { cert.subject.O contains \"Kaspersky Lab\" }");
-	assert_int_equal(rs.v[0].kinds, KIND_MODULE | KIND_CERT);
+	assert_int_equal(rs.v[0].kinds, KIND_MODULE | KIND_CERT | KIND_PE);
 	ruleset_free(&rs);
 	one_rule(&rs, "  match all { cert.subject.O contains \"K\" modinfo.author contains \"K\" }");
 	assert_int_equal(rs.v[0].kinds, KIND_MODULE);

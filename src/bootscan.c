@@ -1,0 +1,791 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bootscan.c - what runs before the kernel: the UEFI key databases and MOK
+ * lists (and what they trust), the boot entries, the EFI binaries of the EFI
+ * System Partition and the signed kernel images, each with its Authenticode
+ * signatures, chains, and the verdict UEFI would reach.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "authenticode.h"
+#include "cursor.h"
+#include "efivars.h"
+#include "pe.h"
+#include "scan_priv.h"
+#include "userland.h"
+#include "util.h"
+
+#define PE_CAP (64u << 20)
+#define ESP_FILE_BUDGET 20000
+#define MAX_BOOT_ENTRIES 256
+
+/* What the key databases hold, for the verdicts. */
+struct uefi_db {
+	struct kd_cert **certs;
+	size_t ncerts;
+	struct strlist hashes;		/* hex SHA-256 image hashes */
+	struct strlist tbs;		/* hex SHA-256 TBSCertificate hashes (dbx) */
+};
+
+struct boot_ctx {
+	const struct kd_root *root;
+	struct scan_result *res;
+	struct uefi_db db, dbx, mok, mokx;
+	bool enforcing;
+};
+
+static void db_free(struct uefi_db *d)
+{
+	for (size_t i = 0; i < d->ncerts; i++)
+		cert_free(d->certs[i]);
+	free(d->certs);
+	sl_free(&d->hashes);
+	sl_free(&d->tbs);
+}
+
+/* Decode a signature list into the database and the trust list. */
+static void load_list(struct boot_ctx *b, const char *name, const uint8_t *data, size_t len,
+		      const char *source, struct uefi_db *into)
+{
+	struct esl_entry *e;
+	const char *reason;
+	size_t certs = 0, hashes = 0, other = 0;
+	int n = esl_parse(data, len, &e, &reason);
+
+	if (n < 0) {
+		add_cov(b->res, source, COV_ERROR, xasprintf("%s: %s", name, reason));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		if (e[i].type == ESL_X509) {
+			struct kd_cert *c = cert_from_der(e[i].data, e[i].len, NULL);
+			char *src;
+
+			if (!c) {
+				other++;
+				continue;
+			}
+			certs++;
+			src = xasprintf("%s (%s)", source, name);
+			add_trust_cert(b->res, TRUST_UEFI, c, src);
+			free(src);
+			if (into) {
+				struct kd_cert *copy = cert_from_der(e[i].data, e[i].len, NULL);
+
+				into->certs = xreallocarray(into->certs, into->ncerts + 1, sizeof(*into->certs));
+				into->certs[into->ncerts++] = copy;
+			}
+		} else if (e[i].type == ESL_SHA256 && e[i].len == 32) {
+			hashes++;
+			if (into)
+				sl_push(&into->hashes, hex_encode(e[i].data, 32, 0));
+		} else if (e[i].type == ESL_X509_SHA256 && e[i].len >= 32) {
+			hashes++;
+			if (into)
+				sl_push(&into->tbs, hex_encode(e[i].data, 32, 0));
+		} else {
+			other++;
+		}
+	}
+	free(e);
+	add_cov(b->res, source, COV_OK,
+		xasprintf("%s: %zu certificate%s, %zu hash%s%s", name, certs, certs == 1 ? "" : "s",
+			  hashes, hashes == 1 ? "" : "es", other ? ", other entries not used" : ""));
+}
+
+static int var_byte(const struct kd_root *root, const char *name, const char *guid)
+{
+	struct efivar v;
+	int value;
+
+	if (efivar_read(root, name, guid, &v))
+		return -1;
+	value = v.len ? v.data[0] : -1;
+	free(v.data);
+	return value;
+}
+
+static bool var_exists(const struct kd_root *root, const char *name, const char *guid)
+{
+	struct efivar v;
+
+	if (efivar_read(root, name, guid, &v))
+		return false;
+	free(v.data);
+	return true;
+}
+
+static void read_variables(struct boot_ctx *b)
+{
+	static const struct {
+		const char *name;
+		const char *guid;
+		int db;		/* 1 db, 2 dbx, 0 neither */
+	} lists[] = {
+		{ "PK", GUID_GLOBAL, 0 }, { "KEK", GUID_GLOBAL, 0 },
+		{ "db", GUID_SECURITY_DB, 1 }, { "dbx", GUID_SECURITY_DB, 2 },
+	};
+	struct boot_state *bs = &b->res->boot;
+	struct stat st;
+
+	bs->secure_boot = bs->setup_mode = -1;
+	bs->efi = root_stat(b->root, "sys/firmware/efi", ROOT_FOLLOW, &st) == 0 && S_ISDIR(st.st_mode);
+	if (!bs->efi) {
+		add_cov(b->res, "/sys/firmware/efi", COV_ABSENT,
+			xstrdup(b->res->offline ? "no UEFI variables in an offline root" :
+						 "not booted with UEFI"));
+		return;
+	}
+	bs->secure_boot = var_byte(b->root, "SecureBoot", GUID_GLOBAL);
+	bs->setup_mode = var_byte(b->root, "SetupMode", GUID_GLOBAL);
+	bs->mok_sb_state = var_exists(b->root, "MokSBStateRT", GUID_SHIM_LOCK);
+	bs->mok_trusted = var_exists(b->root, "MokListTrustedRT", GUID_SHIM_LOCK);
+	bs->mok_ignore_db = var_exists(b->root, "MokIgnoreDB", GUID_SHIM_LOCK);
+	/* Secure Boot enforces only when it is on and the platform is not in setup mode */
+	b->enforcing = bs->secure_boot == 1 && bs->setup_mode == 0;
+	add_cov(b->res, "/sys/firmware/efi/efivars", COV_OK,
+		xasprintf("Secure Boot %s%s%s", b->enforcing ? "enforcing" : "not enforcing",
+			  bs->mok_sb_state ? "; shim validation disabled (MokSBStateRT)" : "",
+			  bs->mok_trusted ? "; MOK keys trusted for kernel modules (MokListTrustedRT)" : ""));
+	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+		char *src = xasprintf("/sys/firmware/efi/efivars/%s-%s", lists[i].name, lists[i].guid);
+		struct efivar v;
+		int r = efivar_read(b->root, lists[i].name, lists[i].guid, &v);
+
+		if (r)
+			add_cov(b->res, src, cov_from_errno(r == -EINVAL ? -EIO : r),
+				xstrdup(r == -EINVAL ? "shorter than its attribute word" : strerror(-r)));
+		else
+			load_list(b, lists[i].name, v.data, v.len, src,
+				  lists[i].db == 1 ? &b->db : lists[i].db == 2 ? &b->dbx : NULL);
+		if (!r)
+			free(v.data);
+		free(src);
+	}
+	for (int x = 0; x < 2; x++) {
+		const char *name = x ? "MokListXRT" : "MokListRT";
+		uint8_t *data;
+		size_t len;
+		char *src;
+
+		if (mok_list_read(b->root, name, &data, &len, &src))
+			continue;
+		load_list(b, name, data, len, src, x ? &b->mokx : &b->mok);
+		free(data);
+		free(src);
+	}
+}
+
+static void read_boot_entries(struct boot_ctx *b)
+{
+	struct boot_state *bs = &b->res->boot;
+	struct efivar order, cur;
+	int current = -1;
+
+	if (!bs->efi || efivar_read(b->root, "BootOrder", GUID_GLOBAL, &order))
+		return;
+	if (efivar_read(b->root, "BootCurrent", GUID_GLOBAL, &cur) == 0) {
+		if (cur.len >= 2)
+			current = cur.data[0] | cur.data[1] << 8;
+		free(cur.data);
+	}
+	for (size_t i = 0; i + 1 < order.len && bs->nentries < MAX_BOOT_ENTRIES; i += 2) {
+		int num = order.data[i] | order.data[i + 1] << 8;
+		char name[16];
+		struct efivar v;
+		struct load_option lo;
+		const char *reason;
+		struct boot_entry *e;
+
+		snprintf(name, sizeof(name), "Boot%04X", num);
+		if (efivar_read(b->root, name, GUID_GLOBAL, &v))
+			continue;
+		if (load_option_parse(v.data, v.len, &lo, &reason)) {
+			char *src = xasprintf("/sys/firmware/efi/efivars/%s-%s", name, GUID_GLOBAL);
+
+			add_cov(b->res, src, COV_ERROR, xstrdup(reason));
+			free(src);
+			free(v.data);
+			continue;
+		}
+		free(v.data);
+		bs->entries = xreallocarray(bs->entries, bs->nentries + 1, sizeof(*bs->entries));
+		e = &bs->entries[bs->nentries++];
+		e->name = xstrdup(name);
+		e->description = lo.description;
+		e->path = lo.path;
+		e->current = num == current;
+	}
+	free(order.data);
+}
+
+/* ---- PE images ---- */
+
+static bool in_db(const struct uefi_db *d, const struct kd_cert *c)
+{
+	for (size_t i = 0; i < d->ncerts; i++)
+		if (d->certs[i] && cert_equal(d->certs[i], c))
+			return true;
+	return false;
+}
+
+/* What the firmware (db/dbx) and shim (MOK) would decide for an EFI binary. */
+static char *uefi_verdict(struct boot_ctx *b, const char *hash, const struct ac_result *ac,
+			  struct kd_cert ***chains, size_t *nchains)
+{
+	const char *allowed = NULL;
+	char *denied = NULL, *v;
+
+	if (sl_contains(&b->dbx.hashes, hash))
+		denied = xstrdup("denied by dbx: image hash");
+	else if (sl_contains(&b->mokx.hashes, hash))
+		denied = xstrdup("denied by MokListXRT: image hash");
+	for (size_t s = 0; s < ac->n && !denied; s++) {
+		for (size_t k = 0; k < nchains[s] && !denied; k++) {
+			uint8_t tbs[32];
+			char *hex;
+
+			if (in_db(&b->dbx, chains[s][k])) {
+				denied = xasprintf("denied by dbx: certificate %s",
+						   cert_get_info(chains[s][k])->subject);
+				break;
+			}
+			if (cert_tbs_sha256(chains[s][k], tbs)) {
+				hex = hex_encode(tbs, 32, 0);
+				if (sl_contains(&b->dbx.tbs, hex))
+					denied = xasprintf("denied by dbx: TBS hash of %s",
+							   cert_get_info(chains[s][k])->subject);
+				free(hex);
+			}
+		}
+	}
+	if (denied) {
+		v = xasprintf("%s%s", denied, b->enforcing ? "" : " (Secure Boot not enforcing)");
+		free(denied);
+		return v;
+	}
+	if (sl_contains(&b->db.hashes, hash))
+		allowed = "allowed by db: image hash";
+	for (size_t s = 0; s < ac->n && !allowed; s++) {
+		if (!ac->sigs[s].sig_ok || !ac->sigs[s].digest_matches)
+			continue;
+		for (size_t k = 0; k < nchains[s] && !allowed; k++) {
+			if (in_db(&b->db, chains[s][k]))
+				allowed = "allowed by db: signed by a certificate db trusts";
+			else if (in_db(&b->mok, chains[s][k]))
+				allowed = "allowed by shim: signed by a certificate in MokListRT";
+		}
+	}
+	return xasprintf("%s%s", allowed ? allowed : "not allowed by db or MokListRT",
+			 b->enforcing ? "" : " (Secure Boot not enforcing)");
+}
+
+static size_t pe_content(void *ctx, size_t n, const uint8_t **p)
+{
+	const struct pe_image *pe = ctx;
+
+	*p = pe->p;
+	return n < pe->n ? n : pe->n;
+}
+
+/* shim's .vendor_cert: {u32 auth_size, deauth_size, auth_offset, deauth_offset} then the DER. */
+static struct kd_cert *shim_vendor_cert(const struct pe_image *pe)
+{
+	const struct pe_section *s = pe_section_named(pe, ".vendor_cert");
+	uint32_t asize, aoff;
+	struct cursor c;
+
+	if (!s || !s->rawsize)
+		return NULL;
+	c = cur_init(pe->p + s->rawptr, s->rawsize);
+	if (!cur_le32(&c, &asize) || !cur_skip(&c, 4) || !cur_le32(&c, &aoff) || !asize ||
+	    !range_ok(s->rawsize, aoff, asize))
+		return NULL;
+	return cert_from_der(pe->p + s->rawptr + aoff, asize, NULL);
+}
+
+static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe_image *pe)
+{
+	struct subject subj = host_subject(b->root);
+	struct kvlist ev = { 0 };
+	struct finding *f = NULL;
+	struct scan_result *res = b->res;
+
+	subj.facts = &r->facts;
+	subj.content = pe_content;
+	subj.content_ctx = (void *)pe;
+	for (size_t i = 0; i < res->rules.n; i++) {
+		const struct rule *rule = &res->rules.v[i];
+		enum severity sev = rule->severity;
+
+		if (!(rule->kinds & KIND_PE) || !rule_match_subject(rule, &subj, &ev))
+			continue;
+		/* a driver on a Windows partition is installed, not running here */
+		if (strcmp(r->kind, "driver") == 0 && sev > SEV_INFO)
+			sev--;
+		if (!f)
+			f = add_finding(res, rule->id, sev, r->kind, kv_get(&r->facts, "pe.name"), r->path,
+					xstrdup(rule->title));
+		else
+			finding_also(f, rule, sev);
+	}
+	if (f) {
+		for (size_t k = 0; k < ev.n; k++)
+			if (!kv_has(&f->evidence, ev.v[k].key, ev.v[k].value))
+				kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
+		kv_add(&f->evidence, "signature", sig_status_name(r->status));
+		if (r->uefi)
+			kv_add(&f->evidence, "uefi", r->uefi);
+	}
+	kv_free(&ev);
+}
+
+/* Inspect one PE image held in memory; shown is its path in the root. */
+static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, const uint8_t *p,
+		       size_t n, bool on_esp)
+{
+	struct scan_result *res = b->res;
+	struct pe_image pe;
+	struct ac_result ac;
+	struct pe_rec *r;
+	struct kd_cert ***chains = NULL, *vendor;
+	size_t *nchains = NULL;
+	struct kd_cert **anchors = NULL;
+	size_t nanchors = 0;
+	const char *reason, *base = strrchr(shown, '/');
+	uint8_t md[64];
+	unsigned int mdlen;
+
+	res->pes = xreallocarray(res->pes, res->npes + 1, sizeof(*res->pes));
+	r = &res->pes[res->npes++];
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(shown);
+	r->kind = kind;
+	r->size = n;
+	kv_add(&r->facts, "pe.path", shown);
+	kv_add(&r->facts, "pe.name", base ? base + 1 : shown);
+	kv_add(&r->facts, "pe.kind", kind);
+	if (pe_parse(p, n, &pe, &reason)) {
+		r->status = SIG_MALFORMED;
+		r->reason = xstrdup(reason);
+		kv_add(&r->facts, "pe.signature", sig_status_name(r->status));
+		return;
+	}
+	if (authenticode_digest(&pe, "sha256", md, &mdlen) == 0) {
+		r->authenticode_sha256 = hex_encode(md, mdlen, 0);
+		kv_add(&r->facts, "pe.authenticode_sha256", r->authenticode_sha256);
+	}
+	authenticode_check(&pe, &ac);
+	/* anchors: what db and the MOK list trust */
+	for (size_t i = 0; i < b->db.ncerts + b->mok.ncerts; i++) {
+		anchors = xreallocarray(anchors, nanchors + 1, sizeof(*anchors));
+		anchors[nanchors++] = i < b->db.ncerts ? b->db.certs[i] : b->mok.certs[i - b->db.ncerts];
+	}
+	chains = xcalloc(ac.n ? ac.n : 1, sizeof(*chains));
+	nchains = xcalloc(ac.n ? ac.n : 1, sizeof(*nchains));
+	r->status = ac.error ? SIG_MALFORMED : ac.n ? SIG_VALID : SIG_UNSIGNED;
+	if (ac.error)
+		r->reason = xstrdup(ac.error);
+	else if (!ac.n && ac.other_entries)
+		r->reason = xstrdup("certificate table holds no PKCS#7 signature");
+	for (size_t s = 0; s < ac.n; s++) {
+		const struct ac_sig *sig = &ac.sigs[s];
+		bool anchored = authenticode_chain(sig, anchors, nanchors, &chains[s], &nchains[s]);
+		struct strbuf line;
+
+		if (sig->malformed) {
+			r->status = SIG_MALFORMED;
+			free(r->reason);
+			r->reason = xstrdup(sig->error);
+		} else if (!sig->sig_ok || !sig->digest_matches) {
+			if (r->status != SIG_MALFORMED)
+				r->status = SIG_INVALID;
+			if (!r->reason)
+				r->reason = xstrdup(sig->error ? sig->error : "signature does not verify");
+		}
+		sb_init(&line);
+		sb_printf(&line, "%s%s, %s: %s", sig->depth ? "nested " : "", sig->digest_algo ?
+			  sig->digest_algo : "?", sig->sig_ok && sig->digest_matches ? "valid" : "invalid",
+			  sig->signer ? cert_get_info(sig->signer)->subject : "signer not embedded");
+		for (size_t k = 1; k < nchains[s]; k++)
+			sb_printf(&line, " < %s", cert_get_info(chains[s][k])->subject);
+		if (anchored)
+			sb_puts(&line, " [anchored in db/MOK]");
+		kv_add(&r->sigs, "signature", line.s);
+		sb_free(&line);
+		for (size_t k = 0; k < nchains[s]; k++)
+			cert_facts(&r->facts, chains[s][k]);
+	}
+	if (strcmp(kind, "driver") == 0 || strcmp(kind, "pe") == 0) {
+		struct kvlist ver = { 0 };
+
+		if (pe_version_info(&pe, &ver) < 0 && !r->reason)
+			r->reason = xstrdup("VERSIONINFO resource malformed");
+		for (size_t k = 0; k < ver.n; k++) {
+			kv_add(&r->facts, ver.v[k].key, ver.v[k].value);
+			kv_add(&r->sigs, ver.v[k].key, ver.v[k].value);
+		}
+		kv_free(&ver);
+	}
+	vendor = shim_vendor_cert(&pe);
+	if (vendor) {
+		kv_add(&r->sigs, "vendor_cert", cert_get_info(vendor)->subject);
+		cert_facts(&r->facts, vendor);
+		cert_free(vendor);
+	}
+	if (on_esp && res->boot.efi && r->authenticode_sha256)
+		r->uefi = uefi_verdict(b, r->authenticode_sha256, &ac, chains, nchains);
+	kv_add(&r->facts, "pe.signature", sig_status_name(r->status));
+	if (r->uefi)
+		kv_add(&r->facts, "pe.uefi", r->uefi);
+	apply_pe_rules(b, r, &pe);
+	for (size_t s = 0; s < ac.n; s++) {
+		for (size_t k = 0; k < nchains[s]; k++)
+			cert_free(chains[s][k]);
+		free(chains[s]);
+	}
+	free(chains);
+	free(nchains);
+	free(anchors);
+	ac_result_free(&ac);
+	pe_free(&pe);
+}
+
+struct esp_walk {
+	struct boot_ctx *b;
+	size_t seen_pe;
+};
+
+static void on_esp_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	struct esp_walk *w = ctx;
+	uint8_t *buf;
+	size_t len;
+	int fd;
+
+	(void)name;
+	if (size < 64 || size > PE_CAP)
+		return;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return;
+	if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
+		if (len >= 2 && buf[0] == 'M' && buf[1] == 'Z') {
+			inspect_pe(w->b, path, "efi", buf, len, true);
+			w->seen_pe++;
+		}
+		free(buf);
+	}
+	close(fd);
+}
+
+/* ESP mount points named in etc/fstab (vfat), besides the usual places. */
+static void fstab_esps(const struct kd_root *root, struct strlist *out)
+{
+	char *text, *line, *save = NULL;
+
+	if (root_read_file(root, "etc/fstab", 1u << 20, &text, NULL))
+		return;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char dev[256], mnt[256], type[64];
+
+		if (line[0] == '#' || sscanf(line, "%255s %255s %63s", dev, mnt, type) != 3)
+			continue;
+		if (strcmp(type, "vfat") == 0 && mnt[0] == '/' && !sl_contains(out, mnt + 1))
+			sl_push(out, xstrdup(mnt + 1));
+	}
+	free(text);
+}
+
+static void scan_esp(struct boot_ctx *b)
+{
+	struct strlist places = { 0 };
+	struct walk_seen seen = { 0 };
+	size_t budget = ESP_FILE_BUDGET;
+
+	sl_push(&places, xstrdup("boot/efi"));
+	sl_push(&places, xstrdup("efi"));
+	sl_push(&places, xstrdup("boot"));
+	fstab_esps(b->root, &places);
+	for (size_t i = 0; i < places.n; i++) {
+		static const char *const efi_names[] = { "EFI", "efi" };
+
+		for (size_t k = 0; k < ARRAY_SIZE(efi_names); k++) {
+			char *dir = xasprintf("%s/%s", places.v[i], efi_names[k]);
+			struct esp_walk w = { .b = b };
+			struct walk_stats st;
+			int r = files_walk(b->root, dir, &seen, &budget, &st, on_esp_file, &w);
+
+			if (r == 0 && st.dirs) {
+				char *src = xasprintf("/%s", dir);
+
+				add_cov(b->res, src, st.truncated || st.skipped ? COV_ERROR : COV_OK,
+					xasprintf("EFI System Partition: %zu files, %zu PE images%s", st.files,
+						  w.seen_pe, st.truncated ? "; stopped: file budget used up" :
+						  st.skipped ? "; some entries not walked" : ""));
+				free(src);
+			}
+			free(dir);
+		}
+	}
+	sl_free(&places);
+	walk_seen_free(&seen);
+}
+
+/* boot/vmlinuz-*: a signed kernel is a PE image too (EFI stub). */
+static void scan_kernel_pes(struct boot_ctx *b)
+{
+	struct strlist names = { 0 };
+	struct dirent *de;
+	DIR *d;
+	int fd = root_openat(b->root, "boot", ROOT_DIR | ROOT_FOLLOW);
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, "vmlinuz-", 8) == 0)
+			sl_push(&names, xstrdup(de->d_name));
+	closedir(d);
+	sl_sort(&names);
+	for (size_t i = 0; i < names.n; i++) {
+		char *rel = xasprintf("boot/%s", names.v[i]), *shown = xasprintf("/%s", rel);
+		uint8_t *buf;
+		size_t len;
+
+		fd = root_openat(b->root, rel, ROOT_FOLLOW);
+		if (fd >= 0) {
+			if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
+				if (len >= 2 && buf[0] == 'M' && buf[1] == 'Z')
+					inspect_pe(b, shown, "kernel", buf, len, false);
+				free(buf);
+			}
+			close(fd);
+		}
+		free(rel);
+		free(shown);
+	}
+	sl_free(&names);
+}
+
+static void apply_boot_entry_rules(struct boot_ctx *b)
+{
+	struct boot_state *bs = &b->res->boot;
+	struct fact_set set = { 0 };
+
+	for (size_t i = 0; i < bs->nentries; i++) {
+		struct kvlist f = { 0 };
+
+		kv_add(&f, "boot.name", bs->entries[i].name);
+		kv_add(&f, "boot.description", bs->entries[i].description);
+		if (bs->entries[i].path)
+			kv_add(&f, "boot.path", bs->entries[i].path);
+		fact_set_add(&set, &f);
+	}
+	apply_facts(b->res, b->root, KIND_BOOT, "boot", &set, "boot.name", "boot.path");
+	fact_set_free(&set);
+}
+
+/* ---- Windows drivers on a mounted Windows partition ---- */
+
+static void on_driver_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	struct esp_walk *w = ctx;
+	uint8_t *buf;
+	size_t len;
+	int fd;
+
+	if (!str_has_suffix(name, ".sys") && !str_has_suffix(name, ".SYS") &&
+	    !str_has_suffix(name, ".Sys"))
+		return;
+	w->seen_pe++;
+	if (size > PE_CAP) {
+		struct boot_ctx *b = w->b;
+
+		b->res->pes = xreallocarray(b->res->pes, b->res->npes + 1, sizeof(*b->res->pes));
+		memset(&b->res->pes[b->res->npes], 0, sizeof(b->res->pes[0]));
+		b->res->pes[b->res->npes].path = xstrdup(path);
+		b->res->pes[b->res->npes].kind = "driver";
+		b->res->pes[b->res->npes].size = size;
+		b->res->pes[b->res->npes].status = SIG_UNREAD;
+		b->res->pes[b->res->npes].reason = xstrdup("over the 64 MiB cap; not read");
+		b->res->npes++;
+		return;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return;
+	if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
+		inspect_pe(w->b, path, "driver", buf, len, false);
+		free(buf);
+	}
+	close(fd);
+}
+
+/* A directory that holds a Windows installation: Windows/System32/drivers in any case. */
+static char *drivers_dir(const struct kd_root *root, const char *top)
+{
+	static const char *const layouts[] = {
+		"Windows/System32/drivers", "WINDOWS/system32/drivers", "Windows/system32/drivers",
+		"WINDOWS/System32/drivers", "windows/system32/drivers",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++) {
+		char *rel = xasprintf("%s%s%s", top, *top ? "/" : "", layouts[i]);
+		struct stat st;
+
+		if (root_stat(root, rel, ROOT_FOLLOW, &st) == 0 && S_ISDIR(st.st_mode))
+			return rel;
+		free(rel);
+	}
+	return NULL;
+}
+
+/* Where a Windows partition may be mounted: etc/fstab (ntfs), under mnt and media (two levels). */
+static void windows_candidates(const struct kd_root *root, struct strlist *out)
+{
+	static const char *const parents[] = { "mnt", "media" };
+	char *text, *line, *save = NULL;
+
+	if (root_read_file(root, "etc/fstab", 1u << 20, &text, NULL) == 0) {
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			char dev[256], mnt[256], type[64];
+
+			if (line[0] == '#' || sscanf(line, "%255s %255s %63s", dev, mnt, type) != 3)
+				continue;
+			if ((strncmp(type, "ntfs", 4) == 0 || strcmp(type, "fuseblk") == 0) && mnt[0] == '/' &&
+			    !sl_contains(out, mnt + 1))
+				sl_push(out, xstrdup(mnt + 1));
+		}
+		free(text);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(parents); i++) {
+		struct strlist names = { 0 };
+		struct dirent *de;
+		int fd = root_openat(root, parents[i], ROOT_DIR | ROOT_FOLLOW);
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+		if (!d) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		while ((de = readdir(d)) && names.n < 256)
+			if (de->d_name[0] != '.' && !strchr(de->d_name, '/'))
+				sl_push(&names, xasprintf("%s/%s", parents[i], de->d_name));
+		closedir(d);
+		sl_sort(&names);
+		for (size_t k = 0; k < names.n; k++) {
+			if (!sl_contains(out, names.v[k]))
+				sl_push(out, xstrdup(names.v[k]));
+			/* media/<user>/<label> */
+			if (i == 1) {
+				struct dirent *e2;
+				int fd2 = root_openat(root, names.v[k], ROOT_DIR | ROOT_FOLLOW);
+				DIR *d2 = fd2 >= 0 ? fdopendir(fd2) : NULL;
+
+				while (d2 && (e2 = readdir(d2)) && out->n < 512)
+					if (e2->d_name[0] != '.')
+						sl_push(out, xasprintf("%s/%s", names.v[k], e2->d_name));
+				if (d2)
+					closedir(d2);
+				else if (fd2 >= 0)
+					close(fd2);
+			}
+		}
+		sl_free(&names);
+	}
+}
+
+static void scan_windows(struct boot_ctx *b, const struct strlist *given)
+{
+	struct strlist tops = { 0 }, seen_dirs = { 0 };
+	struct walk_seen seen = { 0 };
+	size_t budget = ESP_FILE_BUDGET * 5;
+
+	for (size_t i = 0; i < given->n; i++)
+		sl_push(&tops, xstrdup(given->v[i][0] == '/' ? given->v[i] + 1 : given->v[i]));
+	/* inside an offline root, or when none is named, look for one */
+	if (!given->n || b->res->offline) {
+		sl_push(&tops, xstrdup(""));
+		windows_candidates(b->root, &tops);
+	}
+	for (size_t i = 0; i < tops.n; i++) {
+		char *dir = drivers_dir(b->root, tops.v[i]), *src;
+		struct esp_walk w = { .b = b };
+		struct walk_stats st;
+		int r;
+
+		if (!dir) {
+			if (i < given->n) {
+				src = xasprintf("/%s", tops.v[i]);
+				add_cov(b->res, src, COV_ERROR, xstrdup("--windows: no Windows/System32/drivers"));
+				free(src);
+			}
+			continue;
+		}
+		if (sl_contains(&seen_dirs, dir)) {
+			free(dir);
+			continue;
+		}
+		sl_push(&seen_dirs, xstrdup(dir));
+		r = files_walk(b->root, dir, &seen, &budget, &st, on_driver_file, &w);
+		src = xasprintf("/%s", dir);
+		if (r)
+			add_cov(b->res, src, cov_from_errno(r), xstrdup(strerror(-r)));
+		else if (st.dirs)
+			add_cov(b->res, src, st.truncated || st.skipped ? COV_ERROR : COV_OK,
+				xasprintf("Windows drivers: %zu .sys files%s", w.seen_pe,
+					  st.truncated ? "; stopped: file budget used up" :
+					  st.skipped ? "; some entries not walked" : ""));
+		free(src);
+		free(dir);
+	}
+	sl_free(&tops);
+	sl_free(&seen_dirs);
+	walk_seen_free(&seen);
+}
+
+void boot_inspect_pe(struct scan_result *res, const char *path, const uint8_t *p, size_t n)
+{
+	struct boot_ctx b = { .res = res };
+	struct pe_image pe;
+	const char *reason, *kind = "pe";
+
+	/* the subsystem says what it is for: EFI application or driver, or a Windows driver */
+	if (pe_parse(p, n, &pe, &reason) == 0) {
+		if (pe.subsystem >= 10 && pe.subsystem <= 13)
+			kind = "efi";
+		else if (pe.subsystem == 1)
+			kind = "driver";
+		pe_free(&pe);
+	}
+	inspect_pe(&b, path, kind, p, n, false);
+}
+
+void scan_boot(const struct kd_root *root, const struct strlist *windows, struct scan_result *res)
+{
+	struct boot_ctx b = { .root = root, .res = res };
+
+	read_variables(&b);
+	read_boot_entries(&b);
+	scan_esp(&b);
+	scan_kernel_pes(&b);
+	scan_windows(&b, windows);
+	apply_boot_entry_rules(&b);
+	db_free(&b.db);
+	db_free(&b.dbx);
+	db_free(&b.mok);
+	db_free(&b.mokx);
+}

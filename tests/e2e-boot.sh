@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# e2e-boot.sh - end-to-end tests of the boot chain: Debian's real signed shim, GRUB and
+# kernel; EFI binaries signed at test time with sbsign; UEFI variables built with efitools;
+# Kaspersky's boot indicators; and hostile PE files and variables.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+echo "e2e-boot: fetching Debian's signed shim and GRUB, building EFI binaries and variables"
+DEBEFI=$(tests/get-debian-efi.sh "$OUT/debian-efi")
+tests/pki.sh "$OUT/efi/pki"
+tests/mkefi.sh "$OUT/efi/pki" "$OUT/efi"
+tests/mkefivars.sh "$OUT/efi/pki" "$OUT/debian-efi" "$OUT/efiroots"
+E=$OUT/efiroots
+
+# ---- real third-party artifacts: every signature verifies, chains shown, no finding
+set +e
+"$KD" inspect --format json "$DEBEFI/usr/lib/shim/shimx64.efi.signed" \
+	"$DEBEFI/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" \
+	"$(tests/get-debian-kernel.sh "$OUT/debian")/boot/"vmlinuz-* >"$OUT/r-boot-real.json"
+RC=$?
+set -e
+expect_rc 0 "Debian's shim, GRUB and kernel: nothing found"
+jqt "real: all three valid" "$OUT/r-boot-real.json" '[.binaries[].status] == ["valid","valid","valid"]'
+jqt "real: shim carries two Microsoft signatures, with their chains" "$OUT/r-boot-real.json" \
+	'.binaries[0].signatures.signature | length == 2 and (.[0] | test("Microsoft Windows UEFI Driver Publisher < .*Microsoft Corporation UEFI CA 2011")) and (.[1] | test("Microsoft UEFI CA 2023"))'
+jqt "real: shim's vendor certificate is Debian's CA" "$OUT/r-boot-real.json" \
+	'.binaries[0].signatures.vendor_cert == "CN=Debian Secure Boot CA"'
+jqt "real: GRUB and the kernel are signed by Debian's signers" "$OUT/r-boot-real.json" \
+	'(.binaries[1].signatures.signature | test("Debian Secure Boot Signer 2022 - grub2")) and (.binaries[2].signatures.signature | test("Debian Secure Boot Signer 2022 - linux")) and .binaries[2].kind == "efi"'
+jqt "real: Authenticode digests recorded" "$OUT/r-boot-real.json" '[.binaries[].authenticode_sha256 | length] == [64,64,64]'
+jqt "real: no finding" "$OUT/r-boot-real.json" '.findings == []'
+
+# ---- an enforcing Debian machine: db holds Microsoft's CAs, shim and GRUB allowed
+run_scan boot-debian --root "$E/sb-debian"
+expect_rc 0 sb-debian
+J=$OUT/r-boot-debian.json
+jqt "sb-debian: Secure Boot enforcing, shim validating" "$J" '.boot.enforcing and (.boot.shim_validation_disabled | not)'
+jqt "sb-debian: shim allowed by db through its Microsoft chain" "$J" \
+	'.binaries[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi") | .status == "valid" and (.uefi | startswith("allowed by db"))'
+jqt "sb-debian: GRUB allowed by shim's MOK list" "$J" \
+	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi | startswith("allowed by")'
+jqt "sb-debian: the boot entry and current entry" "$J" \
+	'.boot.entries[] | select(.name == "Boot0000") | .current and (.path | test("shimx64.efi"))'
+jqt "sb-debian: db certificates listed as uefi trust" "$J" '[.trust[] | select(.kind == "uefi")] | length >= 3'
+jqt "sb-debian: the signed kernel image is not on the ESP and needs no verdict" "$J" '[.binaries[] | select(.kind == "kernel")] == [] or ([.binaries[] | select(.kind == "kernel") | .uefi] | all(. == null))'
+
+# ---- a Kaspersky certificate in db or the MOK list: the machine trusts Kaspersky to boot code
+run_scan boot-kldb --root "$E/sb-kaspersky-db"
+expect_rc 1 sb-kaspersky-db
+jqt "sb-kaspersky-db: both certificates critical" "$OUT/r-boot-kldb.json" \
+	'[.findings[] | select(.kind == "trust") | .severity] == ["critical","critical"]'
+jqt "sb-kaspersky-db: the pinned 2018 EV certificate recognised in db" "$OUT/r-boot-kldb.json" \
+	'[.findings[] | select(.rules | index("KL-CERT-003")) | .path | test("/db-")] == [true]'
+
+# ---- Kaspersky's boot components on the ESP and in the boot entries
+run_scan boot-kl --root "$E/kl-boot"
+expect_rc 1 kl-boot
+J=$OUT/r-boot-kl.json
+jqt "kl-boot: the boot entry starting Kaspersky's loader" "$J" \
+	'[.findings[] | select(.kind == "boot") | {name, severity, rule}] == [{"name":"Boot0001","severity":"critical","rule":"KL-BOOT-004"}]'
+jqt "kl-boot: the patched shim by its string, and by its vendor certificate" "$J" \
+	'([.findings[] | select(.name == "klshim.efi") | .rules] | .[0] | index("KL-BOOT-001") != null and index("KL-CERT-003") != null)'
+jqt "kl-boot: a Kaspersky-signed second stage is critical" "$J" \
+	'.findings[] | select(.name == "kl_main.efi") | .severity == "critical" and (.evidence["cert.subject.O"] == "AO Kaspersky Lab")'
+jqt "kl-boot: an unsigned fde_ld0 loader found by name" "$J" \
+	'.findings[] | select(.name | test("fde_ld0")) | .rule == "KL-BOOT-003" and .evidence.signature == "unsigned"'
+jqt "kl-boot: Secure Boot off is said in every verdict" "$J" \
+	'[.binaries[].uefi | test("not enforcing")] | all'
+jqt "kl-boot: Microsoft-signed shim not flagged" "$J" '[.findings[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi")] == []'
+
+# ---- dbx: an image hash, a certificate's TBS hash and a certificate revoke binaries
+run_scan boot-revoked --root "$E/revoked"
+J=$OUT/r-boot-revoked.json
+jqt "revoked: vendor.efi denied by its image hash" "$J" \
+	'.binaries[] | select(.path | endswith("/vendor.efi")) | .uefi | startswith("denied by dbx: image hash")'
+jqt "revoked: kl.efi denied by the TBS hash of its signer" "$J" \
+	'.binaries[] | select(.path | endswith("/kl.efi")) | .uefi | startswith("denied by dbx: TBS hash")'
+
+# ---- MOK states
+run_scan boot-mokoff --root "$E/mok-off"
+jqt "mok-off: shim validation disabled" "$OUT/r-boot-mokoff.json" '.boot.shim_validation_disabled'
+jqt "mok-off: a MOK list split over MokListRT and MokListRT1 is read whole" "$OUT/r-boot-mokoff.json" \
+	'[.trust[] | select(.kind == "uefi" and (.source | test("MokListRT")))] | length >= 2'
+run_scan boot-moktrusted --root "$E/mok-trusted"
+jqt "mok-trusted: MOK keys trusted for modules" "$OUT/r-boot-moktrusted.json" '.boot.mok_trusted_for_modules'
+run_scan boot-setup --root "$E/setup-mode"
+jqt "setup mode: not enforcing" "$OUT/r-boot-setup.json" '(.boot.enforcing | not) and .boot.setup_mode == 1'
+
+# ---- hostile variables and PE files: reasons, no crash, nothing read outside the root
+run_scan boot-hostile --root "$E/hostile-efi"
+J=$OUT/r-boot-hostile.json
+expect_rc 3 "hostile-efi: nothing found, incomplete"
+jqt "hostile: every bad signature list has a reason" "$J" \
+	'[.coverage[] | select(.source | test("efivars/(KEK|db|MokListRT|MokListXRT)-")) | .status == "error" and (.detail | length > 10)] | (length >= 4 and all)'
+jqt "hostile: a variable shorter than its attribute word" "$J" \
+	'.coverage[] | select(.source | test("efivars/PK-")) | .detail == "shorter than its attribute word"'
+jqt "hostile: bad load options reported" "$J" \
+	'[.coverage[] | select(.source | test("efivars/Boot000")) | .status] | unique == ["error"]'
+jqt "hostile: malformed PE files have reasons" "$J" \
+	'[.binaries[] | select(.path | test("/hostile/")) | select(.status == "malformed") | .reason | length > 10] | (length >= 10 and all)'
+jqt "hostile: the escaping symlink does not reach the host" "$J" '[.binaries[] | select(.path | test("escape"))] == []'
+jqt "hostile: names escaped" "$J" '[.binaries[].path | test("\u001b")] | any | not'
+
+finish e2e-boot
