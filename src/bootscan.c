@@ -38,6 +38,7 @@ struct boot_ctx {
 	const struct kd_root *root;
 	struct scan_result *res;
 	struct uefi_db db, dbx, mok, mokx;
+	struct uefi_db vendor;		/* vendor certificates of the shims on the ESP */
 	bool enforcing;
 };
 
@@ -73,6 +74,12 @@ static void load_list(struct boot_ctx *b, const char *name, const uint8_t *data,
 				continue;
 			}
 			certs++;
+			{
+				char *what = xasprintf("x509: %s", cert_get_info(c)->subject);
+
+				kv_add(&b->res->boot.databases, name, what);
+				free(what);
+			}
 			src = xasprintf("%s (%s)", source, name);
 			add_trust_cert(b->res, TRUST_UEFI, c, src);
 			free(src);
@@ -82,16 +89,25 @@ static void load_list(struct boot_ctx *b, const char *name, const uint8_t *data,
 				into->certs = xreallocarray(into->certs, into->ncerts + 1, sizeof(*into->certs));
 				into->certs[into->ncerts++] = copy;
 			}
-		} else if (e[i].type == ESL_SHA256 && e[i].len == 32) {
+		} else if ((e[i].type == ESL_SHA256 && e[i].len == 32) ||
+			   (e[i].type == ESL_X509_SHA256 && e[i].len >= 32)) {
+			bool tbs = e[i].type == ESL_X509_SHA256;
+			char *hex = hex_encode(e[i].data, 32, 0), *what;
+
 			hashes++;
+			what = xasprintf("%s: %s", tbs ? "x509-tbs-sha256" : "sha256", hex);
+			kv_add(&b->res->boot.databases, name, what);
+			free(what);
 			if (into)
-				sl_push(&into->hashes, hex_encode(e[i].data, 32, 0));
-		} else if (e[i].type == ESL_X509_SHA256 && e[i].len >= 32) {
-			hashes++;
-			if (into)
-				sl_push(&into->tbs, hex_encode(e[i].data, 32, 0));
+				sl_push(tbs ? &into->tbs : &into->hashes, hex);
+			else
+				free(hex);
 		} else {
+			char *what = xasprintf("%s entry (type %s)", esl_type_name(e[i].type), e[i].type_guid);
+
 			other++;
+			kv_add(&b->res->boot.databases, name, what);
+			free(what);
 		}
 	}
 	free(e);
@@ -148,6 +164,16 @@ static void read_variables(struct boot_ctx *b)
 	bs->mok_sb_state = var_exists(b->root, "MokSBStateRT", GUID_SHIM_LOCK);
 	bs->mok_trusted = var_exists(b->root, "MokListTrustedRT", GUID_SHIM_LOCK);
 	bs->mok_ignore_db = var_exists(b->root, "MokIgnoreDB", GUID_SHIM_LOCK);
+	{
+		struct efivar v;
+
+		/* shim's SBAT revocation level: text, "sbat,1,2021030218\n..." */
+		if (efivar_read(b->root, "SbatLevelRT", GUID_SHIM_LOCK, &v) == 0) {
+			bs->sbat_level = xstrndup((const char *)v.data, v.len);
+			str_rstrip(bs->sbat_level);
+			free(v.data);
+		}
+	}
 	/* Secure Boot enforces only when it is on and the platform is not in setup mode */
 	b->enforcing = bs->secure_boot == 1 && bs->setup_mode == 0;
 	add_cov(b->res, "/sys/firmware/efi/efivars", COV_OK,
@@ -281,9 +307,11 @@ static char *uefi_verdict(struct boot_ctx *b, const char *hash, const struct ac_
 				allowed = "allowed by db: signed by a certificate db trusts";
 			else if (in_db(&b->mok, chains[s][k]))
 				allowed = "allowed by shim: signed by a certificate in MokListRT";
+			else if (in_db(&b->vendor, chains[s][k]))
+				allowed = "allowed by shim: signed under shim's vendor certificate";
 		}
 	}
-	return xasprintf("%s%s", allowed ? allowed : "not allowed by db or MokListRT",
+	return xasprintf("%s%s", allowed ? allowed : "not allowed by db, MokListRT or a shim",
 			 b->enforcing ? "" : " (Secure Boot not enforcing)");
 }
 
@@ -383,10 +411,15 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 		kv_add(&r->facts, "pe.authenticode_sha256", r->authenticode_sha256);
 	}
 	authenticode_check(&pe, &ac);
-	/* anchors: what db and the MOK list trust */
-	for (size_t i = 0; i < b->db.ncerts + b->mok.ncerts; i++) {
-		anchors = xreallocarray(anchors, nanchors + 1, sizeof(*anchors));
-		anchors[nanchors++] = i < b->db.ncerts ? b->db.certs[i] : b->mok.certs[i - b->db.ncerts];
+	/* anchors: what db, the MOK list and shim's vendor certificate trust */
+	{
+		const struct uefi_db *dbs[] = { &b->db, &b->mok, &b->vendor };
+
+		for (size_t d = 0; d < ARRAY_SIZE(dbs); d++)
+			for (size_t i = 0; i < dbs[d]->ncerts; i++) {
+				anchors = xreallocarray(anchors, nanchors + 1, sizeof(*anchors));
+				anchors[nanchors++] = dbs[d]->certs[i];
+			}
 	}
 	chains = xcalloc(ac.n ? ac.n : 1, sizeof(*chains));
 	nchains = xcalloc(ac.n ? ac.n : 1, sizeof(*nchains));
@@ -417,7 +450,7 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 		for (size_t k = 1; k < nchains[s]; k++)
 			sb_printf(&line, " < %s", cert_get_info(chains[s][k])->subject);
 		if (anchored)
-			sb_puts(&line, " [anchored in db/MOK]");
+			sb_puts(&line, " [anchored]");
 		kv_add(&r->sigs, "signature", line.s);
 		sb_free(&line);
 		for (size_t k = 0; k < nchains[s]; k++)
@@ -433,6 +466,23 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 			kv_add(&r->sigs, ver.v[k].key, ver.v[k].value);
 		}
 		kv_free(&ver);
+	}
+	{
+		const struct pe_section *sbat = pe_section_named(&pe, ".sbat");
+
+		/* the SBAT metadata: generations that SbatLevelRT can revoke */
+		size_t len = sbat ? (sbat->vsize && sbat->vsize < sbat->rawsize ? sbat->vsize :
+				     sbat->rawsize) : 0;
+
+		if (len && len <= 65536) {
+			/* as a C string the text ends at the first NUL of the padding */
+			char *text = xstrndup((const char *)pe.p + sbat->rawptr, len);
+
+			str_rstrip(text);
+			if (*text)
+				kv_add(&r->sigs, "sbat", text);
+			free(text);
+		}
 	}
 	vendor = shim_vendor_cert(&pe);
 	if (vendor) {
@@ -462,6 +512,40 @@ struct esp_walk {
 	struct boot_ctx *b;
 	size_t seen_pe;
 };
+
+/* First pass over the ESP: the vendor certificates of the shims, which anchor what they load. */
+static void on_esp_vendor(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	struct boot_ctx *b = ctx;
+	struct pe_image pe;
+	const char *reason;
+	struct kd_cert *v;
+	uint8_t *buf;
+	size_t len;
+	int fd;
+
+	(void)path;
+	if (size < 64 || size > PE_CAP)
+		return;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return;
+	if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
+		if (pe_parse(buf, len, &pe, &reason) == 0) {
+			v = shim_vendor_cert(&pe);
+			if (v && !in_db(&b->vendor, v)) {
+				b->vendor.certs = xreallocarray(b->vendor.certs, b->vendor.ncerts + 1,
+								sizeof(*b->vendor.certs));
+				b->vendor.certs[b->vendor.ncerts++] = v;
+			} else {
+				cert_free(v);
+			}
+			pe_free(&pe);
+		}
+		free(buf);
+	}
+	close(fd);
+}
 
 static void on_esp_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
 {
@@ -520,8 +604,18 @@ static void scan_esp(struct boot_ctx *b)
 		for (size_t k = 0; k < ARRAY_SIZE(efi_names); k++) {
 			char *dir = xasprintf("%s/%s", places.v[i], efi_names[k]);
 			struct esp_walk w = { .b = b };
+			struct walk_seen seen1 = { 0 };
+			size_t budget1 = ESP_FILE_BUDGET;
 			struct walk_stats st;
-			int r = files_walk(b->root, dir, &seen, &budget, &st, on_esp_file, &w);
+			int r;
+
+			/* two passes: shims' vendor certificates first, then every image */
+			if (files_walk(b->root, dir, &seen1, &budget1, &st, on_esp_vendor, b) == 0 &&
+			    b->vendor.ncerts)
+				add_cov(b->res, "shim vendor certificates", COV_OK,
+					xasprintf("%zu, anchoring what the shims load", b->vendor.ncerts));
+			walk_seen_free(&seen1);
+			r = files_walk(b->root, dir, &seen, &budget, &st, on_esp_file, &w);
 
 			if (r == 0 && st.dirs) {
 				char *src = xasprintf("/%s", dir);
@@ -774,6 +868,68 @@ void boot_inspect_pe(struct scan_result *res, const char *path, const uint8_t *p
 	inspect_pe(&b, path, kind, p, n, false);
 }
 
+/* NAME-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as efivarfs names its files */
+static bool efivar_file_name(const char *base)
+{
+	size_t n = strlen(base);
+
+	if (n < 38 || base[n - 37] != '-')
+		return false;
+	for (size_t i = n - 36; i < n; i++) {
+		size_t k = i - (n - 36);
+		bool dash = k == 8 || k == 13 || k == 18 || k == 23;
+
+		if (dash ? base[i] != '-' : !strchr("0123456789abcdefABCDEF", base[i]))
+			return false;
+	}
+	return true;
+}
+
+bool boot_inspect_other(struct scan_result *res, const char *path, const uint8_t *p, size_t n)
+{
+	const char *base = strrchr(path, '/'), *reason;
+	struct kd_cert **certs;
+	int count;
+
+	base = base ? base + 1 : path;
+	/* a raw efivarfs file: attribute word, then a signature list or a load option */
+	if (efivar_file_name(base) && n >= 4) {
+		struct boot_ctx b = { .res = res };
+		char *name = xstrndup(base, strlen(base) - 37);
+		struct load_option lo;
+
+		if (strncmp(name, "Boot", 4) == 0 && strlen(name) == 8 &&
+		    load_option_parse(p + 4, n - 4, &lo, &reason) == 0) {
+			struct boot_state *bs = &res->boot;
+			struct boot_entry *e;
+
+			bs->entries = xreallocarray(bs->entries, bs->nentries + 1, sizeof(*bs->entries));
+			e = &bs->entries[bs->nentries++];
+			memset(e, 0, sizeof(*e));
+			e->name = name;
+			e->description = lo.description;
+			e->path = lo.path;
+			apply_boot_entry_rules(&b);
+			return true;
+		}
+		load_list(&b, name, p + 4, n - 4, path, NULL);
+		free(name);
+		return true;
+	}
+	/* a certificate file: DER, or PEM with one or more certificates */
+	if ((n && p[0] == 0x30) || (n > 10 && memmem(p, n < 4096 ? n : 4096, "-----BEGIN", 10))) {
+		count = certs_from_bytes(p, n, &certs, &reason);
+		if (count <= 0)
+			return false;
+		for (int i = 0; i < count; i++)
+			add_trust_cert(res, TRUST_INSPECTED, certs[i], path);
+		free(certs);
+		add_cov(res, path, COV_OK, xasprintf("%d certificate%s", count, count == 1 ? "" : "s"));
+		return true;
+	}
+	return false;
+}
+
 void scan_boot(const struct kd_root *root, const struct strlist *windows, struct scan_result *res)
 {
 	struct boot_ctx b = { .root = root, .res = res };
@@ -788,4 +944,5 @@ void scan_boot(const struct kd_root *root, const struct strlist *windows, struct
 	db_free(&b.dbx);
 	db_free(&b.mok);
 	db_free(&b.mokx);
+	db_free(&b.vendor);
 }

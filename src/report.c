@@ -350,6 +350,8 @@ static void json_boot(struct json *j, const struct scan_result *res)
 	j_bool(j, "shim_validation_disabled", b->mok_sb_state);
 	j_bool(j, "mok_trusted_for_modules", b->mok_trusted);
 	j_bool(j, "mok_ignore_db", b->mok_ignore_db);
+	j_string(j, "sbat_level", b->sbat_level);
+	j_kv_object(j, "databases", &b->databases);
 	j_open(j, "entries", '[');
 	for (size_t i = 0; i < b->nentries; i++) {
 		j_open(j, NULL, '{');

@@ -77,6 +77,7 @@ const char *trust_kind_name(enum trust_kind k)
 	static const char *const names[] = {
 		[TRUST_KERNEL_IMAGE] = "kernel-image", [TRUST_OPERATOR] = "operator",
 		[TRUST_RULES] = "rules", [TRUST_KEYRING_ONLY] = "keyring", [TRUST_UEFI] = "uefi",
+		[TRUST_INSPECTED] = "inspected",
 	};
 
 	return names[k];
@@ -1444,10 +1445,12 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 		if (read_host_file(AT_FDCWD, files[i], PE_FILE_CAP, &buf, &len) == 0) {
 			bool is_pe = len >= 2 && buf[0] == 'M' && buf[1] == 'Z';
 
+			bool done = is_pe || boot_inspect_other(res, files[i], buf, len);
+
 			if (is_pe)
 				boot_inspect_pe(res, files[i], buf, len);
 			free(buf);
-			if (is_pe)
+			if (done)
 				continue;
 		}
 		sl_push(&ctx.shown, xstrdup(files[i]));
@@ -1455,6 +1458,7 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 		sl_push(&ctx.releases_of, xstrdup(""));
 	}
 	inspect_all(&ctx, opt->jobs, NULL);
+	scan_trusted_certs(res, NULL);
 	finish(res, NULL);
 	ctx_free(&ctx);
 	return 0;
@@ -1554,5 +1558,7 @@ void scan_result_free(struct scan_result *res)
 		free(res->boot.entries[i].path);
 	}
 	free(res->boot.entries);
+	free(res->boot.sbat_level);
+	kv_free(&res->boot.databases);
 	memset(res, 0, sizeof(*res));
 }

@@ -37,6 +37,7 @@ enum trust_kind {
 	TRUST_RULES,		/* pinned by the rule set */
 	TRUST_KEYRING_ONLY,	/* a proc/keys key for which we hold no certificate */
 	TRUST_UEFI,		/* in a UEFI key database or MOK list (source names which) */
+	TRUST_INSPECTED,	/* a certificate file given to kdetect inspect */
 };
 
 struct trust_entry {
@@ -119,6 +120,8 @@ struct boot_state {
 	bool mok_sb_state;		/* MokSBStateRT: shim validation off */
 	bool mok_trusted;		/* MokListTrustedRT: MOK keys trusted for modules */
 	bool mok_ignore_db;
+	char *sbat_level;		/* SbatLevelRT, or NULL */
+	struct kvlist databases;	/* variable -> "x509: subject", "sha256: hex", ... */
 	struct boot_entry *entries;
 	size_t nentries;
 };

@@ -26,7 +26,14 @@ void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned k
 void scan_boot(const struct kd_root *root, const struct strlist *windows, struct scan_result *res);
 /* One PE image given on the command line (kdetect inspect). */
 void boot_inspect_pe(struct scan_result *res, const char *path, const uint8_t *p, size_t n);
+/*
+ * kdetect inspect of a certificate file (DER or PEM) or a raw efivarfs file
+ * (signature list or boot entry). Returns false when the file is neither.
+ */
+bool boot_inspect_other(struct scan_result *res, const char *path, const uint8_t *p, size_t n);
 
+/* Apply the certificate rules to every trusted (or inspected) certificate. */
+void scan_trusted_certs(struct scan_result *res, const struct kd_root *root);
 /* A subject with host.path lookups in this root (facts to be filled in). */
 struct subject host_subject(const struct kd_root *root);
 

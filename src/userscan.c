@@ -144,8 +144,11 @@ static void scan_processes(const struct kd_root *root, struct scan_result *res)
 	fact_set_free(&procs);
 }
 
-/* Certificates the host trusts: built into a kernel image, or keys in proc/keys. */
-static void scan_trusted_certs(const struct kd_root *root, struct scan_result *res)
+/*
+ * Certificates the host trusts: built into a kernel image, keys in proc/keys,
+ * UEFI key databases; and certificate files given to inspect.
+ */
+void scan_trusted_certs(struct scan_result *res, const struct kd_root *root)
 {
 	struct fact_set certs = { 0 };
 
@@ -154,7 +157,7 @@ static void scan_trusted_certs(const struct kd_root *root, struct scan_result *r
 		struct kvlist f = { 0 };
 
 		if (t->kind != TRUST_KERNEL_IMAGE && t->kind != TRUST_KEYRING_ONLY &&
-		    t->kind != TRUST_UEFI)
+		    t->kind != TRUST_UEFI && t->kind != TRUST_INSPECTED)
 			continue;
 		kv_add(&f, "trust.source", t->source);
 		if (t->cert) {
@@ -353,7 +356,7 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 void scan_userland(const struct kd_root *root, const struct scan_options *opt,
 		   struct scan_result *res)
 {
-	scan_trusted_certs(root, res);
+	scan_trusted_certs(res, root);
 	scan_packages(root, res);
 	scan_services(root, res);
 	scan_processes(root, res);

@@ -30,6 +30,7 @@ jqt "real: GRUB and the kernel are signed by Debian's signers" "$OUT/r-boot-real
 	'(.binaries[1].signatures.signature | test("Debian Secure Boot Signer 2022 - grub2")) and (.binaries[2].signatures.signature | test("Debian Secure Boot Signer 2022 - linux")) and .binaries[2].kind == "efi"'
 jqt "real: Authenticode digests recorded" "$OUT/r-boot-real.json" '[.binaries[].authenticode_sha256 | length] == [64,64,64]'
 jqt "real: no finding" "$OUT/r-boot-real.json" '.findings == []'
+jqt "real: shim's SBAT metadata shown" "$OUT/r-boot-real.json" '.binaries[0].signatures.sbat | test("^sbat,1,")'
 
 # ---- an enforcing Debian machine: db holds Microsoft's CAs, shim and GRUB allowed
 run_scan boot-debian --root "$E/sb-debian"
@@ -52,6 +53,29 @@ jqt "sb-kaspersky-db: both certificates critical" "$OUT/r-boot-kldb.json" \
 	'[.findings[] | select(.kind == "trust") | .severity] == ["critical","critical"]'
 jqt "sb-kaspersky-db: the pinned 2018 EV certificate recognised in db" "$OUT/r-boot-kldb.json" \
 	'[.findings[] | select(.rules | index("KL-CERT-003")) | .path | test("/db-")] == [true]'
+
+# ---- what shim loads is anchored by shim's own vendor certificate (db -> shim -> vendor -> GRUB)
+rm -rf "$OUT/sb-vendor" && cp -a "$E/sb-debian" "$OUT/sb-vendor"
+rm -f "$OUT/sb-vendor/sys/firmware/efi/efivars/MokListRT"-*
+run_scan boot-vendor --root "$OUT/sb-vendor"
+jqt "vendor certificate: GRUB allowed under shim's vendor certificate" "$OUT/r-boot-vendor.json" \
+	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi == "allowed by shim: signed under shim'"'"'s vendor certificate"'
+jqt "vendor certificate: listed as a source" "$OUT/r-boot-vendor.json" \
+	'[.coverage[] | select(.source == "shim vendor certificates")] | length >= 1'
+
+# ---- inspect takes certificates, raw efivar files and boot entries too
+set +e
+"$KD" inspect --format json rules/certs/KLBOOTEV_2018.cer \
+	"$E/sb-kaspersky-db/sys/firmware/efi/efivars/db-d719b2cb-3d3a-4596-a3bc-dad00e67656f" \
+	"$E/kl-boot/sys/firmware/efi/efivars/Boot0001-8be4df61-93ca-11d2-aa0d-00e098032b8c" >"$OUT/r-boot-inspect.json"
+RC=$?
+set -e
+expect_rc 1 "inspect of a Kaspersky certificate, a db and a boot entry"
+jqt "inspect: the certificate file and the db's copy both critical (pinned certificate)" "$OUT/r-boot-inspect.json" \
+	'[.findings[] | select(.kind == "trust") | .rules | index("KL-CERT-003") != null] == [true,true]'
+jqt "inspect: the boot entry file" "$OUT/r-boot-inspect.json" \
+	'[.findings[] | select(.kind == "boot") | .rule] == ["KL-BOOT-004"]'
+jqt "inspect: the db's entries listed" "$OUT/r-boot-inspect.json" '.boot.databases.db | length >= 3'
 
 # ---- Kaspersky's boot components on the ESP and in the boot entries
 run_scan boot-kl --root "$E/kl-boot"
