@@ -34,12 +34,16 @@ struct uefi_db {
 	struct strlist tbs;		/* hex SHA-256 TBSCertificate hashes (dbx) */
 };
 
+struct boot_keys {
+	struct uefi_db db, dbx, mok, mokx;
+	bool enforcing;
+};
+
 struct boot_ctx {
 	const struct kd_root *root;
 	struct scan_result *res;
-	struct uefi_db db, dbx, mok, mokx;
+	struct boot_keys *k;
 	struct uefi_db vendor;		/* vendor certificates of the shims on the ESP */
-	bool enforcing;
 };
 
 static void db_free(struct uefi_db *d)
@@ -81,7 +85,7 @@ static void load_list(struct boot_ctx *b, const char *name, const uint8_t *data,
 				free(what);
 			}
 			src = xasprintf("%s (%s)", source, name);
-			add_trust_cert(b->res, TRUST_UEFI, c, src);
+			add_trust_cert(b->res, TRUST_UEFI, c, src, name);
 			free(src);
 			if (into) {
 				struct kd_cert *copy = cert_from_der(e[i].data, e[i].len, NULL);
@@ -175,9 +179,9 @@ static void read_variables(struct boot_ctx *b)
 		}
 	}
 	/* Secure Boot enforces only when it is on and the platform is not in setup mode */
-	b->enforcing = bs->secure_boot == 1 && bs->setup_mode == 0;
+	b->k->enforcing = bs->secure_boot == 1 && bs->setup_mode == 0;
 	add_cov(b->res, "/sys/firmware/efi/efivars", COV_OK,
-		xasprintf("Secure Boot %s%s%s", b->enforcing ? "enforcing" : "not enforcing",
+		xasprintf("Secure Boot %s%s%s", b->k->enforcing ? "enforcing" : "not enforcing",
 			  bs->mok_sb_state ? "; shim validation disabled (MokSBStateRT)" : "",
 			  bs->mok_trusted ? "; MOK keys trusted for kernel modules (MokListTrustedRT)" : ""));
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
@@ -190,7 +194,7 @@ static void read_variables(struct boot_ctx *b)
 				xstrdup(r == -EINVAL ? "shorter than its attribute word" : strerror(-r)));
 		else
 			load_list(b, lists[i].name, v.data, v.len, src,
-				  lists[i].db == 1 ? &b->db : lists[i].db == 2 ? &b->dbx : NULL);
+				  lists[i].db == 1 ? &b->k->db : lists[i].db == 2 ? &b->k->dbx : NULL);
 		if (!r)
 			free(v.data);
 		free(src);
@@ -203,7 +207,7 @@ static void read_variables(struct boot_ctx *b)
 
 		if (mok_list_read(b->root, name, &data, &len, &src))
 			continue;
-		load_list(b, name, data, len, src, x ? &b->mokx : &b->mok);
+		load_list(b, name, data, len, src, x ? &b->k->mokx : &b->k->mok);
 		free(data);
 		free(src);
 	}
@@ -269,23 +273,23 @@ static char *uefi_verdict(struct boot_ctx *b, const char *hash, const struct ac_
 	const char *allowed = NULL;
 	char *denied = NULL, *v;
 
-	if (sl_contains(&b->dbx.hashes, hash))
+	if (sl_contains(&b->k->dbx.hashes, hash))
 		denied = xstrdup("denied by dbx: image hash");
-	else if (sl_contains(&b->mokx.hashes, hash))
+	else if (sl_contains(&b->k->mokx.hashes, hash))
 		denied = xstrdup("denied by MokListXRT: image hash");
 	for (size_t s = 0; s < ac->n && !denied; s++) {
 		for (size_t k = 0; k < nchains[s] && !denied; k++) {
 			uint8_t tbs[32];
 			char *hex;
 
-			if (in_db(&b->dbx, chains[s][k])) {
+			if (in_db(&b->k->dbx, chains[s][k])) {
 				denied = xasprintf("denied by dbx: certificate %s",
 						   cert_get_info(chains[s][k])->subject);
 				break;
 			}
 			if (cert_tbs_sha256(chains[s][k], tbs)) {
 				hex = hex_encode(tbs, 32, 0);
-				if (sl_contains(&b->dbx.tbs, hex))
+				if (sl_contains(&b->k->dbx.tbs, hex))
 					denied = xasprintf("denied by dbx: TBS hash of %s",
 							   cert_get_info(chains[s][k])->subject);
 				free(hex);
@@ -293,26 +297,26 @@ static char *uefi_verdict(struct boot_ctx *b, const char *hash, const struct ac_
 		}
 	}
 	if (denied) {
-		v = xasprintf("%s%s", denied, b->enforcing ? "" : " (Secure Boot not enforcing)");
+		v = xasprintf("%s%s", denied, b->k->enforcing ? "" : " (Secure Boot not enforcing)");
 		free(denied);
 		return v;
 	}
-	if (sl_contains(&b->db.hashes, hash))
+	if (sl_contains(&b->k->db.hashes, hash))
 		allowed = "allowed by db: image hash";
 	for (size_t s = 0; s < ac->n && !allowed; s++) {
 		if (!ac->sigs[s].sig_ok || !ac->sigs[s].digest_matches)
 			continue;
 		for (size_t k = 0; k < nchains[s] && !allowed; k++) {
-			if (in_db(&b->db, chains[s][k]))
+			if (in_db(&b->k->db, chains[s][k]))
 				allowed = "allowed by db: signed by a certificate db trusts";
-			else if (in_db(&b->mok, chains[s][k]))
+			else if (in_db(&b->k->mok, chains[s][k]))
 				allowed = "allowed by shim: signed by a certificate in MokListRT";
 			else if (in_db(&b->vendor, chains[s][k]))
 				allowed = "allowed by shim: signed under shim's vendor certificate";
 		}
 	}
 	return xasprintf("%s%s", allowed ? allowed : "not allowed by db, MokListRT or a shim",
-			 b->enforcing ? "" : " (Secure Boot not enforcing)");
+			 b->k->enforcing ? "" : " (Secure Boot not enforcing)");
 }
 
 static size_t pe_content(void *ctx, size_t n, const uint8_t **p)
@@ -413,7 +417,7 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 	authenticode_check(&pe, &ac);
 	/* anchors: what db, the MOK list and shim's vendor certificate trust */
 	{
-		const struct uefi_db *dbs[] = { &b->db, &b->mok, &b->vendor };
+		const struct uefi_db *dbs[] = { &b->k->db, &b->k->mok, &b->vendor };
 
 		for (size_t d = 0; d < ARRAY_SIZE(dbs); d++)
 			for (size_t i = 0; i < dbs[d]->ncerts; i++) {
@@ -853,7 +857,8 @@ static void scan_windows(struct boot_ctx *b, const struct strlist *given)
 
 void boot_inspect_pe(struct scan_result *res, const char *path, const uint8_t *p, size_t n)
 {
-	struct boot_ctx b = { .res = res };
+	struct boot_keys none = { 0 };
+	struct boot_ctx b = { .res = res, .k = &none };
 	struct pe_image pe;
 	const char *reason, *kind = "pe";
 
@@ -894,7 +899,8 @@ bool boot_inspect_other(struct scan_result *res, const char *path, const uint8_t
 	base = base ? base + 1 : path;
 	/* a raw efivarfs file: attribute word, then a signature list or a load option */
 	if (efivar_file_name(base) && n >= 4) {
-		struct boot_ctx b = { .res = res };
+		struct boot_keys none = { 0 };
+		struct boot_ctx b = { .res = res, .k = &none };
 		char *name = xstrndup(base, strlen(base) - 37);
 		struct load_option lo;
 
@@ -922,7 +928,7 @@ bool boot_inspect_other(struct scan_result *res, const char *path, const uint8_t
 		if (count <= 0)
 			return false;
 		for (int i = 0; i < count; i++)
-			add_trust_cert(res, TRUST_INSPECTED, certs[i], path);
+			add_trust_cert(res, TRUST_INSPECTED, certs[i], path, NULL);
 		free(certs);
 		add_cov(res, path, COV_OK, xasprintf("%d certificate%s", count, count == 1 ? "" : "s"));
 		return true;
@@ -930,19 +936,36 @@ bool boot_inspect_other(struct scan_result *res, const char *path, const uint8_t
 	return false;
 }
 
+void boot_keys_free(struct boot_keys *k)
+{
+	if (!k)
+		return;
+	db_free(&k->db);
+	db_free(&k->dbx);
+	db_free(&k->mok);
+	db_free(&k->mokx);
+	free(k);
+}
+
+void boot_read_keys(const struct kd_root *root, struct scan_result *res)
+{
+	struct boot_ctx b = { .root = root, .res = res, .k = xcalloc(1, sizeof(struct boot_keys)) };
+
+	read_variables(&b);
+	res->boot_keys = b.k;
+}
+
 void scan_boot(const struct kd_root *root, const struct strlist *windows, struct scan_result *res)
 {
 	struct boot_ctx b = { .root = root, .res = res };
 
-	read_variables(&b);
+	if (!res->boot_keys)
+		boot_read_keys(root, res);
+	b.k = res->boot_keys;
 	read_boot_entries(&b);
 	scan_esp(&b);
 	scan_kernel_pes(&b);
 	scan_windows(&b, windows);
 	apply_boot_entry_rules(&b);
-	db_free(&b.db);
-	db_free(&b.dbx);
-	db_free(&b.mok);
-	db_free(&b.mokx);
 	db_free(&b.vendor);
 }

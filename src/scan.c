@@ -116,9 +116,12 @@ static struct trust_entry *add_trust(struct scan_result *res, enum trust_kind ki
 }
 
 struct trust_entry *add_trust_cert(struct scan_result *res, enum trust_kind kind, struct kd_cert *c,
-				   const char *source)
+				   const char *source, const char *uefi_var)
 {
-	return add_trust(res, kind, c, source);
+	struct trust_entry *t = add_trust(res, kind, c, source);
+
+	t->uefi_var = uefi_var ? xstrdup(uefi_var) : NULL;
+	return t;
 }
 
 /* ---- rules and pinned certificates compiled into the binary ---- */
@@ -690,10 +693,33 @@ static void prepare_signature(struct module_rec *m, const struct modsig *ms,
 	m->p7 = NULL;
 }
 
+/*
+ * Which certificates may verify a module, in the order tried: the kernel's own
+ * for this release, the operator's, the rule set's pinned ones, other
+ * releases' builtin keys, and the MOK list (which the kernel trusts for modules
+ * only when MokListTrustedRT exists). -1: not a candidate.
+ */
+static int trust_rank(const struct trust_entry *t, const struct module_rec *m)
+{
+	bool same = t->release && m->release && strcmp(t->release, m->release) == 0;
+
+	switch (t->kind) {
+	case TRUST_KERNEL_IMAGE:
+		return same ? 0 : 3;
+	case TRUST_OPERATOR:
+		return 1;
+	case TRUST_RULES:
+		return 2;
+	case TRUST_UEFI:
+		return t->uefi_var && strcmp(t->uefi_var, "MokListRT") == 0 ? 4 : -1;
+	default:
+		return -1;
+	}
+}
+
 /* Second half: pick the certificate that identifies the signer and check the math. */
 static void check_signature(const struct scan_result *res, struct module_rec *m)
 {
-	static const enum trust_kind order[] = { TRUST_KERNEL_IMAGE, TRUST_OPERATOR, TRUST_RULES };
 	struct sig_result *s = &m->sig;
 	bool any_bad = false;
 	char *reason;
@@ -702,20 +728,12 @@ static void check_signature(const struct scan_result *res, struct module_rec *m)
 		return;
 	s->status = SIG_UNVERIFIABLE;
 	s->reason = xstrdup("no certificate held for this signer");
-	/* the kernel's own certificate for this release first, then the others */
-	for (int pass = 0; pass < 4 && s->status != SIG_VALID; pass++) {
+	for (int rank = 0; rank <= 4 && s->status != SIG_VALID; rank++) {
 		for (size_t i = 0; i < res->ntrust && s->status != SIG_VALID; i++) {
 			const struct trust_entry *t = &res->trust[i];
 			enum verify_result vr;
-			bool same_release;
 
-			if (!t->cert)
-				continue;
-			same_release = t->release && m->release && strcmp(t->release, m->release) == 0;
-			if (pass < 3 ? (t->kind != order[pass] || (pass == 0 && !same_release)) :
-				       !(t->kind == TRUST_KERNEL_IMAGE && !same_release))
-				continue;
-			if (!pkcs7_signer_is(m->p7, t->cert))
+			if (!t->cert || trust_rank(t, m) != rank || !pkcs7_signer_is(m->p7, t->cert))
 				continue;
 			vr = pkcs7_verify_digest(m->p7, t->cert, m->md, m->mdlen, &reason);
 			if (vr == VERIFY_OK) {
@@ -724,7 +742,8 @@ static void check_signature(const struct scan_result *res, struct module_rec *m)
 				s->reason = NULL;
 				s->status = SIG_VALID;
 				s->cert = t;
-				s->kernel_trusted = t->kind == TRUST_KERNEL_IMAGE && same_release;
+				/* the .machine keyring holds MOK keys only with MokListTrustedRT */
+				s->kernel_trusted = rank == 0 || (rank == 4 && res->boot.mok_trusted);
 			} else if (!any_bad) {
 				free(s->reason);
 				s->reason = reason;
@@ -980,6 +999,7 @@ static void *kernel_images_thread(void *arg)
 	bool help;
 
 	read_kernel_images(&ctx->root, &job->part);
+	boot_read_keys(&ctx->root, &job->part);
 	/* done early: help read and hash the module files that are still queued */
 	pthread_mutex_lock(&ctx->lock);
 	help = ctx->hashing;
@@ -1018,6 +1038,9 @@ static void merge_part(struct scan_result *res, struct scan_result *part)
 	}
 	free(part->cov);
 	free(part->trust);
+	/* the boot state and key databases read with the kernel images */
+	res->boot = part->boot;
+	res->boot_keys = part->boot_keys;
 	memset(part, 0, sizeof(*part));
 }
 
@@ -1501,6 +1524,7 @@ void scan_result_free(struct scan_result *res)
 		free(t->source);
 		free(t->release);
 		free(t->keyring_key);
+		free(t->uefi_var);
 		free(t->key_subject);
 		free(t->key_id);
 	}
@@ -1560,5 +1584,6 @@ void scan_result_free(struct scan_result *res)
 	free(res->boot.entries);
 	free(res->boot.sbat_level);
 	kv_free(&res->boot.databases);
+	boot_keys_free(res->boot_keys);
 	memset(res, 0, sizeof(*res));
 }

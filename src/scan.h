@@ -46,6 +46,7 @@ struct trust_entry {
 	char *source;
 	char *release;			/* TRUST_KERNEL_IMAGE */
 	char *keyring_key;		/* proc/keys description that names this certificate */
+	char *uefi_var;			/* TRUST_UEFI: "db", "MokListRT", ... */
 	/* TRUST_KEYRING_ONLY */
 	char *key_subject;
 	char *key_id;
@@ -132,6 +133,8 @@ struct coverage {
 	char *detail;
 };
 
+struct boot_keys;
+
 struct scan_options {
 	const char *root;		/* NULL: live host */
 	struct strlist certs;		/* --cert */
@@ -164,6 +167,7 @@ struct scan_result {
 	struct ruleset rules;
 	char *rules_sha256;
 	struct boot_state boot;
+	struct boot_keys *boot_keys;	/* the key databases, read early for module trust */
 	struct pe_rec *pes;
 	size_t npes;
 };

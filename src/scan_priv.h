@@ -17,11 +17,18 @@ void finding_also(struct finding *f, const struct rule *rule, enum severity sev)
 void cert_facts(struct kvlist *f, const struct kd_cert *cert);
 /* Record a certificate the host holds (takes c). */
 struct trust_entry *add_trust_cert(struct scan_result *res, enum trust_kind kind, struct kd_cert *c,
-				   const char *source);
+				   const char *source, const char *uefi_var);
 /* Apply the rules of one kind to each subject of a set: one finding per subject. */
 void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned kind,
 		 const char *kind_name, const struct fact_set *set, const char *name_key,
 		 const char *path_key);
+/*
+ * Read the UEFI variables and key databases into res (trust, coverage, boot
+ * state, and res->boot_keys for the verdicts); early, so that MOK keys can
+ * verify modules when MokListTrustedRT says the kernel trusts them.
+ */
+void boot_read_keys(const struct kd_root *root, struct scan_result *res);
+void boot_keys_free(struct boot_keys *k);
 /* The UEFI key databases, boot entries, EFI binaries, signed kernels and Windows drivers. */
 void scan_boot(const struct kd_root *root, const struct strlist *windows, struct scan_result *res);
 /* One PE image given on the command line (kdetect inspect). */

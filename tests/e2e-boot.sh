@@ -108,6 +108,22 @@ jqt "mok-off: a MOK list split over MokListRT and MokListRT1 is read whole" "$OU
 	'[.trust[] | select(.kind == "uefi" and (.source | test("MokListRT")))] | length >= 2'
 run_scan boot-moktrusted --root "$E/mok-trusted"
 jqt "mok-trusted: MOK keys trusted for modules" "$OUT/r-boot-moktrusted.json" '.boot.mok_trusted_for_modules'
+# MOK keys verify modules; the kernel trusts them for modules only with MokListTrustedRT
+# (a module signed with the kernel's sign-file by the key whose certificate the MOK list holds)
+tests/build-kmods.sh "$OUT/kmods"
+SIGNFILE=$(ls -d /usr/lib/linux-kbuild-*/scripts/sign-file | sort -V | tail -n 1)
+cp "$OUT/kmods/modules/kdt_neutral-unsigned.ko" "$OUT/mok-signed.ko"
+"$SIGNFILE" sha256 "$OUT/efi/pki/vendor/key.pem" "$OUT/efi/pki/vendor/cert.pem" "$OUT/mok-signed.ko"
+for r in mok-trusted mok-off; do
+	rm -rf "$OUT/$r-mod" && cp -a "$E/$r" "$OUT/$r-mod"
+	mkdir -p "$OUT/$r-mod/lib/modules/6.1.0-mok/extra"
+	cp "$OUT/mok-signed.ko" "$OUT/$r-mod/lib/modules/6.1.0-mok/extra/kdt_neutral.ko"
+	run_scan "boot-$r-mod" --root "$OUT/$r-mod"
+done
+jqt "MokListTrustedRT: a module signed by a MOK key is valid and kernel-trusted" "$OUT/r-boot-mok-trusted-mod.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .signature.status == "valid" and .signature.kernel_trusted and (.signature.verified_with | test("MokListRT"))'
+jqt "no MokListTrustedRT: valid, but not kernel-trusted" "$OUT/r-boot-mok-off-mod.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .signature.status == "valid" and (.signature.kernel_trusted | not)'
 run_scan boot-setup --root "$E/setup-mode"
 jqt "setup mode: not enforcing" "$OUT/r-boot-setup.json" '(.boot.enforcing | not) and .boot.setup_mode == 1'
 

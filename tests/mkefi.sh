@@ -137,7 +137,7 @@ grep -q 'Number of verified signatures: 2' "$TMP/ossl.out" || { cat "$TMP/ossl.o
 # .vendor_cert: the 16-byte certificate table, then KLBOOTEV_2018.cer (then ld's alignment padding)
 for f in klshim klshim-cert; do
 	run $PY section "$B/$f.efi" .vendor_cert "$TMP/vc.bin"
-	tail -c +17 "$TMP/vc.bin" | head -c "$(stat -c %s "$KLCERT")" | cmp -s - "$KLCERT" ||
+	dd if="$TMP/vc.bin" bs=1 skip=16 count="$(stat -c %s "$KLCERT")" status=none | cmp -s - "$KLCERT" ||
 		die "$f.efi: .vendor_cert does not hold KLBOOTEV_2018.cer at offset 16"
 done
 grep -qa 'UEFI SHIM (KL PATCH)' "$B/klshim.efi" || die "klshim.efi: banner missing"

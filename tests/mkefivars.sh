@@ -101,8 +101,9 @@ done
 # into MokListRT / MokListXRT
 VC=$DEB/shim-vendor_cert.bin
 read -r ASZ DSZ AOFF DOFF < <($PY vendor-cert-dump "$VC" | sed 's/[a-z_]*=//g')
-tail -c +$((AOFF + 1)) "$VC" | head -c "$ASZ" >"$TMP/debian-ca.der"
-tail -c +$((DOFF + 1)) "$VC" | head -c "$DSZ" >"$E/shim-vendor-dbx.esl"
+# dd, not "tail | head": under pipefail, tail's SIGPIPE would fail the script
+dd if="$VC" of="$TMP/debian-ca.der" bs=1 skip="$AOFF" count="$ASZ" status=none
+dd if="$VC" of="$E/shim-vendor-dbx.esl" bs=1 skip="$DOFF" count="$DSZ" status=none
 openssl x509 -inform DER -in "$TMP/debian-ca.der" -noout -subject 2>/dev/null | grep -q 'Debian Secure Boot CA' ||
 	die "shim's .vendor_cert does not hold the Debian Secure Boot CA"
 x509 debian-ca "$SHIMLOCK" "$TMP/debian-ca.der"
