@@ -60,7 +60,7 @@ sign() {
 	local opt=()
 	if [ "$1" = -k ]; then opt=(-k); shift; fi
 	run "$SIGNFILE" "${opt[@]}" "$1" "$PKI/$2/key.pem" "$PKI/$2/cert.pem" "$3" "$4"
-	tail -c 28 "$4" | grep -q 'Module signature appended' || die "sign-file left no signature on $4"
+	tail -c 28 "$4" | grep 'Module signature appended' >/dev/null || die "sign-file left no signature on $4"
 }
 
 sign sha256 vendor "$SRC/kdt_neutral.ko" "$M/kdt_neutral.ko"

@@ -550,7 +550,7 @@ py verify-checksum "${cks[@]}"
 # resources: windres must decompile each VERSIONINFO and find its CompanyName
 # has_company FILE COMPANY
 has_company() {
-	$WINDRES -i "$1" -O rc 2>>"$LOG" | grep -qF "VALUE \"CompanyName\", \"$2\"" ||
+	$WINDRES -i "$1" -O rc 2>>"$LOG" | grep -F "VALUE \"CompanyName\", \"$2\"" >/dev/null ||
 		die "$1: no VERSIONINFO with CompanyName \"$2\""
 }
 for f in klif klflt; do has_company "$S/$f.sys" "$KL_CO"; done
@@ -560,9 +560,9 @@ has_company "$S/kliff.sys" "Kliff Industrial Automation GmbH"
 has_company "$S/netio.sys" "Microsoft Corporation"
 has_company "$S/kneps.sys" "Kneps Networks Inc."
 for f in dual tampered multicert nocerts pagehash sha1; do has_company "$S/$f.sys" "$NEUTRAL_CO"; done
-$WINDRES -i "$B/klpd.sys" -O rc 2>>"$LOG" | grep -q 'BLOCK "000004B0"' || die "klpd.sys: no 000004B0 table"
-x86_64-w64-mingw32-objdump -h "$B/klbackupflt.sys" | grep -q '\.rsrc' && die "klbackupflt.sys has a .rsrc"
-x86_64-w64-mingw32-objdump -p "$S/klif.sys" | grep -q 'DLL Name: ntoskrnl.exe' || die "klif.sys does not import ntoskrnl.exe"
+$WINDRES -i "$B/klpd.sys" -O rc 2>>"$LOG" | grep 'BLOCK "000004B0"' >/dev/null || die "klpd.sys: no 000004B0 table"
+x86_64-w64-mingw32-objdump -h "$B/klbackupflt.sys" | grep '\.rsrc' >/dev/null && die "klbackupflt.sys has a .rsrc"
+x86_64-w64-mingw32-objdump -p "$S/klif.sys" | grep 'DLL Name: ntoskrnl.exe' >/dev/null || die "klif.sys does not import ntoskrnl.exe"
 
 # --- 5. fixture roots ----------------------------------------------------------------------------------
 rm -rf "$OUT/win10" "$OUT/edge-win" "$OUT/hostile-win" "$OUT/dualboot" "$OUT/host-canary"

@@ -104,7 +104,7 @@ read -r ASZ DSZ AOFF DOFF < <($PY vendor-cert-dump "$VC" | sed 's/[a-z_]*=//g')
 # dd, not "tail | head": under pipefail, tail's SIGPIPE would fail the script
 dd if="$VC" of="$TMP/debian-ca.der" bs=1 skip="$AOFF" count="$ASZ" status=none
 dd if="$VC" of="$E/shim-vendor-dbx.esl" bs=1 skip="$DOFF" count="$DSZ" status=none
-openssl x509 -inform DER -in "$TMP/debian-ca.der" -noout -subject 2>/dev/null | grep -q 'Debian Secure Boot CA' ||
+openssl x509 -inform DER -in "$TMP/debian-ca.der" -noout -subject 2>/dev/null | grep 'Debian Secure Boot CA' >/dev/null ||
 	die "shim's .vendor_cert does not hold the Debian Secure Boot CA"
 x509 debian-ca "$SHIMLOCK" "$TMP/debian-ca.der"
 x509 vendor-mok "$SHIMLOCK" "$PKI/vendor/cert.pem"
