@@ -44,6 +44,7 @@ struct boot_ctx {
 	struct scan_result *res;
 	struct boot_keys *k;
 	struct uefi_db vendor;		/* vendor certificates of the shims on the ESP */
+	struct uefi_db vendor_dbx;	/* and their built-in revocation lists */
 };
 
 static void db_free(struct uefi_db *d)
@@ -99,7 +100,17 @@ static void load_list(struct boot_ctx *b, const char *name, const uint8_t *data,
 			char *hex = hex_encode(e[i].data, 32, 0), *what;
 
 			hashes++;
-			what = xasprintf("%s: %s", tbs ? "x509-tbs-sha256" : "sha256", hex);
+			if (tbs && e[i].len >= 48) {
+				/* EFI_TIME TimeOfRevocation: all zero means always revoked */
+				const uint8_t *t = e[i].data + 32;
+				unsigned year = (unsigned)(t[0] | t[1] << 8);
+
+				what = year ? xasprintf("x509-tbs-sha256: %s (revoked from %04u-%02u-%02u)", hex,
+							year, t[2], t[3]) :
+					      xasprintf("x509-tbs-sha256: %s (always revoked)", hex);
+			} else {
+				what = xasprintf("%s: %s", tbs ? "x509-tbs-sha256" : "sha256", hex);
+			}
 			kv_add(&b->res->boot.databases, name, what);
 			free(what);
 			if (into)
@@ -267,35 +278,45 @@ static bool in_db(const struct uefi_db *d, const struct kd_cert *c)
 }
 
 /* What the firmware (db/dbx) and shim (MOK) would decide for an EFI binary. */
+/* Does a revocation list deny this image: by its hash, a certificate of a chain, or a TBS hash? */
+static char *denied_by(const struct uefi_db *d, const char *what, const char *hash,
+		       const struct ac_result *ac, struct kd_cert ***chains, size_t *nchains)
+{
+	if (sl_contains(&d->hashes, hash))
+		return xasprintf("denied by %s: image hash", what);
+	for (size_t s = 0; s < ac->n; s++) {
+		for (size_t k = 0; k < nchains[s]; k++) {
+			const char *subject = cert_get_info(chains[s][k])->subject;
+			uint8_t tbs[32];
+			char *hex;
+			bool hit;
+
+			if (in_db(d, chains[s][k]))
+				return xasprintf("denied by %s: certificate %s", what, subject);
+			if (!d->tbs.n || !cert_tbs_sha256(chains[s][k], tbs))
+				continue;
+			hex = hex_encode(tbs, 32, 0);
+			hit = sl_contains(&d->tbs, hex);
+			free(hex);
+			/* a revocation time is not weighed against a timestamp: revoked is revoked */
+			if (hit)
+				return xasprintf("denied by %s: TBS hash of %s", what, subject);
+		}
+	}
+	return NULL;
+}
+
 static char *uefi_verdict(struct boot_ctx *b, const char *hash, const struct ac_result *ac,
 			  struct kd_cert ***chains, size_t *nchains)
 {
 	const char *allowed = NULL;
-	char *denied = NULL, *v;
+	char *denied, *v;
 
-	if (sl_contains(&b->k->dbx.hashes, hash))
-		denied = xstrdup("denied by dbx: image hash");
-	else if (sl_contains(&b->k->mokx.hashes, hash))
-		denied = xstrdup("denied by MokListXRT: image hash");
-	for (size_t s = 0; s < ac->n && !denied; s++) {
-		for (size_t k = 0; k < nchains[s] && !denied; k++) {
-			uint8_t tbs[32];
-			char *hex;
-
-			if (in_db(&b->k->dbx, chains[s][k])) {
-				denied = xasprintf("denied by dbx: certificate %s",
-						   cert_get_info(chains[s][k])->subject);
-				break;
-			}
-			if (cert_tbs_sha256(chains[s][k], tbs)) {
-				hex = hex_encode(tbs, 32, 0);
-				if (sl_contains(&b->k->dbx.tbs, hex))
-					denied = xasprintf("denied by dbx: TBS hash of %s",
-							   cert_get_info(chains[s][k])->subject);
-				free(hex);
-			}
-		}
-	}
+	denied = denied_by(&b->k->dbx, "dbx", hash, ac, chains, nchains);
+	if (!denied)
+		denied = denied_by(&b->k->mokx, "MokListXRT", hash, ac, chains, nchains);
+	if (!denied)
+		denied = denied_by(&b->vendor_dbx, "a shim's vendor dbx", hash, ac, chains, nchains);
 	if (denied) {
 		v = xasprintf("%s%s", denied, b->k->enforcing ? "" : " (Secure Boot not enforcing)");
 		free(denied);
@@ -341,6 +362,37 @@ static struct kd_cert *shim_vendor_cert(const struct pe_image *pe)
 	    !range_ok(s->rawsize, aoff, asize))
 		return NULL;
 	return cert_from_der(pe->p + s->rawptr + aoff, asize, NULL);
+}
+
+/* The deauthorized block of shim's .vendor_cert: a signature list shim itself denies. */
+static void shim_vendor_dbx(const struct pe_image *pe, struct uefi_db *into)
+{
+	const struct pe_section *s = pe_section_named(pe, ".vendor_cert");
+	uint32_t dsize, doff;
+	struct esl_entry *e;
+	const char *reason;
+	struct cursor c;
+	int n;
+
+	if (!s || !s->rawsize)
+		return;
+	c = cur_init(pe->p + s->rawptr, s->rawsize);
+	if (!cur_skip(&c, 4) || !cur_le32(&c, &dsize) || !cur_skip(&c, 4) || !cur_le32(&c, &doff) ||
+	    !dsize || !range_ok(s->rawsize, doff, dsize))
+		return;
+	n = esl_parse(pe->p + s->rawptr + doff, dsize, &e, &reason);
+	for (int i = 0; i < n; i++) {
+		char *hex = e[i].len >= 32 ? hex_encode(e[i].data, 32, 0) : NULL;
+
+		if (e[i].type == ESL_SHA256 && hex && !sl_contains(&into->hashes, hex))
+			sl_push(&into->hashes, hex);
+		else if (e[i].type == ESL_X509_SHA256 && hex && !sl_contains(&into->tbs, hex))
+			sl_push(&into->tbs, hex);
+		else
+			free(hex);
+	}
+	if (n > 0)
+		free(e);
 }
 
 static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe_image *pe)
@@ -536,6 +588,7 @@ static void on_esp_vendor(const char *path, const char *name, uint64_t size, int
 		return;
 	if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
 		if (pe_parse(buf, len, &pe, &reason) == 0) {
+			shim_vendor_dbx(&pe, &b->vendor_dbx);
 			v = shim_vendor_cert(&pe);
 			if (v && !in_db(&b->vendor, v)) {
 				b->vendor.certs = xreallocarray(b->vendor.certs, b->vendor.ncerts + 1,
@@ -617,7 +670,9 @@ static void scan_esp(struct boot_ctx *b)
 			if (files_walk(b->root, dir, &seen1, &budget1, &st, on_esp_vendor, b) == 0 &&
 			    b->vendor.ncerts)
 				add_cov(b->res, "shim vendor certificates", COV_OK,
-					xasprintf("%zu, anchoring what the shims load", b->vendor.ncerts));
+					xasprintf("%zu, anchoring what the shims load; their vendor dbx: "
+						  "%zu hashes, %zu TBS hashes", b->vendor.ncerts,
+						  b->vendor_dbx.hashes.n, b->vendor_dbx.tbs.n));
 			walk_seen_free(&seen1);
 			r = files_walk(b->root, dir, &seen, &budget, &st, on_esp_file, &w);
 
@@ -968,4 +1023,5 @@ void scan_boot(const struct kd_root *root, const struct strlist *windows, struct
 	scan_windows(&b, windows);
 	apply_boot_entry_rules(&b);
 	db_free(&b.vendor);
+	db_free(&b.vendor_dbx);
 }

@@ -60,8 +60,8 @@ rm -f "$OUT/sb-vendor/sys/firmware/efi/efivars/MokListRT"-*
 run_scan boot-vendor --root "$OUT/sb-vendor"
 jqt "vendor certificate: GRUB allowed under shim's vendor certificate" "$OUT/r-boot-vendor.json" \
 	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi == "allowed by shim: signed under shim'"'"'s vendor certificate"'
-jqt "vendor certificate: listed as a source" "$OUT/r-boot-vendor.json" \
-	'[.coverage[] | select(.source == "shim vendor certificates")] | length >= 1'
+jqt "vendor certificate: listed as a source, with Debian shim's own dbx (114 hashes)" "$OUT/r-boot-vendor.json" \
+	'[.coverage[] | select(.source == "shim vendor certificates") | .detail | test("vendor dbx: 114 hashes")] | any'
 
 # ---- inspect takes certificates, raw efivar files and boot entries too
 set +e
@@ -98,6 +98,10 @@ run_scan boot-revoked --root "$E/revoked"
 J=$OUT/r-boot-revoked.json
 jqt "revoked: vendor.efi denied by its image hash" "$J" \
 	'.binaries[] | select(.path | endswith("/vendor.efi")) | .uefi | startswith("denied by dbx: image hash")'
+jqt "revoked: the TBS entry is listed, always revoked" "$J" \
+	'[.boot.databases.dbx[] | select(test("^x509-tbs-sha256: .* \\(always revoked\\)$"))] | length == 1'
+jqt "revoked: another signer's certificate in dbx" "$J" \
+	'.binaries[] | select(.path | endswith("/other.efi")) | .uefi | startswith("denied by dbx: certificate")'
 jqt "revoked: kl.efi denied by the TBS hash of its signer" "$J" \
 	'.binaries[] | select(.path | endswith("/kl.efi")) | .uefi | startswith("denied by dbx: TBS hash")'
 
