@@ -569,6 +569,22 @@ struct esp_walk {
 	size_t seen_pe;
 };
 
+/* Read a file the walk found (never through a link); 0, or -1 when too small, too big or unreadable. */
+static int read_walked(int dirfd, const char *name, uint64_t size, uint64_t min, uint8_t **buf,
+		       size_t *len)
+{
+	int fd, r;
+
+	if (size < min || size > PE_CAP)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	r = fd_read_all(fd, PE_CAP, buf, len);
+	close(fd);
+	return r ? -1 : 0;
+}
+
 /* First pass over the ESP: the vendor certificates of the shims, which anchor what they load. */
 static void on_esp_vendor(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
 {
@@ -578,30 +594,23 @@ static void on_esp_vendor(const char *path, const char *name, uint64_t size, int
 	struct kd_cert *v;
 	uint8_t *buf;
 	size_t len;
-	int fd;
 
 	(void)path;
-	if (size < 64 || size > PE_CAP)
+	if (read_walked(dirfd, name, size, 64, &buf, &len))
 		return;
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return;
-	if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
-		if (pe_parse(buf, len, &pe, &reason) == 0) {
-			shim_vendor_dbx(&pe, &b->vendor_dbx);
-			v = shim_vendor_cert(&pe);
-			if (v && !in_db(&b->vendor, v)) {
-				b->vendor.certs = xreallocarray(b->vendor.certs, b->vendor.ncerts + 1,
-								sizeof(*b->vendor.certs));
-				b->vendor.certs[b->vendor.ncerts++] = v;
-			} else {
-				cert_free(v);
-			}
-			pe_free(&pe);
+	if (pe_parse(buf, len, &pe, &reason) == 0) {
+		shim_vendor_dbx(&pe, &b->vendor_dbx);
+		v = shim_vendor_cert(&pe);
+		if (v && !in_db(&b->vendor, v)) {
+			b->vendor.certs = xreallocarray(b->vendor.certs, b->vendor.ncerts + 1,
+							sizeof(*b->vendor.certs));
+			b->vendor.certs[b->vendor.ncerts++] = v;
+		} else {
+			cert_free(v);
 		}
-		free(buf);
+		pe_free(&pe);
 	}
-	close(fd);
+	free(buf);
 }
 
 static void on_esp_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
@@ -609,22 +618,14 @@ static void on_esp_file(const char *path, const char *name, uint64_t size, int d
 	struct esp_walk *w = ctx;
 	uint8_t *buf;
 	size_t len;
-	int fd;
 
-	(void)name;
-	if (size < 64 || size > PE_CAP)
+	if (read_walked(dirfd, name, size, 64, &buf, &len))
 		return;
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return;
-	if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
-		if (len >= 2 && buf[0] == 'M' && buf[1] == 'Z') {
-			inspect_pe(w->b, path, "efi", buf, len, true);
-			w->seen_pe++;
-		}
-		free(buf);
+	if (len >= 2 && buf[0] == 'M' && buf[1] == 'Z') {
+		inspect_pe(w->b, path, "efi", buf, len, true);
+		w->seen_pe++;
 	}
-	close(fd);
+	free(buf);
 }
 
 /* ESP mount points named in etc/fstab (vfat), besides the usual places. */
@@ -757,7 +758,6 @@ static void on_driver_file(const char *path, const char *name, uint64_t size, in
 	struct esp_walk *w = ctx;
 	uint8_t *buf;
 	size_t len;
-	int fd;
 
 	if (!str_has_suffix(name, ".sys") && !str_has_suffix(name, ".SYS") &&
 	    !str_has_suffix(name, ".Sys"))
@@ -776,14 +776,11 @@ static void on_driver_file(const char *path, const char *name, uint64_t size, in
 		b->res->npes++;
 		return;
 	}
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
+	/* every .sys is reported, an empty one as malformed */
+	if (read_walked(dirfd, name, size, 0, &buf, &len))
 		return;
-	if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
-		inspect_pe(w->b, path, "driver", buf, len, false);
-		free(buf);
-	}
-	close(fd);
+	inspect_pe(w->b, path, "driver", buf, len, false);
+	free(buf);
 }
 
 /* A directory that holds a Windows installation: Windows/System32/drivers in any case. */

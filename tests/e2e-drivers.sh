@@ -55,6 +55,8 @@ jqt "hostile: broken headers and certificate tables are malformed, with reasons"
 	'[.binaries[] | select(.path | test("sect-table-past-eof|nsections-ffff|cert-dwlength-0|cert-dir-past-eof")) | .status == "malformed" and (.reason | length > 10)] | (length == 4 and all)'
 jqt "hostile: a broken version resource is reported, not fatal" "$J" \
 	'[.binaries[] | select(.path | test("/vi-|/rsrc-")) | .status] | length >= 8'
+jqt "hostile: an empty driver file is reported malformed, not skipped" "$J" \
+	'.binaries[] | select(.path | endswith("/klflt.sys")) | .status == "malformed"'
 jqt "hostile: the 100 MiB file is not read" "$J" '.binaries[] | select(.path | endswith("/huge.sys")) | .status == "unread"'
 jqt "hostile: symlinks leading out of the root are not followed" "$J" '[.binaries[] | select(.path | test("escape|canary"))] == []'
 
