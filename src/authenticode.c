@@ -164,6 +164,7 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 	PKCS7 *p7;
 	BIO *bio;
 	char oid[64];
+	bool accepted;
 
 	if (depth > MAX_NESTING || out->n >= MAX_SIGS)
 		return;
@@ -203,7 +204,10 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 		PKCS7_free(p7);
 		return;
 	}
-	if (authenticode_digest(pe, s->digest_algo, md, &mdlen) == 0)
+	/* the digests UEFI and Windows accept: MD5 and the like vouch for nothing */
+	accepted = !strcmp(s->digest_algo, "sha1") || !strcmp(s->digest_algo, "sha256") ||
+		   !strcmp(s->digest_algo, "sha384") || !strcmp(s->digest_algo, "sha512");
+	if (accepted && authenticode_digest(pe, s->digest_algo, md, &mdlen) == 0)
 		s->digest_matches = mdlen == s->digest_len && !memcmp(md, s->digest, mdlen);
 	signers = PKCS7_get0_signers(p7, NULL, 0);
 	if (signers && sk_X509_num(signers) == 1) {
@@ -221,6 +225,8 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 	if (!s->sig_ok)
 		s->error = crypto_errors(s->signer ? "signature does not verify" :
 						     "signer certificate not embedded");
+	else if (!accepted)
+		s->error = xasprintf("digest algorithm %s is not accepted", s->digest_algo);
 	else if (!s->digest_matches)
 		s->error = xstrdup("image digest does not match the signed digest");
 	BIO_free(bio);
@@ -348,12 +354,26 @@ bool cert_tbs_sha256(const struct kd_cert *c, uint8_t out[32])
 {
 	unsigned char *der = NULL;
 	unsigned int len = 0;
-	int n = i2d_re_X509_tbs(c->x509, &der);
-	bool ok;
+	int n = i2d_X509(c->x509, &der);	/* the bytes as parsed, not a re-encoding */
+	struct cursor cur;
+	const uint8_t *tbs_start;
+	uint8_t tag;
+	size_t tlen;
+	bool ok = false;
 
 	if (n <= 0)
 		return false;
-	ok = EVP_Digest(der, (size_t)n, out, &len, EVP_sha256(), NULL) && len == 32;
+	/* Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, ... }: hash the first element whole */
+	cur = cur_init(der, (size_t)n);
+	if (der_header(&cur, &tag, &tlen) && tag == 0x30) {
+		tbs_start = cur.base + cur.pos;
+		if (der_header(&cur, &tag, &tlen) && tag == 0x30) {
+			size_t whole = (size_t)(cur.base + cur.pos - tbs_start) + tlen;
+
+			ok = range_ok((size_t)n, (size_t)(tbs_start - cur.base), whole) &&
+			     EVP_Digest(tbs_start, whole, out, &len, EVP_sha256(), NULL) && len == 32;
+		}
+	}
 	OPENSSL_free(der);
 	return ok;
 }

@@ -124,7 +124,9 @@ int esl_parse(const uint8_t *p, size_t n, struct esl_entry **out, const char **r
 			}
 			if (!cur_take(&list, 16, &owner) || !cur_take(&list, sig_size - 16, &data))
 				break;	/* cannot happen: the list size was checked above */
-			*out = xreallocarray(*out, (size_t)count + 1, sizeof(**out));
+			/* grow by doubling: dbx holds hundreds of entries, a hostile list many more */
+			if (((size_t)count & ((size_t)count - 1)) == 0)
+				*out = xreallocarray(*out, count ? (size_t)count * 2 : 16, sizeof(**out));
 			e = &(*out)[count++];
 			e->type = type;
 			memcpy(e->type_guid, gtext, sizeof(gtext));
@@ -174,6 +176,7 @@ int mok_list_read(const struct kd_root *root, const char *name, uint8_t **data, 
 {
 	char *rel = xasprintf("sys/firmware/efi/mok-variables/%s", name);
 	struct strbuf all;
+	bool found = false;
 	int r;
 
 	/* the MOK config table is more authoritative than the variables */
@@ -193,15 +196,17 @@ int mok_list_read(const struct kd_root *root, const char *name, uint8_t **data, 
 		free(var);
 		if (r)
 			break;
+		found = true;
 		sb_putn(&all, (const char *)v.data, v.len);
 		free(v.data);
 	}
-	if (!all.len && r) {
+	/* an existing list with no entries is present and empty, not absent */
+	if (!found) {
 		sb_free(&all);
 		return r;
 	}
 	*len = all.len;
-	*data = (uint8_t *)sb_steal(&all);
+	*data = all.s ? (uint8_t *)sb_steal(&all) : xcalloc(1, 1);
 	*source = xasprintf("/sys/firmware/efi/efivars/%s-%s", name, GUID_SHIM_LOCK);
 	return 0;
 }

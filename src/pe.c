@@ -169,7 +169,7 @@ static int cmp_rawptr(const void *a, const void *b)
 int pe_authenticode_ranges(const struct pe_image *pe, pe_range_fn fn, void *ctx, const char **reason)
 {
 	const struct pe_section **order;
-	uint64_t end = pe->size_of_headers, tail_end = pe->cert_size ? pe->cert_off : pe->n;
+	uint64_t sum = pe->size_of_headers;
 	size_t k = 0;
 
 	/* headers, skipping the checksum and the certificate table's directory entry */
@@ -188,13 +188,20 @@ int pe_authenticode_ranges(const struct pe_image *pe, pe_range_fn fn, void *ctx,
 	qsort(order, k, sizeof(*order), cmp_rawptr);
 	for (size_t i = 0; i < k; i++) {
 		fn(pe->p + order[i]->rawptr, order[i]->rawsize, ctx);
-		if (order[i]->rawptr + (uint64_t)order[i]->rawsize > end)
-			end = order[i]->rawptr + (uint64_t)order[i]->rawsize;
+		sum += order[i]->rawsize;
 	}
 	free(order);
-	/* and whatever follows the sections, up to the certificate table */
-	if (end < tail_end)
-		fn(pe->p + end, (size_t)(tail_end - end), ctx);
+	/*
+	 * As the specification and the firmware (EDK2 HashPeImage) count it: the
+	 * bytes hashed so far, then FileSize - CertSize - SUM more from offset SUM.
+	 */
+	if (pe->n > sum) {
+		if (pe->n - sum < pe->cert_size) {
+			*reason = "certificate table overlaps the hashed image";
+			return -1;
+		}
+		fn(pe->p + sum, (size_t)(pe->n - sum - pe->cert_size), ctx);
+	}
 	return 0;
 }
 
