@@ -1442,6 +1442,7 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	find_module_files(&ctx, &releases);
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases);
+	scan_hidden(&ctx.root, res);
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);
 	finish(res, &ctx.root);

@@ -39,6 +39,8 @@ void boot_inspect_pe(struct scan_result *res, const char *path, const uint8_t *p
  */
 bool boot_inspect_other(struct scan_result *res, const char *path, const uint8_t *p, size_t n);
 
+/* Compare the kernel's views of loaded modules (hidden modules) and explain its taint. */
+void scan_hidden(const struct kd_root *root, struct scan_result *res);
 /* Apply the certificate rules to every trusted (or inspected) certificate. */
 void scan_trusted_certs(struct scan_result *res, const struct kd_root *root);
 /* A subject with host.path lookups in this root (facts to be filled in). */

@@ -147,6 +147,42 @@ run_scan redirfs --root "$R/redirfs-other"
 expect_rc 0 "redirfs without a Kaspersky tree"
 jqt "redirfs of another vendor: no finding" "$OUT/r-redirfs.json" '.findings == []'
 
+# ---- hidden modules: the views of loaded modules must agree
+variant() { rm -rf "$OUT/hid-$1" && cp -a "$R/$2" "$OUT/hid-$1"; }
+variant consistent clean
+printf 'ffffffffc0a01000 t kdt_neutral_init\t[kdt_neutral]\nffffffff81000000 T _stext\n' >"$OUT/hid-consistent/proc/kallsyms"
+run_scan hid-consistent --root "$OUT/hid-consistent"
+expect_rc 0 "consistent views"
+jqt "consistent: no finding, kallsyms read" "$OUT/r-hid-consistent.json" \
+	'.findings == [] and (.coverage[] | select(.source == "proc/kallsyms") | .status == "ok")'
+variant sysfs clean
+mkdir -p "$OUT/hid-sysfs/sys/module/kdt_hide" && echo live >"$OUT/hid-sysfs/sys/module/kdt_hide/initstate"
+run_scan hid-sysfs --root "$OUT/hid-sysfs"
+expect_rc 1 "module in sys/module only"
+jqt "hidden from proc/modules, seen in sys/module" "$OUT/r-hid-sysfs.json" \
+	'[.findings[] | {rule, name, severity, kind}] == [{"rule":"KD-HIDDEN-PROC","name":"kdt_hide","severity":"high","kind":"hidden"}]'
+variant kallsyms clean
+printf 'ffffffffc0a01000 t kdt_neutral_init\t[kdt_neutral]\nffffffffc0b02000 t secret_hook\t[kdt_secret]\n' >"$OUT/hid-kallsyms/proc/kallsyms"
+run_scan hid-kallsyms --root "$OUT/hid-kallsyms"
+jqt "hidden from proc/modules, seen in proc/kallsyms" "$OUT/r-hid-kallsyms.json" \
+	'[.findings[] | {rule, name}] == [{"rule":"KD-HIDDEN-PROC","name":"kdt_secret"}] and .findings[0].evidence.seen_in == "proc/kallsyms"'
+variant procfs clean
+printf 'kdt_nosys 16384 0 - Live 0x0000000000000000 (OE)\n' >>"$OUT/hid-procfs/proc/modules"
+run_scan hid-procfs --root "$OUT/hid-procfs"
+jqt "in proc/modules without a sys/module entry" "$OUT/r-hid-procfs.json" \
+	'[.findings[] | select(.kind == "hidden") | {rule, name}] == [{"rule":"KD-HIDDEN-SYSFS","name":"kdt_nosys"}]'
+variant sections kaspersky-signed
+mkdir -p "$OUT/hid-sections/sys/module/kdt_neutral/sections"
+run_scan hid-sections --root "$OUT/hid-sections"
+jqt "a loaded module without sections while the others have them" "$OUT/r-hid-sections.json" \
+	'[.findings[] | select(.rule == "KD-HIDDEN-SECTIONS") | .name] == ["kdt_klsigned"]'
+variant taint clean
+echo 12288 >"$OUT/hid-taint/proc/sys/kernel/tainted"
+run_scan hid-taint --root "$OUT/hid-taint"
+expect_rc 0 "unexplained taint is information, not an alarm (taint outlives unloaded modules)"
+jqt "taint E that no loaded module carries" "$OUT/r-hid-taint.json" \
+	'[.findings[] | {rule, name, severity}] == [{"rule":"KD-TAINT-UNEXPLAINED","name":"E","severity":"info"}]'
+
 # ---- hostile root, with openat2 and with the fallback resolver
 for mode in openat2 fallback; do
 	if [ $mode = fallback ]; then export KDETECT_NO_OPENAT2=1; fi
