@@ -64,19 +64,19 @@ static int kallsyms_modules(const struct kd_root *root, struct strlist *out)
 		if (!open || !(close = strchr(open, ']')) || close == open + 1)
 			continue;
 		*close = '\0';
-		/* names are kept sorted for the lookups below; kallsyms lists each many times */
-		if (!out->n || strcmp(out->v[out->n - 1], open + 1))
-			if (!sl_contains(out, open + 1))
-				sl_push(out, xstrdup(open + 1));
+		/* kallsyms lists a module's symbols together: the last name is the usual repeat */
+		if ((!out->n || strcmp(out->v[out->n - 1], open + 1)) && !sl_contains(out, open + 1))
+			sl_push(out, xstrdup(open + 1));
 	}
 	free(text);
 	sl_sort(out);
 	return 0;
 }
 
+/* l is sorted. */
 static bool in_list(const struct strlist *l, const char *name)
 {
-	return bsearch(&name, l->v, l->n, sizeof(*l->v), cmp_strp) != NULL;
+	return l->n && bsearch(&name, l->v, l->n, sizeof(*l->v), cmp_strp) != NULL;
 }
 
 static void hidden(struct scan_result *res, const char *rule, const char *name, const char *summary,
