@@ -628,8 +628,19 @@ static void on_esp_file(const char *path, const char *name, uint64_t size, int d
 	free(buf);
 }
 
-/* ESP mount points named in etc/fstab (vfat), besides the usual places. */
-static void fstab_esps(const struct kd_root *root, struct strlist *out)
+static bool is_vfat(const char *type)
+{
+	return strcmp(type, "vfat") == 0;
+}
+
+static bool is_ntfs(const char *type)
+{
+	return strncmp(type, "ntfs", 4) == 0 || strcmp(type, "fuseblk") == 0;
+}
+
+/* Mount points of etc/fstab whose file system type fits, relative to the root, added once. */
+static void fstab_mounts(const struct kd_root *root, bool (*fits)(const char *type),
+			 struct strlist *out)
 {
 	char *text, *line, *save = NULL;
 
@@ -640,7 +651,7 @@ static void fstab_esps(const struct kd_root *root, struct strlist *out)
 
 		if (line[0] == '#' || sscanf(line, "%255s %255s %63s", dev, mnt, type) != 3)
 			continue;
-		if (strcmp(type, "vfat") == 0 && mnt[0] == '/' && !sl_contains(out, mnt + 1))
+		if (fits(type) && mnt[0] == '/' && !sl_contains(out, mnt + 1))
 			sl_push(out, xstrdup(mnt + 1));
 	}
 	free(text);
@@ -655,7 +666,7 @@ static void scan_esp(struct boot_ctx *b)
 	sl_push(&places, xstrdup("boot/efi"));
 	sl_push(&places, xstrdup("efi"));
 	sl_push(&places, xstrdup("boot"));
-	fstab_esps(b->root, &places);
+	fstab_mounts(b->root, is_vfat, &places);	/* ESP mount points besides the usual places */
 	for (size_t i = 0; i < places.n; i++) {
 		static const char *const efi_names[] = { "EFI", "efi" };
 
@@ -806,20 +817,8 @@ static char *drivers_dir(const struct kd_root *root, const char *top)
 static void windows_candidates(const struct kd_root *root, struct strlist *out)
 {
 	static const char *const parents[] = { "mnt", "media" };
-	char *text, *line, *save = NULL;
 
-	if (root_read_file(root, "etc/fstab", 1u << 20, &text, NULL) == 0) {
-		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			char dev[256], mnt[256], type[64];
-
-			if (line[0] == '#' || sscanf(line, "%255s %255s %63s", dev, mnt, type) != 3)
-				continue;
-			if ((strncmp(type, "ntfs", 4) == 0 || strcmp(type, "fuseblk") == 0) && mnt[0] == '/' &&
-			    !sl_contains(out, mnt + 1))
-				sl_push(out, xstrdup(mnt + 1));
-		}
-		free(text);
-	}
+	fstab_mounts(root, is_ntfs, out);
 	for (size_t i = 0; i < ARRAY_SIZE(parents); i++) {
 		struct strlist names = { 0 };
 		struct dirent *de;
