@@ -17,7 +17,11 @@
 
 void crypto_init(void)
 {
-	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS, NULL);
+	/*
+	 * No openssl.cnf: a host's configuration could load other providers or
+	 * change defaults, and the same input must give the same report anywhere.
+	 */
+	OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 }
 
 char *crypto_errors(const char *prefix)

@@ -142,7 +142,7 @@ static int parse_options(int argc, char **argv, const char *optstring, struct cl
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf("kdetect %s\n", KDETECT_VERSION);
+			printf("kdetect %s (%s build)\n", KDETECT_VERSION, KD_BUILD);
 			return 0;
 		default:
 			fputs("Try 'kdetect --help' for more information.\n", stderr);

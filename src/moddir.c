@@ -6,10 +6,13 @@
  * An offline root is untrusted input, and libkmod's index reader trusts the
  * offsets inside modules.dep.bin; there we read the text modules.dep through
  * the root layer instead, with the same answers for a well-formed directory.
+ * The portable (static) build has no libkmod and uses that reader everywhere.
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifndef KD_PORTABLE
 #include <libkmod.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,8 +24,10 @@
 #define MODULES_DEP_CAP (64u << 20)
 
 struct moddir {
+#ifndef KD_PORTABLE
 	struct kmod_ctx *kmod;		/* live host */
 	char *kmod_dir;
+#endif
 	struct strlist names;		/* offline: normalised names ... */
 	struct strlist paths;		/* ... and their paths, same order */
 };
@@ -51,6 +56,7 @@ static char *name_of_path(const char *path, size_t n)
 	return normalise(base, (size_t)(dot - base));
 }
 
+#ifndef KD_PORTABLE
 static void quiet_log(void *data, int priority, const char *file, int line, const char *fn,
 		      const char *format, va_list args)
 {
@@ -87,6 +93,9 @@ static struct moddir *open_kmod(const char *release, char **detail)
 	return md;
 }
 
+static char *lookup_kmod(struct moddir *md, const char *norm);
+#endif
+
 static struct moddir *open_text(const struct kd_root *root, const char *release, char **detail)
 {
 	char *rel = xasprintf("lib/modules/%s/modules.dep", release), *text, *line, *save = NULL;
@@ -119,8 +128,10 @@ static struct moddir *open_text(const struct kd_root *root, const char *release,
 
 struct moddir *moddir_open(const struct kd_root *root, const char *release, char **detail)
 {
+#ifndef KD_PORTABLE
 	if (!root->offline)
 		return open_kmod(release, detail);
+#endif
 	return open_text(root, release, detail);
 }
 
@@ -143,35 +154,49 @@ char *moddir_lookup(struct moddir *md, const char *name)
 {
 	char *norm = normalise(name, strlen(name)), *out = NULL;
 
+#ifndef KD_PORTABLE
 	if (md->kmod) {
-		struct kmod_module *mod = NULL;
-
-		if (kmod_module_new_from_name(md->kmod, norm, &mod) == 0) {
-			const char *path = kmod_module_get_path(mod);
-
-			if (path)
-				out = relative_to_release(path, md->kmod_dir);
-			kmod_module_unref(mod);
-		}
-	} else {
-		for (size_t i = 0; i < md->names.n; i++) {
-			if (strcmp(md->names.v[i], norm) == 0) {
-				out = relative_to_release(md->paths.v[i], "");
-				break;
-			}
+		out = lookup_kmod(md, norm);
+		free(norm);
+		return out;
+	}
+#endif
+	for (size_t i = 0; i < md->names.n; i++) {
+		if (strcmp(md->names.v[i], norm) == 0) {
+			out = relative_to_release(md->paths.v[i], "");
+			break;
 		}
 	}
 	free(norm);
 	return out;
 }
 
+#ifndef KD_PORTABLE
+static char *lookup_kmod(struct moddir *md, const char *norm)
+{
+	struct kmod_module *mod = NULL;
+	char *out = NULL;
+
+	if (kmod_module_new_from_name(md->kmod, norm, &mod) == 0) {
+		const char *path = kmod_module_get_path(mod);
+
+		if (path)
+			out = relative_to_release(path, md->kmod_dir);
+		kmod_module_unref(mod);
+	}
+	return out;
+}
+#endif
+
 void moddir_close(struct moddir *md)
 {
 	if (!md)
 		return;
+#ifndef KD_PORTABLE
 	if (md->kmod)
 		kmod_unref(md->kmod);
 	free(md->kmod_dir);
+#endif
 	sl_free(&md->names);
 	sl_free(&md->paths);
 	free(md);

@@ -403,6 +403,7 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 	j_open(&j, "tool", '{');
 	j_string(&j, "name", "kdetect");
 	j_string(&j, "version", KDETECT_VERSION);
+	j_string(&j, "build", KD_BUILD);
 	j_close(&j, '}');
 	j_open(&j, "host", '{');
 	j_string(&j, "hostname", res->hostname);

@@ -3,6 +3,13 @@
 #ifndef KD_UTIL_H
 #define KD_UTIL_H
 
+/* Which build this is: the portable one is static, without libkmod and libudev. */
+#ifdef KD_PORTABLE
+#define KD_BUILD "portable"
+#else
+#define KD_BUILD "standard"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -13,14 +13,27 @@ bad() { FAIL=$((FAIL + 1)); echo "FAIL: $*" >&2; }
 check() { local d=$1; shift; if "$@"; then ok; else bad "$d"; fi; }
 # jqt DESCRIPTION FILE FILTER [ARGS...]: the jq filter must yield true
 jqt() { local d=$1 f=$2 q=$3; shift 3; if jq -e "$@" "$q" "$f" >/dev/null; then ok; else bad "$d ($q)"; fi; }
-# run_scan NAME ARGS...: JSON report in $OUT/r-NAME.json, exit status in RC
+# run_scan NAME ARGS...: JSON report in $OUT/r-NAME.json, exit status in RC.
+# With KD_SAME_AS set (the portable binary), that binary scans too and must give the
+# same report, apart from the build field, and the same exit status.
 run_scan() {
-	local name=$1; shift
+	local name=$1 rc2; shift
 	set +e
 	timeout 120 "$KD" scan --format json "$@" >"$OUT/r-$name.json" 2>"$OUT/r-$name.err"
 	RC=$?
 	set -e
 	jq -e . "$OUT/r-$name.json" >/dev/null || bad "$name: report is not valid JSON"
+	[ -n "${KD_SAME_AS:-}" ] || return 0
+	set +e
+	timeout 120 "$KD_SAME_AS" scan --format json "$@" >"$OUT/r-$name.same.json" 2>/dev/null
+	rc2=$?
+	set -e
+	if [ "$rc2" -eq "$RC" ] && cmp -s <(jq -S 'del(.tool.build)' "$OUT/r-$name.json") \
+	    <(jq -S 'del(.tool.build)' "$OUT/r-$name.same.json"); then
+		ok
+	else
+		bad "$name: $KD_SAME_AS gives another report (exit $rc2, expected $RC; diff $OUT/r-$name.json $OUT/r-$name.same.json)"
+	fi
 }
 expect_rc() { if [ "$RC" -eq "$1" ]; then ok; else bad "$2: exit status $RC, expected $1"; fi; }
 

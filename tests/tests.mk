@@ -1,6 +1,7 @@
 # tests/tests.mk - make check: install what the tests need, then unit tests (plain,
 # under valgrind and with ASan/UBSan), end-to-end tests on fixture roots and the
-# Debian corpus (plain and with ASan/UBSan), and the man page lint.
+# Debian corpus (plain and with ASan/UBSan), the portable build against the standard
+# one, and the man page lint.
 
 -include tests/unit/unit.mk
 
@@ -11,11 +12,13 @@ check:
 
 check-all: kdetect check-man check-unit check-unit-valgrind check-unit-asan check-e2e check-e2e-asan
 
-check-e2e: kdetect
-	@bash tests/e2e.sh
-	@bash tests/e2e-userland.sh
-	@bash tests/e2e-boot.sh
-	@bash tests/e2e-drivers.sh
+# Every fixture scan runs with both builds: the portable binary must report the same.
+check-e2e: kdetect kdetect-static
+	@KD_SAME_AS=./kdetect-static bash tests/e2e.sh
+	@KD_SAME_AS=./kdetect-static bash tests/e2e-userland.sh
+	@KD_SAME_AS=./kdetect-static bash tests/e2e-boot.sh
+	@KD_SAME_AS=./kdetect-static bash tests/e2e-drivers.sh
+	@bash tests/e2e-portable.sh
 
 # The whole end-to-end suite again with a sanitizer build of the program.
 build/asan/kdetect: build/asan/obj/main.o $(UNIT_ASAN_OBJS)
