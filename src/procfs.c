@@ -415,6 +415,7 @@ void loaded_module_free(struct loaded_module *m)
 	free(m->version);
 	free(m->build_id);
 	sl_free(&m->holders);
+	devices_free(&m->devices);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devices.h"
 #include "root.h"
 #include "util.h"
 
@@ -26,6 +27,7 @@ struct loaded_module {
 	char *build_id;
 	long sys_refcnt;
 	struct strlist holders;
+	struct kd_devices devices;	/* bound to the module's drivers */
 };
 
 struct kernel_key {

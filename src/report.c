@@ -285,6 +285,26 @@ static void json_trust(struct json *j, const struct scan_result *res)
 	j_close(j, ']');
 }
 
+static void json_devices(struct json *j, const struct kd_devices *d)
+{
+	j_open(j, "devices", '[');
+	for (size_t i = 0; i < d->n; i++) {
+		const struct kd_device *dev = &d->v[i];
+
+		j_open(j, NULL, '{');
+		j_string(j, "bus", dev->bus);
+		j_string(j, "driver", dev->driver);
+		j_string(j, "name", dev->name);
+		j_string(j, "vendor_id", dev->vendor_id);
+		j_string(j, "product_id", dev->product_id);
+		j_string(j, "modalias", dev->modalias);
+		j_string(j, "vendor", dev->vendor_name);
+		j_string(j, "model", dev->model_name);
+		j_close(j, '}');
+	}
+	j_close(j, ']');
+}
+
 static void json_module(struct json *j, const struct module_rec *m)
 {
 	const struct sig_result *s = &m->sig;
@@ -320,6 +340,21 @@ static void json_module(struct json *j, const struct module_rec *m)
 		j_close(j, '}');
 	}
 	j_string(j, "taint", m->lm ? m->lm->taint : NULL);
+	if (m->lm) {
+		j_open(j, "taint_explained", '[');
+		for (const char *c = m->lm->taint; *c; c++) {
+			char *why = module_taint_why(m, *c);
+			char flag[2] = { *c, 0 };
+
+			j_open(j, NULL, '{');
+			j_string(j, "flag", flag);
+			j_string(j, "why", why);
+			j_close(j, '}');
+			free(why);
+		}
+		j_close(j, ']');
+		json_devices(j, &m->lm->devices);
+	}
 	j_kv_object(j, "modinfo", &m->modinfo);
 	j_open(j, "signature", '{');
 	j_string(j, "status", sig_status_name(s->status));
@@ -545,6 +580,71 @@ static void text_signer(FILE *out, const struct module_rec *m)
 	}
 }
 
+/* The loaded module a finding is about, if it is about one. */
+static const struct module_rec *finding_module(const struct scan_result *res,
+					       const struct finding *f)
+{
+	for (size_t i = 0; i < res->nmods; i++) {
+		const struct module_rec *m = &res->mods[i];
+
+		if (m->lm && f->name && !strcmp(m->name, f->name) &&
+		    (!f->path || (m->path && !strcmp(m->path, f->path))))
+			return m;
+	}
+	return NULL;
+}
+
+/* Under a finding: why the module taints the kernel, and what depends on it. */
+static void text_loaded_module(FILE *out, const struct module_rec *m)
+{
+	const struct kd_devices *d;
+
+	if (!m)
+		return;
+	for (const char *c = m->lm->taint; *c; c++) {
+		char *why = module_taint_why(m, *c);
+
+		fprintf(out, "           taint %c: ", *c);
+		t_safe(out, why);
+		fputc('\n', out);
+		free(why);
+	}
+	d = &m->lm->devices;
+	if (!d->n) {
+		if (d->drivers)
+			fprintf(out, "           devices: none bound to its %zu driver%s\n",
+				d->drivers, d->drivers == 1 ? "" : "s");
+		else
+			fputs("           devices: none (it registers no driver)\n", out);
+		return;
+	}
+	fprintf(out, "           devices that depend on it (%zu):\n", d->n);
+	for (size_t i = 0; i < d->n; i++) {
+		const struct kd_device *dev = &d->v[i];
+
+		fputs("             ", out);
+		t_safe(out, dev->bus);
+		fputc(' ', out);
+		t_safe(out, dev->name);
+		fputs(" (driver ", out);
+		t_safe(out, dev->driver);
+		fputc(')', out);
+		if (dev->vendor_id) {
+			fputc(' ', out);
+			t_safe(out, dev->vendor_id);
+			fputc(':', out);
+			t_safe(out, dev->product_id);
+		}
+		if (dev->vendor_name || dev->model_name) {
+			fputc(' ', out);
+			t_safe(out, dev->vendor_name ? dev->vendor_name : "");
+			fputs(dev->vendor_name && dev->model_name ? " " : "", out);
+			t_safe(out, dev->model_name ? dev->model_name : "");
+		}
+		fputc('\n', out);
+	}
+}
+
 static void write_text(FILE *out, const struct scan_result *res, int exit_status)
 {
 	size_t counts[SIG__COUNT], loaded, hidden = 0;
@@ -592,6 +692,7 @@ static void write_text(FILE *out, const struct scan_result *res, int exit_status
 				fprintf(out, " %s", f->rules.v[k]);
 			fputc('\n', out);
 		}
+		text_loaded_module(out, finding_module(res, f));
 	}
 
 	fputs("\nCoverage\n", out);

@@ -6,6 +6,7 @@
  * Older kernels, which our users still run, get a resolver of our own that walks
  * the path one component at a time and re-roots every symlink target.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -379,5 +380,44 @@ int root_read_file(const struct kd_root *root, const char *rel, size_t cap, char
 	*buf = (char *)p;
 	if (len)
 		*len = n;
+	return 0;
+}
+
+static bool is_symlink(DIR *d, const struct dirent *de)
+{
+	struct stat st;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_LNK;
+	/* some file systems do not fill in d_type */
+	return fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
+int root_list_dir(const struct kd_root *root, const char *rel, bool links_only, size_t max,
+		  struct strlist *out)
+{
+	int fd = root_openat(root, rel, ROOT_DIR | ROOT_FOLLOW);
+	size_t start = out->n;
+	struct dirent *de;
+	DIR *d;
+
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	while ((de = readdir(d)) && out->n - start < max) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (links_only && !is_symlink(d, de))
+			continue;
+		sl_push(out, xstrdup(de->d_name));
+	}
+	closedir(d);
+	sl_sort(out);
 	return 0;
 }

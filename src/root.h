@@ -36,6 +36,14 @@ int root_openat(const struct kd_root *root, const char *rel, int flags);
 int root_stat(const struct kd_root *root, const char *rel, int flags, struct stat *st);
 /* Read a whole small file, NUL-terminated, at most cap bytes; -EFBIG when larger. */
 int root_read_file(const struct kd_root *root, const char *rel, size_t cap, char **buf, size_t *len);
+/*
+ * Names in directory rel (following symlinks inside the root), without "." and
+ * "..", at most max, appended to out, which is then sorted. With links_only, only
+ * the entries that are symlinks. Returns 0 or -errno.
+ */
+struct strlist;
+int root_list_dir(const struct kd_root *root, const char *rel, bool links_only, size_t max,
+		  struct strlist *out);
 /* Read an open descriptor to EOF (sizes of pseudo files lie), at most cap bytes. */
 int fd_read_all(int fd, size_t cap, uint8_t **buf, size_t *len);
 

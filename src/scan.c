@@ -20,6 +20,7 @@
 #include "elfmod.h"
 #include "embedded.h"
 #include "kimage.h"
+#include "devices.h"
 #include "moddir.h"
 #include "modsig.h"
 #include "pkcs7.h"
@@ -292,6 +293,31 @@ static void read_host(struct scan_ctx *ctx)
 	}
 }
 
+/* The devices bound to each loaded module's drivers: what removing it would stop. */
+static void read_devices(struct scan_ctx *ctx)
+{
+	struct scan_result *res = ctx->res;
+	size_t ndev = 0, nmods = 0, errors = 0;
+	char *names = NULL;
+	struct kd_hwdb *hw = hwdb_open(&ctx->root, &names);
+
+	for (size_t i = 0; i < res->nloaded; i++) {
+		struct loaded_module *lm = &res->loaded[i];
+		int r = devices_read(&ctx->root, lm->name, hw, &lm->devices);
+
+		if (r && r != -ENOENT)
+			errors++;
+		ndev += lm->devices.n;
+		nmods += lm->devices.n > 0;
+	}
+	hwdb_close(hw);
+	add_cov(res, "sys/bus", errors ? COV_ERROR : COV_OK,
+		xasprintf("%zu device%s bound to the drivers of %zu module%s%s; %s", ndev,
+			  ndev == 1 ? "" : "s", nmods, nmods == 1 ? "" : "s",
+			  errors ? "; some driver lists unreadable" : "", names));
+	free(names);
+}
+
 static void read_running_kernel(struct scan_ctx *ctx)
 {
 	struct scan_result *res = ctx->res;
@@ -334,6 +360,7 @@ static void read_running_kernel(struct scan_ctx *ctx)
 		add_cov(res, "sys/module", in_sysfs ? COV_OK : COV_ABSENT,
 			xasprintf("%zu of %zu loaded modules have a sysfs entry", in_sysfs,
 				  res->nloaded));
+		read_devices(ctx);
 	}
 
 	r = procfs_read_keys(&ctx->root, &res->keys, &res->nkeys, &bad);
@@ -1486,6 +1513,41 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 	finish(res, NULL);
 	ctx_free(&ctx);
 	return 0;
+}
+
+char *module_taint_why(const struct module_rec *m, char flag)
+{
+	const struct sig_result *s = &m->sig;
+	const char *v;
+
+	switch (flag) {
+	case 'E':
+		if (s->status == SIG_VALID && !s->kernel_trusted)
+			return xasprintf("signed by a key the kernel does not trust (%s)",
+					 cert_get_info(s->cert->cert)->subject);
+		if (s->status == SIG_VALID)
+			return xstrdup("the file's signature verifies with a key the kernel trusts: "
+				       "the loaded code may not be this file");
+		if (s->status == SIG_UNSIGNED)
+			return xstrdup("the module file is unsigned");
+		return xasprintf("signature %s%s%s", sig_status_name(s->status),
+				 s->reason ? ": " : "", s->reason ? s->reason : "");
+	case 'O':
+		v = kv_get(&m->modinfo, "intree");
+		if (v && !strcmp(v, "Y"))
+			return xstrdup("the kernel says out-of-tree, but the file's modinfo has "
+				       "intree=Y: the loaded code may not be this file");
+		return xstrdup(m->path ? "built outside the kernel tree (no intree=Y in modinfo)" :
+					 "built outside the kernel tree");
+	case 'P':
+		v = kv_get(&m->modinfo, "license");
+		return v ? xasprintf("license \"%s\" is not GPL-compatible", v) :
+			   xstrdup("no GPL-compatible license");
+	case 'C':
+		return xstrdup("a staging driver");
+	default:
+		return xstrdup(taint_meaning(flag));
+	}
 }
 
 bool scan_incomplete(const struct scan_result *res)

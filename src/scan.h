@@ -189,6 +189,11 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 /* Inspect module files given by path (outside any root). */
 int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfiles,
 		       struct scan_result *res, char **err);
+/*
+ * Why a loaded module carries taint letter flag, from what we know of its file
+ * (signature, modinfo). Caller frees.
+ */
+char *module_taint_why(const struct module_rec *m, char flag);
 bool scan_incomplete(const struct scan_result *res);
 int scan_exit_status(const struct scan_result *res);
 void scan_result_free(struct scan_result *res);

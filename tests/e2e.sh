@@ -71,12 +71,27 @@ jqt "kaspersky-signed: not identified by metadata" "$OUT/r-klsigned.json" \
 	'[.findings[] | .rules[] | select(. == "KL-MOD-001")] == []'
 jqt "kaspersky-signed: OGRN rule also matched" "$OUT/r-klsigned.json" \
 	'[.findings[] | select(.kind == "kaspersky") | .rules | index("KL-CERT-002") != null] | all'
+jqt "kaspersky-signed: the devices bound to the flagged module's drivers, with sysfs ids" "$OUT/r-klsigned.json" \
+	'[.modules[] | select(.name == "kdt_klsigned" and .loaded) | .devices[] | [.bus, .driver, .name, .vendor_id, .product_id, .vendor]] == [["pci","kdt_klsigned","0000:03:00.0","10b5","9050",null],["usb","kdt_klsigned_usb","1-4:1.0","046d","c52b",null]]'
+jqt "kaspersky-signed: a device without ids is listed by its modalias" "$OUT/r-klsigned.json" \
+	'[.modules[] | select(.name == "kdt_neutral" and .loaded) | .devices[] | [.bus, .name, .vendor_id, .modalias]] == [["platform","kdt_neutral.0",null,"platform:kdt_neutral"]]'
+jqt "kaspersky-signed: unloaded modules list no devices" "$OUT/r-klsigned.json" \
+	'[.modules[] | select(.loaded | not) | has("devices")] | all | not'
+jqt "kaspersky-signed: coverage counts devices and says how they are named" "$OUT/r-klsigned.json" \
+	'.coverage[] | select(.source == "sys/bus") | .status == "ok" and (.detail | startswith("3 devices bound to the drivers of 2 modules; offline root"))'
+jqt "kaspersky-signed: taint E explained by the untrusted signature" "$OUT/r-klsigned.json" \
+	'.modules[] | select(.name == "kdt_klsigned" and .loaded) | [.taint_explained[].flag] == ["O","E"] and (.taint_explained[1].why | test("^signature unverifiable"))'
+"$KD" scan --root "$R/kaspersky-signed" >"$OUT/r-klsigned.txt" || true
+check "kaspersky-signed: the text report lists the devices under the finding" \
+	grep -qF "             pci 0000:03:00.0 (driver kdt_klsigned) 10b5:9050" "$OUT/r-klsigned.txt"
 run_scan klsigned-cert --root "$R/kaspersky-signed" --cert "$PKI/kl/cert.pem"
 jqt "--cert: valid with operator certificate, not kernel-trusted" "$OUT/r-klsigned-cert.json" \
 	'[.modules[] | select(.name == "kdt_klsigned") | .signature | .status == "valid" and (.kernel_trusted | not) and (.verified_with | startswith("--cert ")) and (.signer_subject | test("Kaspersky Lab Test Module Signing"))] | (length == 4 and all)'
 jqt "--cert: subject fact matched" "$OUT/r-klsigned-cert.json" \
 	'[.findings[] | select(.kind == "kaspersky") | .evidence["cert.subject.O"] == "AO Kaspersky Lab"] | (length == 4 and all)'
 mkdir -p "$OUT/certdir" && cp "$PKI/kl/cert.pem" "$OUT/certdir/kl.pem" && cp "$PKI/vendor/cert.der" "$OUT/certdir/vendor.der"
+jqt "kaspersky-signed with its certificate: taint E is the key the kernel does not trust" "$OUT/r-klsigned-cert.json" \
+	'.modules[] | select(.name == "kdt_klsigned" and .loaded) | .taint_explained[] | select(.flag == "E") | .why | startswith("signed by a key the kernel does not trust (")'
 run_scan certdir --root "$R/kaspersky-signed" --cert "$OUT/certdir"
 jqt "--cert DIR reads *.pem and *.der" "$OUT/r-certdir.json" \
 	'[.trust[] | select(.kind == "operator")] | length == 2'
@@ -205,6 +220,10 @@ for mode in openat2 fallback; do
 	jqt "hostile ($mode): control characters escaped" "$H" \
 		'[.modules[] | select((.path // "") | test("evil")) | .path] == ["/lib/modules/6.1.0-56-amd64/extra/evil\\x1b[31m\\x0a.ko"]'
 	jqt "hostile ($mode): long strings cut" "$H" '[.. | strings | length] | max < 1200'
+	jqt "hostile ($mode): device links leaving the root and junk uevents give no ids" "$H" \
+		'[.modules[] | select(.name == "kdt_neutral" and .loaded) | .devices[] | [.name, .vendor_id, .product_id, .modalias]] == [["0000:00:02.0",null,null,null],["0000:00:09.0",null,null,null]]'
+	jqt "hostile ($mode): the canary uevent outside the root is never read" "$H" \
+		'[.. | strings | select(test("dead|beef"; "i"))] == []'
 done
 check "hostile: same report with and without openat2" \
 	cmp -s "$OUT/r-hostile-openat2.json" "$OUT/r-hostile-fallback.json"
@@ -276,6 +295,31 @@ if [ -z "${KD_SANITIZER:-}" ]; then
 		'.modules[] | select(.name == "kdt_neutral") | .loaded and .signature.kernel_trusted and (.path | endswith("/extra/kdt_neutral.ko"))'
 	check "live mode and --root give the same modules and findings" \
 		cmp -s <(jq -S '{modules, findings, trust}' "$OUT/r-chroot.json") <(jq -S '{modules, findings, trust}' "$OUT/r-clean.json")
+
+	# devices named from a real udev hardware database (compiled from Debian's udev package)
+	HWDB=$(tests/get-hwdb.sh "$OUT/hwdb")
+	CH=$OUT/chroot-devices
+	make_chroot "$R/kaspersky-signed" "$CH"
+	mkdir -p "$CH/etc/udev"
+	cp "$HWDB" "$CH/etc/udev/hwdb.bin"
+	set +e
+	chroot "$CH" /kdetect scan --format json >"$OUT/r-chroot-devices.json"
+	RC=$?
+	chroot "$CH" /kdetect scan >"$OUT/r-chroot-devices.txt"
+	set -e
+	expect_rc 1 "live mode with devices"
+	jqt "live mode: vendor and model names from the udev hardware database" "$OUT/r-chroot-devices.json" \
+		'[.modules[] | select(.name == "kdt_klsigned" and .loaded) | .devices[] | [.name, .vendor, .model]] == [["0000:03:00.0","PLX Technology, Inc.","PCI <-> IOBus Bridge"],["1-4:1.0","Logitech, Inc.","Unifying Receiver"]]'
+	jqt "live mode: coverage names the hardware database" "$OUT/r-chroot-devices.json" \
+		'.coverage[] | select(.source == "sys/bus") | .detail | endswith("names from the udev hardware database")'
+	check "live mode: the text report names the device under the finding" \
+		grep -qF "usb 1-4:1.0 (driver kdt_klsigned_usb) 046d:c52b Logitech, Inc. Unifying Receiver" "$OUT/r-chroot-devices.txt"
+	rm "$CH/etc/udev/hwdb.bin"
+	set +e
+	chroot "$CH" /kdetect scan --format json >"$OUT/r-chroot-nohwdb.json"
+	set -e
+	jqt "live mode without hwdb.bin: ids only, and coverage says so" "$OUT/r-chroot-nohwdb.json" \
+		'([.modules[].devices // [] | .[] | .vendor] | unique == [null]) and (.coverage[] | select(.source == "sys/bus") | .detail | test("no udev hardware database"))'
 fi
 
 # ---- Debian's real signed kernel package: every module valid against its own vmlinuz

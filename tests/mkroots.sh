@@ -176,6 +176,20 @@ load() {
 	[ -n "$v" ] && echo "$v" >"$s/version"
 	true
 }
+# bind ROOT MODULE BUS DRIVER DEVPATH UEVENT: a device bound to a driver of MODULE, linked the
+# way sysfs links it (module -> driver -> device under sys/devices/DEVPATH)
+bind() {
+	local r=$1 mod=$2 bus=$3 drv=$4 devpath=$5 uevent=$6
+	local d=$r/sys/bus/$bus/drivers/$drv dev=${5##*/}
+	mkdir -p "$r/sys/devices/$devpath" "$d" "$r/sys/module/$mod/drivers"
+	printf '%b' "$uevent" >"$r/sys/devices/$devpath/uevent"
+	ln -sfn "../../../../devices/$devpath" "$d/$dev"
+	ln -sfn "../../../../module/$mod" "$d/module"
+	: >"$d/bind"
+	: >"$d/unbind"
+	: >"$d/uevent"
+	ln -sfn "../../../bus/$bus/drivers/$drv" "$r/sys/module/$mod/drivers/$bus:$drv"
+}
 # put ROOT RELEASE RELPATH SRC: install a module file
 put() {
 	mkdir -p "$(dirname "$1/lib/modules/$2/$3")"
@@ -287,17 +301,24 @@ put "$R" "$REL-old-zst" extra/kdt_klsigned.ko.zst "$M/kdt_klsigned.ko.zst"
 put "$R" "$REL-old-gz" extra/kdt_klsigned.ko.gz "$M/kdt_klsigned.ko.gz"
 load "$R" kdt_neutral "$M/kdt_neutral.ko" O 0xffffffffc0a2f000
 load "$R" kdt_klsigned "$M/kdt_klsigned.ko" OE 0xffffffffc09e1000
+bind "$R" kdt_klsigned pci kdt_klsigned pci0000:00/0000:00:1c.0/0000:03:00.0 \
+	'DRIVER=kdt_klsigned\nPCI_CLASS=118000\nPCI_ID=10B5:9050\nPCI_SUBSYS_ID=10B5:2540\nPCI_SLOT_NAME=0000:03:00.0\nMODALIAS=pci:v000010B5d00009050sv000010B5sd00002540bc11sc80i00\n'
+bind "$R" kdt_klsigned usb kdt_klsigned_usb pci0000:00/0000:00:14.0/usb1/1-4/1-4:1.0 \
+	'DEVTYPE=usb_interface\nDRIVER=kdt_klsigned_usb\nPRODUCT=46d/c52b/1201\nTYPE=0/0/0\nINTERFACE=3/1/2\nMODALIAS=usb:v046DpC52Bd1201dc00dsc00dp00ic03isc01ip02in00\n'
+bind "$R" kdt_neutral platform kdt_neutral platform/kdt_neutral.0 \
+	'DRIVER=kdt_neutral\nMODALIAS=platform:kdt_neutral\n'
 depmod_all "$R"
 cat >>"$CASES" <<EOF
 ## kaspersky-signed
 - \`lib/modules/$REL/extra/kdt_klsigned.ko\`: signed by the "Kaspersky Lab Test Module Signing" leaf
   (issuer "Kaspersky Test Root CA", O=AO Kaspersky Lab); signature cryptographically correct but the
   key is not in the kernel (untrusted). Metadata is neutral ("Test Vendor"). Loaded, taint (OE),
-  non-zero address in proc/modules; tainted = 12288.
+  non-zero address in proc/modules; tainted = 12288. Two devices bound to its drivers: PCI
+  0000:03:00.0 (10b5:9050) and USB interface 1-4:1.0 (046d:c52b).
 - same module compressed, not loaded: \`$REL-old/extra/kdt_klsigned.ko.xz\`,
   \`$REL-old-zst/extra/kdt_klsigned.ko.zst\`, \`$REL-old-gz/extra/kdt_klsigned.ko.gz\`
   (Debian 12's depmod has no zlib: the .gz is absent from that release's modules.dep).
-- \`extra/kdt_neutral.ko\` valid, loaded (O): no finding.
+- \`extra/kdt_neutral.ko\` valid, loaded (O): no finding; platform device kdt_neutral.0 (no ids).
 - **Expect: 4 Kaspersky findings (by signer), one of them loaded; exit 1.**
 
 EOF
@@ -467,6 +488,12 @@ cp "$CACHE/bomb.ko.xz" "$CACHE/bomb.ko.zst" "$CACHE/bomb.ko.gz" "$X/"
 load "$R" kdt_neutral "$S" OE
 rm "$R/sys/module/kdt_neutral/notes/.note.gnu.build-id"
 ln -s "$CANARY" "$R/sys/module/kdt_neutral/notes/.note.gnu.build-id"
+# devices: a driver link and a device link that leave the root, and a uevent with junk
+bind "$R" kdt_neutral pci kdt_neutral pci0000:00/0000:00:02.0 \
+	'PCI_ID=8086:10Z5\nPRODUCT=1/2/3/4/5\nHID_ID=::\nMODALIAS=pci:\001\033[31m\nPCI_ID=12345:1\n'
+printf 'PCI_ID=DEAD:BEEF\n' >"$CANARY_DIR/uevent"
+ln -s "$up${CANARY_DIR#/}" "$R/sys/bus/pci/drivers/kdt_neutral/0000:00:09.0"
+ln -s "$up${CANARY_DIR#/}" "$R/sys/module/kdt_neutral/drivers/pci:escape"
 mkdir -p "$R/sys/module/snd_pcm/holders"
 echo live >"$R/sys/module/snd_pcm/initstate"
 {
