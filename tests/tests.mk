@@ -1,7 +1,7 @@
 # tests/tests.mk - make check: install what the tests need, then unit tests (plain,
 # under valgrind and with ASan/UBSan), end-to-end tests on fixture roots and the
 # Debian corpus (plain and with ASan/UBSan), the portable build against the standard
-# one, and the man page lint.
+# one, Debian's real kernel booted under qemu, and the man page lint.
 
 -include tests/unit/unit.mk
 
@@ -19,6 +19,7 @@ check-e2e: kdetect kdetect-static
 	@KD_SAME_AS=./kdetect-static bash tests/e2e-boot.sh
 	@KD_SAME_AS=./kdetect-static bash tests/e2e-drivers.sh
 	@bash tests/e2e-portable.sh
+	@bash tests/e2e-qemu.sh
 
 # The whole end-to-end suite again with a sanitizer build of the program.
 build/asan/kdetect: build/asan/obj/main.o $(UNIT_ASAN_OBJS)

@@ -66,6 +66,11 @@ if [ "$mode" = test ]; then
 	    sbsigntool efitools osslsigncode gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64; do
 		want "$pkg"
 	done
+	# the real-kernel test (tests/e2e-qemu.sh): Debian's kernel under qemu, booted into a
+	# busybox initramfs; busybox-static replaces the dynamic busybox package
+	for pkg in qemu-system-x86 busybox-static cpio; do
+		want "$pkg"
+	done
 	command -v python3 >/dev/null 2>&1 || want python3
 fi
 
