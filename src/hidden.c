@@ -6,12 +6,10 @@
  * sys/module/<name>/sections. A module in one view and missing from another
  * is reported; so are taint flags no visible module explains.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "procfs.h"
 #include "scan_priv.h"
@@ -23,31 +21,21 @@
 /* Loadable modules in sys/module: the entries that have an initstate file. */
 static int sysfs_modules(const struct kd_root *root, struct strlist *out)
 {
-	struct dirent *de;
-	DIR *d;
-	int fd = root_openat(root, "sys/module", ROOT_DIR | ROOT_FOLLOW);
+	struct strlist names = { 0 };
+	int r = root_list_dir(root, "sys/module", false, MAX_SYSFS_MODULES, &names);
 
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d)) && out->n < MAX_SYSFS_MODULES) {
-		char *rel;
+	for (size_t i = 0; i < names.n; i++) {
+		char *rel = xasprintf("sys/module/%s/initstate", names.v[i]);
 		struct stat st;
 
-		if (de->d_name[0] == '.')
-			continue;
-		rel = xasprintf("sys/module/%s/initstate", de->d_name);
-		if (root_stat(root, rel, 0, &st) == 0)
-			sl_push(out, xstrdup(de->d_name));
+		if (names.v[i][0] != '.' && root_stat(root, rel, 0, &st) == 0) {
+			sl_push(out, names.v[i]);
+			names.v[i] = NULL;
+		}
 		free(rel);
 	}
-	closedir(d);
-	sl_sort(out);
-	return 0;
+	sl_free(&names);
+	return r;
 }
 
 /* Module names tagged in proc/kallsyms: "addr type symbol\t[module]". */

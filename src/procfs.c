@@ -5,7 +5,6 @@
  * it cannot follow --root). Every line is untrusted: a hostile image can put
  * anything in these files.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -21,6 +20,7 @@
 #define PROC_FILE_CAP (16u << 20)
 #define SYS_ATTR_CAP 4096
 #define MAX_NAME 255
+#define MAX_HOLDERS 4096
 
 static const struct {
 	char letter;
@@ -221,6 +221,7 @@ static char *read_attr(const struct kd_root *root, const char *dir, const char *
 
 void procfs_read_sysmodule(const struct kd_root *root, struct loaded_module *m)
 {
+	struct strlist names = { 0 };
 	char *dir = xasprintf("sys/module/%s", m->name), *path, *s;
 	uint8_t *note;
 	size_t len;
@@ -246,23 +247,16 @@ void procfs_read_sysmodule(const struct kd_root *root, struct loaded_module *m)
 		free(s);
 	}
 	path = xasprintf("%s/holders", dir);
-	fd = root_openat(root, path, ROOT_DIR);
-	free(path);
-	if (fd >= 0) {
-		DIR *d = fdopendir(fd);
-		struct dirent *de;
-
-		while (d && (de = readdir(d))) {
-			if (de->d_name[0] == '.' || !valid_module_name(de->d_name, strlen(de->d_name)))
+	if (root_list_dir(root, path, false, MAX_HOLDERS, &names) == 0) {
+		for (size_t i = 0; i < names.n; i++) {
+			if (names.v[i][0] == '.' || !valid_module_name(names.v[i], strlen(names.v[i])))
 				continue;
-			sl_push(&m->holders, xstrdup(de->d_name));
+			sl_push(&m->holders, names.v[i]);
+			names.v[i] = NULL;
 		}
-		if (d)
-			closedir(d);
-		else
-			close(fd);
-		sl_sort(&m->holders);
 	}
+	sl_free(&names);
+	free(path);
 	path = xasprintf("%s/notes/.note.gnu.build-id", dir);
 	fd = root_openat(root, path, 0);
 	free(path);
