@@ -15,6 +15,7 @@
 
 #define TEXT_NAME_WIDTH 24
 #define MAX_SHOWN 1024		/* bytes of one untrusted string we print */
+#define MAX_TAINT_EXPLAINED 32	/* the kernel has fewer taint letters; proc/modules may lie */
 
 /* Length of a valid UTF-8 sequence at p (not an overlong or surrogate), or 0. */
 static size_t utf8_len(const unsigned char *p)
@@ -342,7 +343,7 @@ static void json_module(struct json *j, const struct module_rec *m)
 	j_string(j, "taint", m->lm ? m->lm->taint : NULL);
 	if (m->lm) {
 		j_open(j, "taint_explained", '[');
-		for (const char *c = m->lm->taint; *c; c++) {
+		for (const char *c = m->lm->taint; *c && c - m->lm->taint < MAX_TAINT_EXPLAINED; c++) {
 			char *why = module_taint_why(m, *c);
 			char flag[2] = { *c, 0 };
 
@@ -601,13 +602,25 @@ static void text_loaded_module(FILE *out, const struct module_rec *m)
 
 	if (!m)
 		return;
-	for (const char *c = m->lm->taint; *c; c++) {
+	for (const char *c = m->lm->taint; *c && c - m->lm->taint < MAX_TAINT_EXPLAINED; c++) {
 		char *why = module_taint_why(m, *c);
+		char flag[2] = { *c, 0 };
 
-		fprintf(out, "           taint %c: ", *c);
+		/* the letters come from proc/modules of the inspected system */
+		fputs("           taint ", out);
+		t_safe(out, flag);
+		fputs(": ", out);
 		t_safe(out, why);
 		fputc('\n', out);
 		free(why);
+	}
+	if (m->lm->used_by.n) {
+		fputs("           modules that use it:", out);
+		for (size_t i = 0; i < m->lm->used_by.n; i++) {
+			fputc(' ', out);
+			t_safe(out, m->lm->used_by.v[i]);
+		}
+		fputc('\n', out);
 	}
 	d = &m->lm->devices;
 	if (!d->n) {

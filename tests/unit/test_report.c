@@ -384,6 +384,17 @@ static void build_result(struct scan_result *res)
 	lm->build_id = xstrdup("abcdef01");
 	lm->sys_refcnt = 2;
 	sl_push(&lm->holders, xstrdup("hold\ner"));
+	lm->devices.drivers = 1;
+	lm->devices.n = 1;
+	lm->devices.v = xcalloc(1, sizeof(*lm->devices.v));
+	lm->devices.v[0].bus = xstrdup("pci");
+	lm->devices.v[0].driver = xstrdup("kl\x1b" "drv");
+	lm->devices.v[0].name = xstrdup("0000:00:03.0");
+	lm->devices.v[0].vendor_id = xstrdup("8086");
+	lm->devices.v[0].product_id = xstrdup("100e");
+	lm->devices.v[0].modalias = xstrdup("pci:v00008086d0000100E");
+	lm->devices.v[0].vendor_name = xstrdup("Intel\x1b[2J Corporation");
+	lm->devices.v[0].model_name = xstrdup("82540EM");
 
 	res->nmods = 3;
 	res->mods = xcalloc(res->nmods, sizeof(*res->mods));
@@ -696,6 +707,12 @@ static void test_json_report(void **state)
 	jq_expect(d, ".schema", "kdetect-report/1");
 	jq_expect(d, ".tool.name", "kdetect");
 	jq_expect(d, ".tool.version", KDETECT_VERSION);
+	jq_expect(d, ".tool.build", "standard");
+	jq_expect(d, ".modules[0].devices | map([.bus, .driver, .name, .vendor_id, .product_id, .modalias, "
+		     ".vendor, .model] | join(\"|\")) | join(\",\")",
+		  "pci|kl\\x1bdrv|0000:00:03.0|8086|100e|pci:v00008086d0000100E|Intel\\x1b[2J Corporation|82540EM");
+	jq_expect(d, ".modules[0].taint_explained | map(.flag) | join(\"\")", "OE");
+	jq_expect(d, ".modules[1] | has(\"devices\") or has(\"taint_explained\")", "false");
 	jq_expect(d, "[\"hostname\",\"kernel_release\",\"root\",\"offline\",\"tainted\",\"taint_flags\"] "
 		     "- (.host | keys) | length",
 		  "0");
@@ -872,6 +889,11 @@ static void test_text_report(void **state)
 		"  CRITICAL KL-MOD-001     " H_NAME_SAFE "  " H_PATH_SAFE "\n",
 		"           modinfo.author: " H_AUTHOR_SAFE "\n",
 		"           rules: KL-MOD-001 KL-CERT-003\n",
+		"           taint O: built outside the kernel tree (no intree=Y in modinfo)\n",
+		"           taint E: signed by a key the kernel does not trust (",
+		"           modules that use it: kav4fs_oas redir\\x1bfs\n",
+		"           devices that depend on it (1):\n"
+		"             pci 0000:00:03.0 (driver kl\\x1bdrv) 8086:100e Intel\\x1b[2J Corporation 82540EM\n",
 		"\nCoverage\n",
 		"  error   /boot/vmlinuz-\\x1b[31mx: bad \\xff detail\\x0d\n",
 		"\nTrust sources\n",
