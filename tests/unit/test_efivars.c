@@ -10,6 +10,7 @@
  *       device path nodes { u8 type, subtype; u16 length; ... }; u8 OptionalData[] }
  */
 #include "unit.h"
+#include "fsfix.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -661,30 +662,6 @@ struct fx {
 	struct kd_root r;
 };
 
-static void mkdir_p(const char *path)
-{
-	char tmp[512];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0755);
-			*p = '/';
-		}
-	}
-	mkdir(tmp, 0755);
-}
-
-static void write_bytes(const char *path, const void *p, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, p, n), (ssize_t)n);
-	close(fd);
-}
-
 static void rel_path(const struct fx *f, const char *rel, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s/%s", f->root, rel);
@@ -700,7 +677,7 @@ static void put_var(const struct fx *f, const char *name, const char *guid, uint
 	b_u32(&b, attrs);
 	b_put(&b, data, n);
 	snprintf(path, sizeof(path), "%s/" EFIVARS "/%s-%s", f->root, name, guid);
-	write_bytes(path, b.p, b.n);
+	fx_write(path, b.p, b.n);
 	free(b.p);
 }
 
@@ -709,15 +686,7 @@ static void put_raw(const struct fx *f, const char *rel, const void *data, size_
 	char path[512];
 
 	rel_path(f, rel, path, sizeof(path));
-	write_bytes(path, data, n);
-}
-
-static int rm_rf(const char *d)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
-	return system(cmd);
+	fx_write(path, data, n);
 }
 
 static int setup(void **state)
@@ -732,9 +701,9 @@ static int setup(void **state)
 	if (!mkdtemp(f->root) || !mkdtemp(f->out))
 		return -1;
 	rel_path(f, EFIVARS, path, sizeof(path));
-	mkdir_p(path);
+	fx_mkdir_p(path);
 	rel_path(f, MOKVARS, path, sizeof(path));
-	mkdir_p(path);
+	fx_mkdir_p(path);
 	if (root_init(&f->r, f->root, true) != 0)
 		return -1;
 	*state = f;
@@ -746,8 +715,8 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	root_fini(&f->r);
-	rm_rf(f->root);
-	rm_rf(f->out);
+	fx_rm_rf(f->root);
+	fx_rm_rf(f->out);
 	free(f);
 	return 0;
 }
@@ -818,7 +787,7 @@ static void test_efivar_read(void **state)
 	alarm(0);
 	/* a symlink out of the root is resolved inside it */
 	snprintf(target, sizeof(target), "%s/secret", f->out);
-	write_bytes(target, "\x07\x00\x00\x00OUTSIDE", 11);
+	fx_write(target, "\x07\x00\x00\x00OUTSIDE", 11);
 	rel_path(f, EFIVARS "/Link-" GUID_GLOBAL, path, sizeof(path));
 	assert_int_equal(symlink(target, path), 0);
 	expect_var_err(f, "Link", GUID_GLOBAL, ENOENT);

@@ -4,6 +4,7 @@
  * text comes from the inspected system, so every line may be hostile.
  */
 #include "unit.h"
+#include "fsfix.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -500,13 +501,9 @@ struct fake_root {
 static void put(const char *base, const char *rel, const void *data, size_t len)
 {
 	char path[512];
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", base, rel);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	close(fd);
+	fx_write(path, data, len);
 }
 
 static void put_str(const char *base, const char *rel, const char *s)
@@ -520,14 +517,6 @@ static void mk(const char *base, const char *rel)
 
 	snprintf(path, sizeof(path), "%s/%s", base, rel);
 	assert_int_equal(mkdir(path, 0755), 0);
-}
-
-static int rm_rf(const char *dir)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd);
 }
 
 static int root_setup(void **state)
@@ -557,7 +546,7 @@ static int root_teardown(void **state)
 	struct fake_root *fr = *state;
 
 	root_fini(&fr->root);
-	rm_rf(fr->dir);
+	fx_rm_rf(fr->dir);
 	free(fr);
 	return 0;
 }

@@ -6,6 +6,7 @@
  * absolute and "../" symlinks, must never be opened.
  */
 #include "unit.h"
+#include "fsfix.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,11 +37,7 @@ struct fx {
 
 static void write_file(const char *path, const char *s)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, s, strlen(s)), (ssize_t)strlen(s));
-	close(fd);
+	fx_write(path, s, strlen(s));
 }
 
 static void in_root(const struct fx *f, const char *rel, char *buf, size_t n)
@@ -64,21 +61,6 @@ static void dir(const struct fx *f, const char *rel)
 	assert_int_equal(mkdir(path, 0755), 0);
 }
 
-static void mkdir_p(const char *path)
-{
-	char tmp[512];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0755);
-			*p = '/';
-		}
-	}
-	mkdir(tmp, 0755);
-}
-
 static void sym(const struct fx *f, const char *target, const char *rel)
 {
 	char path[512];
@@ -86,14 +68,6 @@ static void sym(const struct fx *f, const char *target, const char *rel)
 	in_root(f, rel, path, sizeof(path));
 	if (symlink(target, path) != 0)
 		fail_msg("symlink %s -> %s: %s", path, target, strerror(errno));
-}
-
-static int rm_rf(const char *d)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
-	return system(cmd);
 }
 
 /* Read an fd from offset 0 into buf (NUL-terminated). */
@@ -179,7 +153,7 @@ static void make_shadow(const struct fx *f)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", f->root, out_rel(f));
-	mkdir_p(path);
+	fx_mkdir_p(path);
 	snprintf(path, sizeof(path), "%s/%s/secret", f->root, out_rel(f));
 	write_file(path, "SHADOW");
 }
@@ -216,8 +190,8 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	root_fini(&f->r);
-	rm_rf(f->root);
-	rm_rf(f->out);
+	fx_rm_rf(f->root);
+	fx_rm_rf(f->out);
 	free(f);
 	return 0;
 }
