@@ -141,7 +141,8 @@ static void read_driver(const struct kd_root *root, const char *bus, const char 
 	struct strlist names = { 0 };
 
 	/* the devices are the symlinks; "module" is the only other one */
-	root_list_dir(root, dir, true, MAX_DEVICES, &names);
+	if (root_list_dir(root, dir, true, MAX_DEVICES, &names) > 0)
+		out->truncated = true;
 	for (size_t i = 0; i < names.n; i++) {
 		struct kd_device *dev;
 
@@ -159,6 +160,16 @@ static void read_driver(const struct kd_root *root, const char *bus, const char 
 	free(dir);
 }
 
+static int cmp_device(const void *pa, const void *pb)
+{
+	const struct kd_device *a = pa, *b = pb;
+	int c = strcmp(a->bus, b->bus);
+
+	if (!c)
+		c = strcmp(a->driver, b->driver);
+	return c ? c : strcmp(a->name, b->name);
+}
+
 int devices_read(const struct kd_root *root, const char *module, struct kd_hwdb *hw,
 		 struct kd_devices *out)
 {
@@ -169,6 +180,10 @@ int devices_read(const struct kd_root *root, const char *module, struct kd_hwdb 
 	memset(out, 0, sizeof(*out));
 	r = root_list_dir(root, rel, false, MAX_DRIVERS, &drivers);
 	free(rel);
+	if (r > 0) {
+		out->truncated = true;
+		r = 0;
+	}
 	/* entries are "<bus>:<driver>"; bus names have no colon, driver names may */
 	for (size_t i = 0; !r && i < drivers.n; i++) {
 		const char *e = drivers.v[i], *colon = strchr(e, ':');
@@ -183,6 +198,8 @@ int devices_read(const struct kd_root *root, const char *module, struct kd_hwdb 
 		free(bus);
 	}
 	sl_free(&drivers);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_device);
 	return r;
 }
 

@@ -6,6 +6,7 @@
 #ifndef KD_DEVICES_H
 #define KD_DEVICES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "root.h"
@@ -25,6 +26,7 @@ struct kd_devices {
 	struct kd_device *v;
 	size_t n;
 	size_t drivers;			/* drivers the module registered */
+	bool truncated;			/* a list was longer than we read */
 };
 
 /* Vendor and model names for a modalias: the udev hardware database. */
@@ -41,8 +43,8 @@ void hwdb_close(struct kd_hwdb *hw);
 
 /*
  * sys/module/<module>/drivers/<bus>:<driver> -> sys/bus/<bus>/drivers/<driver>/<device>.
- * Fills out (sorted by bus, driver, device). hw may be NULL. Returns 0 or -errno
- * when the module has no drivers directory.
+ * Fills out, sorted by bus, driver and device name. hw may be NULL. Returns 0 or
+ * -errno when the module has no drivers directory.
  */
 int devices_read(const struct kd_root *root, const char *module, struct kd_hwdb *hw,
 		 struct kd_devices *out);

@@ -88,6 +88,10 @@ void scan_hidden(const struct kd_root *root, struct scan_result *res)
 		sl_push(&procmods, xstrdup(res->loaded[i].name));
 	sl_sort(&procmods);
 	rs = sysfs_modules(root, &sysmods);
+	if (rs > 0)
+		add_cov(res, "sys/module", COV_ERROR,
+			xasprintf("more than %d entries: not compared with proc/modules",
+				  MAX_SYSFS_MODULES));
 	rk = kallsyms_modules(root, &symmods);
 	add_cov(res, "proc/kallsyms", rk ? cov_from_errno(rk) : COV_OK,
 		rk ? xstrdup(strerror(-rk)) : xasprintf("%zu modules with symbols", symmods.n));

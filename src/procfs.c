@@ -247,7 +247,7 @@ void procfs_read_sysmodule(const struct kd_root *root, struct loaded_module *m)
 		free(s);
 	}
 	path = xasprintf("%s/holders", dir);
-	if (root_list_dir(root, path, false, MAX_HOLDERS, &names) == 0) {
+	if (root_list_dir(root, path, false, MAX_HOLDERS, &names) >= 0) {
 		for (size_t i = 0; i < names.n; i++) {
 			if (names.v[i][0] == '.' || !valid_module_name(names.v[i], strlen(names.v[i])))
 				continue;

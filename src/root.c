@@ -370,7 +370,7 @@ int root_read_file(const struct kd_root *root, const char *rel, size_t cap, char
 	size_t n;
 	int fd, r;
 
-		fd = root_openat(root, rel, ROOT_FOLLOW);
+	fd = root_openat(root, rel, ROOT_FOLLOW);
 	if (fd < 0)
 		return fd;
 	r = fd_read_all(fd, cap, &p, &n);
@@ -396,8 +396,8 @@ static bool is_symlink(DIR *d, const struct dirent *de)
 int root_list_dir(const struct kd_root *root, const char *rel, bool links_only, size_t max,
 		  struct strlist *out)
 {
-	int fd = root_openat(root, rel, ROOT_DIR | ROOT_FOLLOW);
-	size_t start = out->n;
+	int fd = root_openat(root, rel, ROOT_DIR | ROOT_FOLLOW), r = 0;
+	struct strlist names = { 0 };
 	struct dirent *de;
 	DIR *d;
 
@@ -405,19 +405,35 @@ int root_list_dir(const struct kd_root *root, const char *rel, bool links_only, 
 		return fd;
 	d = fdopendir(fd);
 	if (!d) {
-		int r = -errno;
-
+		r = -errno;
 		close(fd);
 		return r;
 	}
-	while ((de = readdir(d)) && out->n - start < max) {
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			r = errno ? -errno : 0;
+			break;
+		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		if (links_only && !is_symlink(d, de))
 			continue;
-		sl_push(out, xstrdup(de->d_name));
+		if (names.n == max) {
+			r = 1;
+			break;
+		}
+		sl_push(&names, xstrdup(de->d_name));
 	}
 	closedir(d);
+	if (r < 0) {
+		sl_free(&names);
+		return r;
+	}
+	for (size_t i = 0; i < names.n; i++)
+		sl_push(out, names.v[i]);
+	free(names.v);
 	sl_sort(out);
-	return 0;
+	return r;
 }

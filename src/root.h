@@ -39,7 +39,9 @@ int root_read_file(const struct kd_root *root, const char *rel, size_t cap, char
 /*
  * Names in directory rel (following symlinks inside the root), without "." and
  * "..", at most max, appended to out, which is then sorted. With links_only, only
- * the entries that are symlinks. Returns 0 or -errno.
+ * the entries that are symlinks. Returns 0, 1 when the directory held more than
+ * max (which ones were kept is the directory's order, not the sorted one), or
+ * -errno (out untouched).
  */
 struct strlist;
 int root_list_dir(const struct kd_root *root, const char *rel, bool links_only, size_t max,

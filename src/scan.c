@@ -305,7 +305,7 @@ static void read_devices(struct scan_ctx *ctx)
 		struct loaded_module *lm = &res->loaded[i];
 		int r = devices_read(&ctx->root, lm->name, hw, &lm->devices);
 
-		if (r && r != -ENOENT)
+		if ((r && r != -ENOENT) || lm->devices.truncated)
 			errors++;
 		ndev += lm->devices.n;
 		nmods += lm->devices.n > 0;
@@ -314,7 +314,8 @@ static void read_devices(struct scan_ctx *ctx)
 	add_cov(res, "sys/bus", errors ? COV_ERROR : COV_OK,
 		xasprintf("%zu device%s bound to the drivers of %zu module%s%s; %s", ndev,
 			  ndev == 1 ? "" : "s", nmods, nmods == 1 ? "" : "s",
-			  errors ? "; some driver lists unreadable" : "", names));
+			  errors ? "; some driver or device lists unreadable or cut short" : "",
+			  names));
 	free(names);
 }
 
