@@ -49,6 +49,8 @@ void hwdb_close(struct kd_hwdb *hw);
 int devices_read(const struct kd_root *root, const char *module, struct kd_hwdb *hw,
 		 struct kd_devices *out);
 void devices_free(struct kd_devices *d);
+/* Free what one device holds and zero it. */
+void device_clear(struct kd_device *dev);
 
 /* Parse a device's uevent text into ids and modalias (exposed for tests). */
 void devices_parse_uevent(const char *text, struct kd_device *dev);

@@ -3,12 +3,17 @@
 #ifndef KD_FSFIX_H
 #define KD_FSFIX_H
 
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "root.h"
 
 /* mkdir -p: every directory on the way; one that exists already is fine. */
 static inline void fx_mkdir_p(const char *path)
@@ -43,6 +48,33 @@ static inline int fx_rm_rf(const char *dir)
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd);
+}
+
+/*
+ * Group setups for tests of root-confined access: one group with openat2
+ * (RESOLVE_IN_ROOT), one with the resolver used on kernels without it.
+ */
+static inline int fx_group_openat2(void **state)
+{
+	struct open_how how = { .flags = O_PATH, .resolve = RESOLVE_IN_ROOT };
+	long fd;
+
+	(void)state;
+	root_force_fallback = false;
+	fd = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+	if (fd < 0)
+		fprintf(stderr, "NOTE: openat2 unavailable here (%s): this group exercises the fallback\n",
+			strerror(errno));
+	else
+		close((int)fd);
+	return 0;
+}
+
+static inline int fx_group_fallback(void **state)
+{
+	(void)state;
+	root_force_fallback = true;
+	return 0;
 }
 
 #endif

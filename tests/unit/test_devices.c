@@ -42,19 +42,6 @@ struct udev *udev_new(void)
 
 /* ---- devices_parse_uevent ---- */
 
-static void dev_clear(struct kd_device *d)
-{
-	free(d->bus);
-	free(d->driver);
-	free(d->name);
-	free(d->vendor_id);
-	free(d->product_id);
-	free(d->modalias);
-	free(d->vendor_name);
-	free(d->model_name);
-	memset(d, 0, sizeof(*d));
-}
-
 static void expect_str(const char *text, const char *what, const char *got, const char *want)
 {
 	if (!want && got)
@@ -83,7 +70,7 @@ static void expect_uevent(const char *text, const char *vendor, const char *prod
 	assert_null(d.name);
 	assert_null(d.vendor_name);
 	assert_null(d.model_name);
-	dev_clear(&d);
+	device_clear(&d);
 }
 
 static void expect_no_ids(const char *text)
@@ -259,7 +246,7 @@ static void test_uevent_modalias(void **state)
 		assert_non_null(d.modalias);
 		assert_int_equal(strlen(d.modalias), sizeof(text) - 10);
 		assert_string_equal(d.modalias, text + 9);
-		dev_clear(&d);
+		device_clear(&d);
 	}
 }
 
@@ -330,7 +317,7 @@ static void test_uevent_random(void **state)
 			for (const char *p = d.modalias; *p; p++)
 				assert_true(*p >= 0x20 && *p < 0x7f);
 		}
-		dev_clear(&d);
+		device_clear(&d);
 	}
 }
 
@@ -480,29 +467,6 @@ static int teardown(void **state)
 	root_fini(&f->r);
 	fx_rm_rf(f->base);
 	free(f);
-	return 0;
-}
-
-static int group_openat2(void **state)
-{
-	struct open_how how = { .flags = O_PATH, .resolve = RESOLVE_IN_ROOT };
-	long fd;
-
-	UNIT_UNUSED(state);
-	root_force_fallback = false;
-	fd = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
-	if (fd < 0)
-		fprintf(stderr, "NOTE: openat2 unavailable here (%s): this group exercises the fallback\n",
-			strerror(errno));
-	else
-		close((int)fd);
-	return 0;
-}
-
-static int group_fallback(void **state)
-{
-	UNIT_UNUSED(state);
-	root_force_fallback = true;
 	return 0;
 }
 
@@ -1097,8 +1061,8 @@ int main(void)
 	int failed = 0;
 
 	failed += cmocka_run_group_tests_name("devices: uevent and hwdb", parse, NULL, NULL);
-	failed += cmocka_run_group_tests_name("devices (openat2)", fixture, group_openat2, NULL);
-	failed += cmocka_run_group_tests_name("devices (fallback resolver)", fixture, group_fallback,
+	failed += cmocka_run_group_tests_name("devices (openat2)", fixture, fx_group_openat2, NULL);
+	failed += cmocka_run_group_tests_name("devices (fallback resolver)", fixture, fx_group_fallback,
 					      NULL);
 	return failed ? 1 : 0;
 }

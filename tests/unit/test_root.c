@@ -196,29 +196,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int group_openat2(void **state)
-{
-	struct open_how how = { .flags = O_PATH, .resolve = RESOLVE_IN_ROOT };
-	long fd;
-
-	UNIT_UNUSED(state);
-	root_force_fallback = false;
-	fd = syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
-	if (fd < 0)
-		fprintf(stderr, "NOTE: openat2 unavailable here (%s): this group exercises the fallback\n",
-			strerror(errno));
-	else
-		close((int)fd);
-	return 0;
-}
-
-static int group_fallback(void **state)
-{
-	UNIT_UNUSED(state);
-	root_force_fallback = true;
-	return 0;
-}
-
 /* ---- tests ---- */
 
 static void test_root_init(void **state)
@@ -792,7 +769,7 @@ int main(void)
 	};
 	int failed = 0;
 
-	failed += cmocka_run_group_tests_name("root (openat2)", tests, group_openat2, NULL);
-	failed += cmocka_run_group_tests_name("root (fallback resolver)", tests, group_fallback, NULL);
+	failed += cmocka_run_group_tests_name("root (openat2)", tests, fx_group_openat2, NULL);
+	failed += cmocka_run_group_tests_name("root (fallback resolver)", tests, fx_group_fallback, NULL);
 	return failed ? 1 : 0;
 }
