@@ -26,7 +26,9 @@ mkdir -p "$Q"
 tests/build-kmods.sh "$OUT/kmods"
 DEB=$(tests/get-debian-kernel.sh "$OUT/debian")
 # checks that the test modules' vermagic is the image's release, and fails saying so if not
-tests/mkinitramfs-qemu.sh "$DEB" "$OUT/kmods" "$KD_STATIC" "$Q"
+# the standard build runs in the guest too, with its libraries and a real udev hwdb.bin
+HWDB=$(tests/get-hwdb.sh "$OUT/hwdb")
+tests/mkinitramfs-qemu.sh "$DEB" "$OUT/kmods" "$KD_STATIC" "$Q" "$KD" "$HWDB"
 REL=$(cat "$Q/release")
 
 # ---- boot: always TCG (with KVM the guest hangs on the machines this was written on);
@@ -62,11 +64,13 @@ section() {
 		"$Q/console.txt" >"$Q/$1.b64"
 	base64 -d "$Q/$1.b64" >"$Q/$1.out"
 }
-for s in tainted modules keys e1000-device devices report stderr; do
+for s in tainted modules keys e1000-device devices report stderr report-std stderr-std; do
 	section "$s" || bad "guest section '$s' is not clean base64 (kernel messages on the console?)"
 done
 R=$Q/report.json
 mv "$Q/report.out" "$R"
+RS=$Q/report-std.json
+mv "$Q/report-std.out" "$RS"
 if ! jq -e . "$R" >/dev/null 2>&1; then
 	bad "guest report is not valid JSON ($R; kdetect's stderr: $Q/stderr.out)"
 	finish e2e-qemu || exit 1
@@ -175,4 +179,21 @@ for name in $(jq -r '.[].name' "$Q/proc-modules.json"); do
 done
 jqt "coverage: the portable build names devices by their sysfs ids" "$R" \
 	'.coverage[] | select(.source == "sys/bus") | .status == "ok" and (.detail | endswith("portable build: devices named by their sysfs ids"))'
+# ---- the standard build on the same kernel: libkmod reads modules.dep.bin, and udev's
+# hwdb names the NIC by its subsystem ids too (1af4:1100 is QEMU's)
+RCS=$(sed -n 's/^@@KDT-QEMU rc-std \([0-9]*\)$/\1/p' "$Q/console.txt")
+check "standard build in the guest: exit status 1 ($RCS)" test "$RCS" = 1
+jqt "standard build: valid JSON, the standard build" "$RS" '.tool.build == "standard"'
+jqt "standard build: libkmod read modules.dep.bin" "$RS" \
+	'[.coverage[] | select(.source | endswith("modules.dep")) | .detail] == ["modules.dep.bin read with libkmod"]'
+jqt "standard build: e1000's device named from the udev hardware database" "$RS" \
+	'[.modules[] | select(.name == "e1000") | .devices[] | [.vendor, .model]] == [["Intel Corporation","82540EM Gigabit Ethernet Controller (QEMU Virtual Machine)"]]'
+jqt "standard build: coverage names the hardware database" "$RS" \
+	'.coverage[] | select(.source == "sys/bus") | .detail | endswith("names from the udev hardware database")'
+# apart from those, both builds say the same of the same kernel
+same='del(.tool.build) | .coverage |= map(select((.source | endswith("modules.dep")) or .source == "sys/bus" | not)) |
+	.modules |= map(if .devices then .devices |= map(del(.vendor, .model)) else . end)'
+check "standard and portable builds give the same report of the real kernel" \
+	cmp -s <(jq -S "$same" "$R") <(jq -S "$same" "$RS")
+
 finish e2e-qemu

@@ -4,20 +4,26 @@
 # the Debian kernel image (for its builtin certificate), a handful of Debian's own signed
 # modules at their real paths, the test modules under extra/, and modules.dep from depmod.
 #
-# Usage: tests/mkinitramfs-qemu.sh DEBROOT KMODDIR KDETECT OUTDIR
-#   DEBROOT  unpacked Debian kernel package (tests/get-debian-kernel.sh)
-#   KMODDIR  tests/build-kmods.sh output (modules/ and pki/)
-#   KDETECT  the static kdetect binary
-#   OUTDIR   rebuilt from scratch: OUTDIR/stage (the tree), OUTDIR/initrd.gz
+# Usage: tests/mkinitramfs-qemu.sh DEBROOT KMODDIR KDETECT OUTDIR [KDETECT_STD HWDB]
+#   DEBROOT      unpacked Debian kernel package (tests/get-debian-kernel.sh)
+#   KMODDIR      tests/build-kmods.sh output (modules/ and pki/)
+#   KDETECT      the static kdetect binary
+#   OUTDIR       rebuilt from scratch: OUTDIR/stage (the tree), OUTDIR/initrd.gz
+#   KDETECT_STD  optional: the standard (dynamic) build, copied with its shared libraries,
+#                run after the static one (report in section "report-std")
+#   HWDB         with it: a udev hwdb.bin for the standard build's device names
 # The guest prints its results on the console between "@@KDT-QEMU <NAME> BEGIN/END" lines.
 set -euo pipefail
 
 die() { echo "mkinitramfs-qemu.sh: error: $*" >&2; exit 1; }
-[ $# -eq 4 ] || die "usage: tests/mkinitramfs-qemu.sh DEBROOT KMODDIR KDETECT OUTDIR"
+[ $# -eq 4 ] || [ $# -eq 6 ] ||
+	die "usage: tests/mkinitramfs-qemu.sh DEBROOT KMODDIR KDETECT OUTDIR [KDETECT_STD HWDB]"
 DEB=${1%/}
 KM=${2%/}
 KDBIN=$3
 OUT=${4%/}
+KDSTD=${5:-}
+HWDB=${6:-}
 
 for c in cpio gzip depmod readelf; do
 	command -v "$c" >/dev/null || die "'$c' not found (tools/install-deps.sh test installs it)"
@@ -72,6 +78,17 @@ for a in $("$BB" --list); do
 done
 cp "$KDBIN" "$S/kdetect"
 chmod 0755 "$S/kdetect"
+if [ -n "$KDSTD" ]; then
+	# the standard build and the shared libraries it needs, where the loader looks for them
+	cp "$KDSTD" "$S/kdetect-std"
+	# (no ld.so.cache in the guest: the loader's built-in multiarch paths find them)
+	for lib in $(ldd "$KDSTD" | grep -oE '/[^ ]+'); do
+		mkdir -p "$S$(dirname "$lib")"
+		cp -L "$lib" "$S$lib"
+	done
+	mkdir -p "$S/etc/udev"
+	cp "$HWDB" "$S/etc/udev/hwdb.bin"
+fi
 cp "$VMLINUZ" "$S/boot/"
 cp "$DEB/boot/config-$REL" "$S/boot/" 2>/dev/null || true
 cp "$CERT" "$S/certs/vendor.pem"
@@ -155,6 +172,12 @@ echo "@@KDT-QEMU kdetect end $(cat /proc/uptime)"
 section report cat /tmp/report.json
 section stderr cat /tmp/report.err
 echo "@@KDT-QEMU rc $rc"
+if [ -x /kdetect-std ]; then
+	/kdetect-std scan --format json --cert /certs/vendor.pem >/tmp/report-std.json 2>/tmp/report-std.err
+	echo "@@KDT-QEMU rc-std $?"
+	section report-std cat /tmp/report-std.json
+	section stderr-std cat /tmp/report-std.err
+fi
 echo "@@KDT-QEMU done"
 sync
 poweroff -f
