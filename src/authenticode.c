@@ -13,6 +13,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,8 +53,7 @@ int authenticode_digest(const struct pe_image *pe, const char *algo, uint8_t *md
 	return r;
 }
 
-/* One DER header: tag and content length; the cursor moves to the content. */
-static bool der_header(struct cursor *c, uint8_t *tag, size_t *len)
+bool der_header(struct cursor *c, uint8_t *tag, size_t *len)
 {
 	uint8_t b, nbytes;
 
@@ -75,12 +75,7 @@ static bool der_header(struct cursor *c, uint8_t *tag, size_t *len)
 	return *len <= cur_left(c);
 }
 
-/*
- * SpcIndirectDataContent ::= SEQUENCE { data SpcAttributeTypeAndOptionalValue,
- *     messageDigest DigestInfo }; DigestInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING }
- * p points at the SEQUENCE's content. Fills the algorithm and digest.
- */
-static bool parse_indirect_data(const uint8_t *p, size_t n, struct ac_sig *s)
+bool ac_parse_indirect_data(const uint8_t *p, size_t n, struct ac_sig *s)
 {
 	struct cursor c = cur_init(p, n), di, alg;
 	const uint8_t *oid_start, *dig;
@@ -120,6 +115,44 @@ static bool parse_indirect_data(const uint8_t *p, size_t n, struct ac_sig *s)
 	return true;
 }
 
+void ac_embedded_certs(PKCS7 *p7, struct ac_sig *s)
+{
+	STACK_OF(X509) *embedded = p7->d.sign->cert;
+
+	for (int i = 0; embedded && i < sk_X509_num(embedded); i++) {
+		X509 *x = sk_X509_value(embedded, i);
+
+		X509_up_ref(x);
+		s->certs = xreallocarray(s->certs, s->ncerts + 1, sizeof(*s->certs));
+		s->certs[s->ncerts++] = cert_wrap(x);
+	}
+}
+
+void ac_verify_signed(PKCS7 *p7, const uint8_t *content, size_t len, struct ac_sig *s)
+{
+	STACK_OF(X509) *signers;
+	BIO *bio;
+
+	signers = PKCS7_get0_signers(p7, NULL, 0);
+	if (signers && sk_X509_num(signers) == 1) {
+		X509 *x = sk_X509_value(signers, 0);
+
+		X509_up_ref(x);
+		s->signer = cert_wrap(x);
+	}
+	sk_X509_free(signers);
+	ERR_clear_error();
+	bio = len <= INT_MAX ? BIO_new_mem_buf(content, (int)len) : NULL;
+	/* NOVERIFY: the chain is judged against the right anchors elsewhere, not here */
+	s->sig_ok = bio && s->signer && PKCS7_verify(p7, NULL, NULL, bio, NULL,
+						    PKCS7_NOVERIFY | PKCS7_BINARY) == 1;
+	if (!s->sig_ok)
+		s->error = crypto_errors(s->signer ? "signature does not verify" :
+						     "signer certificate not embedded");
+	BIO_free(bio);
+	ERR_clear_error();
+}
+
 static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int depth,
 		    const struct pe_image *pe);
 
@@ -153,7 +186,6 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 		    const struct pe_image *pe)
 {
 	const unsigned char *q = der;
-	STACK_OF(X509) *embedded, *signers;
 	ASN1_TYPE *content;
 	struct ac_sig *s;
 	uint8_t md[EVP_MAX_MD_SIZE];
@@ -162,7 +194,6 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 	uint8_t tag;
 	size_t len;
 	PKCS7 *p7;
-	BIO *bio;
 	char oid[64];
 	bool accepted;
 
@@ -187,18 +218,11 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 		PKCS7_free(p7);
 		return;
 	}
-	embedded = p7->d.sign->cert;
-	for (int i = 0; embedded && i < sk_X509_num(embedded); i++) {
-		X509 *x = sk_X509_value(embedded, i);
-
-		X509_up_ref(x);
-		s->certs = xreallocarray(s->certs, s->ncerts + 1, sizeof(*s->certs));
-		s->certs[s->ncerts++] = cert_wrap(x);
-	}
+	ac_embedded_certs(p7, s);
 	/* the signed content is the SEQUENCE's contents, without its tag and length */
 	c = cur_init(content->value.sequence->data, (size_t)content->value.sequence->length);
 	if (!der_header(&c, &tag, &len) || tag != 0x30 ||
-	    !parse_indirect_data(c.base + c.pos, len, s)) {
+	    !ac_parse_indirect_data(c.base + c.pos, len, s)) {
 		s->error = xstrdup("SpcIndirectDataContent unparseable");
 		s->malformed = true;
 		PKCS7_free(p7);
@@ -209,27 +233,11 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 		   !strcmp(s->digest_algo, "sha384") || !strcmp(s->digest_algo, "sha512");
 	if (accepted && authenticode_digest(pe, s->digest_algo, md, &mdlen) == 0)
 		s->digest_matches = mdlen == s->digest_len && !memcmp(md, s->digest, mdlen);
-	signers = PKCS7_get0_signers(p7, NULL, 0);
-	if (signers && sk_X509_num(signers) == 1) {
-		X509 *x = sk_X509_value(signers, 0);
-
-		X509_up_ref(x);
-		s->signer = cert_wrap(x);
-	}
-	sk_X509_free(signers);
-	ERR_clear_error();
-	bio = BIO_new_mem_buf(c.base + c.pos, (int)len);
-	/* NOVERIFY: the chain is judged against the right anchors elsewhere, not here */
-	s->sig_ok = bio && s->signer && PKCS7_verify(p7, NULL, NULL, bio, NULL,
-						    PKCS7_NOVERIFY | PKCS7_BINARY) == 1;
-	if (!s->sig_ok)
-		s->error = crypto_errors(s->signer ? "signature does not verify" :
-						     "signer certificate not embedded");
-	else if (!accepted)
+	ac_verify_signed(p7, c.base + c.pos, len, s);
+	if (s->sig_ok && !accepted)
 		s->error = xasprintf("digest algorithm %s is not accepted", s->digest_algo);
-	else if (!s->digest_matches)
+	else if (s->sig_ok && !s->digest_matches)
 		s->error = xstrdup("image digest does not match the signed digest");
-	BIO_free(bio);
 	ERR_clear_error();
 	nested(out, p7, depth, pe);
 	PKCS7_free(p7);
@@ -257,18 +265,21 @@ void authenticode_check(const struct pe_image *pe, struct ac_result *out)
 	free(certs);
 }
 
+void ac_sig_free(struct ac_sig *s)
+{
+	free(s->digest_algo);
+	free(s->error);
+	cert_free(s->signer);
+	for (size_t k = 0; k < s->ncerts; k++)
+		cert_free(s->certs[k]);
+	free(s->certs);
+	memset(s, 0, sizeof(*s));
+}
+
 void ac_result_free(struct ac_result *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		struct ac_sig *s = &r->sigs[i];
-
-		free(s->digest_algo);
-		free(s->error);
-		cert_free(s->signer);
-		for (size_t k = 0; k < s->ncerts; k++)
-			cert_free(s->certs[k]);
-		free(s->certs);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		ac_sig_free(&r->sigs[i]);
 	free(r->sigs);
 	free(r->error);
 	memset(r, 0, sizeof(*r));

@@ -34,6 +34,7 @@ struct ac_result {
 /* Parse and check every signature of a parsed PE image (nested ones too). */
 void authenticode_check(const struct pe_image *pe, struct ac_result *out);
 void ac_result_free(struct ac_result *r);
+void ac_sig_free(struct ac_sig *s);
 
 /* Authenticode digest of the image with a named algorithm; 0, or -1. */
 int authenticode_digest(const struct pe_image *pe, const char *algo, uint8_t *md, unsigned int *len);

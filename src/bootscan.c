@@ -17,6 +17,7 @@
 #include "authenticode.h"
 #include "cursor.h"
 #include "efivars.h"
+#include "catroot.h"
 #include "pe.h"
 #include "scan_priv.h"
 #include "userland.h"
@@ -43,6 +44,7 @@ struct boot_ctx {
 	const struct kd_root *root;
 	struct scan_result *res;
 	struct boot_keys *k;
+	struct catroot *cat;		/* a Windows installation's catalogs, for its drivers */
 	struct uefi_db vendor;		/* vendor certificates of the shims on the ESP */
 	struct uefi_db vendor_dbx;	/* and their built-in revocation lists */
 };
@@ -431,6 +433,44 @@ static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe
 	kv_free(&ev);
 }
 
+/*
+ * A driver with no signature of its own, signed through a catalog: the
+ * catalog's signature and signer chain stand for the driver's.
+ */
+static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct pe_image *pe)
+{
+	const struct cat_entry *e = catroot_lookup(b->cat, pe);
+	const struct ac_sig *sig;
+	struct kd_cert **chain;
+	struct strbuf line;
+	size_t n;
+
+	if (!e)
+		return;
+	sig = &e->res.sig;
+	authenticode_chain(sig, NULL, 0, &chain, &n);
+	free(r->reason);
+	r->reason = NULL;
+	r->status = sig->sig_ok ? SIG_VALID : SIG_INVALID;
+	if (!sig->sig_ok)
+		r->reason = xasprintf("listed in catalog %s, whose signature does not verify%s%s",
+				      e->path, sig->error ? ": " : "", sig->error ? sig->error : "");
+	sb_init(&line);
+	sb_printf(&line, "catalog, %s: %s", sig->sig_ok ? "valid" : "invalid",
+		  sig->signer ? cert_get_info(sig->signer)->subject : "signer not embedded");
+	for (size_t k = 1; k < n; k++)
+		sb_printf(&line, " < %s", cert_get_info(chain[k])->subject);
+	kv_add(&r->sigs, "signature", line.s);
+	kv_add(&r->sigs, "catalog", e->path);
+	kv_add(&r->facts, "pe.catalog", e->path);
+	sb_free(&line);
+	for (size_t k = 0; k < n; k++) {
+		cert_facts(&r->facts, chain[k]);
+		cert_free(chain[k]);
+	}
+	free(chain);
+}
+
 /* Inspect one PE image held in memory; shown is its path in the root. */
 static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, const uint8_t *p,
 		       size_t n, bool on_esp)
@@ -512,6 +552,8 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 		for (size_t k = 0; k < nchains[s]; k++)
 			cert_facts(&r->facts, chains[s][k]);
 	}
+	if (b->cat && !ac.n && !ac.error && strcmp(kind, "driver") == 0)
+		catalog_signature(b, r, &pe);
 	if (strcmp(kind, "driver") == 0 || strcmp(kind, "pe") == 0) {
 		struct kvlist ver = { 0 };
 
@@ -794,6 +836,63 @@ static void on_driver_file(const char *path, const char *name, uint64_t size, in
 	free(buf);
 }
 
+/* First pass over a drivers folder: the digests of the drivers with no signature of their own. */
+static void on_driver_want(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	struct catroot *c = ctx;
+	struct pe_image pe;
+	struct pe_cert *certs;
+	const char *reason;
+	uint8_t *buf;
+	size_t len;
+	int n;
+
+	(void)path;
+	if (!str_has_suffix(name, ".sys") && !str_has_suffix(name, ".SYS") &&
+	    !str_has_suffix(name, ".Sys"))
+		return;
+	if (read_walked(dirfd, name, size, 1, &buf, &len))
+		return;
+	if (pe_parse(buf, len, &pe, &reason) == 0) {
+		n = pe_certificates(&pe, &certs, &reason);
+		if (n == 0)
+			catroot_want(c, &pe);
+		if (n > 0)
+			free(certs);
+	}
+	free(buf);
+}
+
+/* The catalogs beside a drivers folder (system32/CatRoot), for its unsigned drivers. */
+static void load_catalogs(struct boot_ctx *b, const char *drivers, struct catroot *c)
+{
+	struct walk_seen seen = { 0 };
+	struct walk_stats st;
+	size_t budget = ESP_FILE_BUDGET;
+	char *system32 = xstrndup(drivers, strlen(drivers) - strlen("/drivers")), *src;
+	int r;
+
+	files_walk(b->root, drivers, &seen, &budget, &st, on_driver_want, c);
+	walk_seen_free(&seen);
+	r = catroot_load(c, b->root, system32);
+	src = xasprintf("/%s/CatRoot", system32);
+	if (r) {
+		add_cov(b->res, src, cov_from_errno(r),
+			xasprintf("%s: drivers without an embedded signature show as unsigned",
+				  strerror(-r)));
+	} else if (!c->nwants) {
+		add_cov(b->res, src, COV_OK,
+			xstrdup("not read: every driver carries its own signature"));
+	} else {
+		add_cov(b->res, src, c->bad ? COV_ERROR : COV_OK,
+			xasprintf("%zu catalogs read (%zu members)%s; %zu of them list drivers "
+				  "without an embedded signature", c->read, c->members,
+				  c->bad ? ", some unreadable or unparseable" : "", c->ncats));
+	}
+	free(src);
+	free(system32);
+}
+
 /* A directory that holds a Windows installation: Windows/System32/drivers in any case. */
 static char *drivers_dir(const struct kd_root *root, const char *top)
 {
@@ -873,6 +972,7 @@ static void scan_windows(struct boot_ctx *b, const struct strlist *given)
 	for (size_t i = 0; i < tops.n; i++) {
 		char *dir = drivers_dir(b->root, tops.v[i]), *src;
 		struct esp_walk w = { .b = b };
+		struct catroot cat = { 0 };
 		struct walk_stats st;
 		int r;
 
@@ -889,7 +989,11 @@ static void scan_windows(struct boot_ctx *b, const struct strlist *given)
 			continue;
 		}
 		sl_push(&seen_dirs, xstrdup(dir));
+		load_catalogs(b, dir, &cat);
+		b->cat = &cat;
 		r = files_walk(b->root, dir, &seen, &budget, &st, on_driver_file, &w);
+		b->cat = NULL;
+		catroot_free(&cat);
 		src = xasprintf("/%s", dir);
 		if (r)
 			add_cov(b->res, src, cov_from_errno(r), xstrdup(strerror(-r)));
