@@ -427,6 +427,8 @@ static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe
 			if (!kv_has(&f->evidence, ev.v[k].key, ev.v[k].value))
 				kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
 		kv_add(&f->evidence, "signature", sig_status_name(r->status));
+		if (kv_get(&r->facts, "pe.catalog"))
+			kv_add(&f->evidence, "catalog", kv_get(&r->facts, "pe.catalog"));
 		if (r->uefi)
 			kv_add(&f->evidence, "uefi", r->uefi);
 	}
@@ -453,8 +455,8 @@ static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct
 	r->reason = NULL;
 	r->status = sig->sig_ok ? SIG_VALID : SIG_INVALID;
 	if (!sig->sig_ok)
-		r->reason = xasprintf("listed in catalog %s, whose signature does not verify%s%s",
-				      e->path, sig->error ? ": " : "", sig->error ? sig->error : "");
+		r->reason = xasprintf("listed in catalog %s: %s", e->path,
+				      sig->error ? sig->error : "signature does not verify");
 	sb_init(&line);
 	sb_printf(&line, "catalog, %s: %s", sig->sig_ok ? "valid" : "invalid",
 		  sig->signer ? cert_get_info(sig->signer)->subject : "signer not embedded");
@@ -464,8 +466,10 @@ static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct
 	kv_add(&r->sigs, "catalog", e->path);
 	kv_add(&r->facts, "pe.catalog", e->path);
 	sb_free(&line);
+	/* as for embedded signatures: a catalog that does not verify vouches for nothing */
 	for (size_t k = 0; k < n; k++) {
-		cert_facts(&r->facts, chain[k]);
+		if (sig->sig_ok)
+			cert_facts(&r->facts, chain[k]);
 		cert_free(chain[k]);
 	}
 	free(chain);
@@ -549,8 +553,13 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 			sb_puts(&line, " [anchored]");
 		kv_add(&r->sigs, "signature", line.s);
 		sb_free(&line);
-		for (size_t k = 0; k < nchains[s]; k++)
-			cert_facts(&r->facts, chains[s][k]);
+		/*
+		 * A signer counts as evidence only when its signature covers this
+		 * image: a PKCS#7 blob is easy to copy onto another file.
+		 */
+		if (sig->sig_ok && sig->digest_matches)
+			for (size_t k = 0; k < nchains[s]; k++)
+				cert_facts(&r->facts, chains[s][k]);
 	}
 	if (b->cat && !ac.n && !ac.error && strcmp(kind, "driver") == 0)
 		catalog_signature(b, r, &pe);

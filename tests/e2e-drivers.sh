@@ -31,6 +31,10 @@ jqt "win10: dual signature has two entries, one nested" "$J" \
 	'.binaries[] | select(.path | endswith("/dual.sys")) | .signatures.signature | length == 2 and (.[1] | startswith("nested"))'
 jqt "win10: tampered driver invalid" "$J" \
 	'.binaries[] | select(.path | endswith("/tampered.sys")) | .status == "invalid"'
+jqt "win10: a Kaspersky signer inside an invalid signature is not evidence" "$J" \
+	'[.findings[] | select(.name == "tampered.sys")] == []'
+jqt "win10: no CatRoot: coverage says unsigned-looking drivers may be catalog-signed" "$J" \
+	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "absent" and (.detail | test("show as unsigned"))'
 jqt "win10: unsigned name-alike unsigned" "$J" \
 	'.binaries[] | select(.path | endswith("/klbackupflt.sys")) | .status == "unsigned"'
 
@@ -59,5 +63,36 @@ jqt "hostile: an empty driver file is reported malformed, not skipped" "$J" \
 	'.binaries[] | select(.path | endswith("/klflt.sys")) | .status == "malformed"'
 jqt "hostile: the 100 MiB file is not read" "$J" '.binaries[] | select(.path | endswith("/huge.sys")) | .status == "unread"'
 jqt "hostile: symlinks leading out of the root are not followed" "$J" '[.binaries[] | select(.path | test("escape|canary"))] == []'
+
+# ---- catalogs: drivers signed through System32/CatRoot (catalogs signed with osslsigncode)
+run_scan drv-catalogs --root "$D/catalogs"
+expect_rc 1 catalogs
+J=$OUT/r-drv-catalogs.json
+# every catalogs row of drivers.tsv: the signature status, and a Kaspersky finding or none
+while IFS=$'\t' read -r path verdict sig _; do
+	case $path in catalogs/*) ;; *) continue ;; esac
+	p=/${path#catalogs/}
+	jqt "catalogs: ${p##*/} is $sig" "$J" '[.binaries[] | select(.path == $p) | .status] == [$s]' \
+		--arg p "$p" --arg s "$sig"
+	if [ "$verdict" = kaspersky ]; then
+		jqt "catalogs: ${p##*/} flagged" "$J" '[.findings[] | select(.path == $p and .kind == "driver")] | length == 1' --arg p "$p"
+	else
+		jqt "catalogs: ${p##*/} not flagged" "$J" '[.findings[] | select(.path == $p)] == []' --arg p "$p"
+	fi
+done <"$D/drivers.tsv"
+check "catalogs: seven drivers checked against drivers.tsv" test "$(grep -c '^catalogs/' "$D/drivers.tsv")" -eq 7
+CR='/Windows/System32/CatRoot/{F750E6C3-38EE-11D1-85E5-00C04FC295EE}'
+jqt "catalogs: SHA-256 member of a WHCP-signed catalog, chain shown" "$J" \
+	'.binaries[] | select(.path | endswith("/netcat.sys")) | .signatures.catalog == ($cr + "/ctrl.cat") and (.signatures.signature | startswith("catalog, valid: ") and test("CN=Microsoft Windows Hardware Compatibility Publisher < "))' --arg cr "$CR"
+jqt "catalogs: SHA-1 member of a version 1 catalog" "$J" \
+	'.binaries[] | select(.path | endswith("/oldcat.sys")) | .signatures.catalog == ($cr + "/legacy.cat")' --arg cr "$CR"
+jqt "catalogs: Kaspersky-signed catalog flags a driver that does not say Kaspersky itself" "$J" \
+	'.findings[] | select(.name == "klcat.sys") | .evidence["cert.subject.O"] == "AO Kaspersky Lab" and .evidence.catalog == ($cr + "/klcat.cat")' --arg cr "$CR"
+jqt "catalogs: a catalog whose signature fails: invalid, with the catalog named" "$J" \
+	'.binaries[] | select(.path | endswith("/brokencat.sys")) | .reason | startswith("listed in catalog " + $cr + "/broken.cat: signature does not verify")' --arg cr "$CR"
+jqt "catalogs: an embedded signature wins over a catalog listing" "$J" \
+	'.binaries[] | select(.path | endswith("/both.sys")) | .signatures | has("catalog") | not'
+jqt "catalogs: hostile catalogs are counted, and make the coverage an error" "$J" \
+	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "error" and (.detail | startswith("5 catalogs read (7 members), some unreadable or unparseable; 4 of them"))'
 
 finish e2e-drivers

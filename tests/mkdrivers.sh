@@ -779,4 +779,10 @@ EOF
 	awk -F'\t' 'NR > 1 { printf "| `%s` | %s | %s | %s |\n", $1, $2, $3, $4 }' "$TSV"
 } >"$OUT/DRIVERS.md"
 
+# --- 7. catalog-signed drivers: tests/mkcatalogs.sh makes OUTDIR/catalogs with the helpers above and adds its
+# rows to drivers.tsv and a section to DRIVERS.md
+export B LOG CC WINDRES
+export -f run mkrc build
+bash "$(dirname "${BASH_SOURCE[0]}")/mkcatalogs.sh" "$PKI" "$OUT"
+
 rm -rf "$B"
