@@ -19,6 +19,7 @@
 #include "efivars.h"
 #include "catroot.h"
 #include "pe.h"
+#include "sbat.h"
 #include "scan_priv.h"
 #include "userland.h"
 #include "util.h"
@@ -488,6 +489,7 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 	struct kd_cert **anchors = NULL;
 	size_t nanchors = 0;
 	const char *reason, *base = strrchr(shown, '/');
+	char *sbat_why = NULL;
 	uint8_t md[64];
 	unsigned int mdlen;
 
@@ -588,6 +590,16 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 			str_rstrip(text);
 			if (*text)
 				kv_add(&r->sigs, "sbat", text);
+			if (*text && on_esp && res->boot.sbat_level) {
+				char *why = sbat_revoked(res->boot.sbat_level, text);
+
+				kv_add(&r->sigs, "sbat_level", why ? why : "not revoked by SbatLevelRT");
+				if (why)
+					sbat_why = xasprintf("denied by SbatLevelRT: %s%s", why,
+							     b->k->enforcing ? "" :
+							     " (Secure Boot not enforcing)");
+				free(why);
+			}
 			free(text);
 		}
 	}
@@ -599,6 +611,15 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 	}
 	if (on_esp && res->boot.efi && r->authenticode_sha256)
 		r->uefi = uefi_verdict(b, r->authenticode_sha256, &ac, chains, nchains);
+	if (sbat_why) {
+		/* a revoked generation stops shim whatever the signatures say */
+		char *v = xasprintf("%s%s%s%s", sbat_why, r->uefi ? " (signatures: " : "",
+				    r->uefi ? r->uefi : "", r->uefi ? ")" : "");
+
+		free(r->uefi);
+		r->uefi = v;
+		free(sbat_why);
+	}
 	kv_add(&r->facts, "pe.signature", sig_status_name(r->status));
 	if (r->uefi)
 		kv_add(&r->facts, "pe.uefi", r->uefi);

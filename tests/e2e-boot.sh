@@ -46,6 +46,28 @@ jqt "sb-debian: the boot entry and current entry" "$J" \
 jqt "sb-debian: db certificates listed as uefi trust" "$J" '[.trust[] | select(.kind == "uefi")] | length >= 3'
 jqt "sb-debian: the signed kernel image is not on the ESP and needs no verdict" "$J" '[.binaries[] | select(.kind == "kernel")] == [] or ([.binaries[] | select(.kind == "kernel") | .uefi] | all(. == null))'
 
+# ---- SBAT: shim's revocation level (SbatLevelRT) against Debian's real shim and GRUB
+# (.sbat: shim 4, shim.debian 1; grub 5, grub.debian 5, grub.debian12 1)
+sbat_root() {
+	rm -rf "$OUT/$1" && cp -a "$E/sb-debian" "$OUT/$1"
+	printf '\x06\x00\x00\x00%b' "$2" \
+		>"$OUT/$1/sys/firmware/efi/efivars/SbatLevelRT-605dab50-e046-4300-abb6-3dd810dd8b23"
+}
+sbat_root sbat-grub 'sbat,1,2024010900\r\nshim,4\r\ngrub,6\r\ngrub.debian,4\r\n'
+run_scan boot-sbat-grub --root "$OUT/sbat-grub"
+J=$OUT/r-boot-sbat-grub.json
+jqt "sbat: GRUB's generation 5 is below the level's 6: denied, the signatures' verdict kept" "$J" \
+	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi | startswith("denied by SbatLevelRT: grub generation 5 is below 6 (signatures: allowed by ")'
+jqt "sbat: shim at the level is not revoked, and says so" "$J" \
+	'.binaries[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi") | .signatures.sbat_level == "not revoked by SbatLevelRT" and (.uefi | startswith("allowed by db"))'
+jqt "sbat: an image without .sbat gets no SBAT verdict" "$J" \
+	'.binaries[] | select(.path == "/boot/efi/EFI/test/vendor.efi") | .signatures | has("sbat_level") | not'
+jqt "sbat: a revoked boot loader is not a Kaspersky finding" "$J" '.findings == []'
+sbat_root sbat-shim 'sbat,1,2025051000\nshim,5\n'
+run_scan boot-sbat-shim --root "$OUT/sbat-shim"
+jqt "sbat: shim 4 below a level of 5 is denied (shim's self-check), GRUB passes" "$OUT/r-boot-sbat-shim.json" \
+	'[.binaries[] | select(.path | test("/EFI/debian/")) | .signatures.sbat_level] == ["not revoked by SbatLevelRT","shim generation 4 is below 5"]'
+
 # ---- a Kaspersky certificate in db or the MOK list: the machine trusts Kaspersky to boot code
 run_scan boot-kldb --root "$E/sb-kaspersky-db"
 expect_rc 1 sb-kaspersky-db
