@@ -17,10 +17,10 @@
 
 #include "cursor.h"
 #include "decompress.h"
+#include "devices.h"
 #include "elfmod.h"
 #include "embedded.h"
 #include "kimage.h"
-#include "devices.h"
 #include "moddir.h"
 #include "modsig.h"
 #include "pkcs7.h"
@@ -1525,7 +1525,8 @@ char *module_taint_why(const struct module_rec *m, char flag)
 	case 'E':
 		if (s->status == SIG_VALID && !s->kernel_trusted)
 			return xasprintf("signed by a key the kernel does not trust (%s)",
-					 cert_get_info(s->cert->cert)->subject);
+					 s->cert && s->cert->cert ?
+					 cert_get_info(s->cert->cert)->subject : s->issuer);
 		if (s->status == SIG_VALID)
 			return xstrdup("the file's signature verifies with a key the kernel trusts: "
 				       "the loaded code may not be this file");
