@@ -401,39 +401,21 @@ static void shim_vendor_dbx(const struct pe_image *pe, struct uefi_db *into)
 static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe_image *pe)
 {
 	struct subject subj = host_subject(b->root);
-	struct kvlist ev = { 0 };
-	struct finding *f = NULL;
-	struct scan_result *res = b->res;
+	struct finding *f;
 
 	subj.facts = &r->facts;
 	subj.content = pe_content;
 	subj.content_ctx = (void *)pe;
-	for (size_t i = 0; i < res->rules.n; i++) {
-		const struct rule *rule = &res->rules.v[i];
-		enum severity sev = rule->severity;
-
-		if (!(rule->kinds & KIND_PE) || !rule_match_subject(rule, &subj, &ev))
-			continue;
-		/* a driver on a Windows partition is installed, not running here */
-		if (strcmp(r->kind, "driver") == 0 && sev > SEV_INFO)
-			sev--;
-		if (!f)
-			f = add_finding(res, rule->id, sev, r->kind, kv_get(&r->facts, "pe.name"), r->path,
-					xstrdup(rule->title));
-		else
-			finding_also(f, rule, sev);
-	}
-	if (f) {
-		for (size_t k = 0; k < ev.n; k++)
-			if (!kv_has(&f->evidence, ev.v[k].key, ev.v[k].value))
-				kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
-		kv_add(&f->evidence, "signature", sig_status_name(r->status));
-		if (kv_get(&r->facts, "pe.catalog"))
-			kv_add(&f->evidence, "catalog", kv_get(&r->facts, "pe.catalog"));
-		if (r->uefi)
-			kv_add(&f->evidence, "uefi", r->uefi);
-	}
-	kv_free(&ev);
+	/* a driver on a Windows partition is installed, not running here */
+	f = apply_subject_rules(b->res, &subj, KIND_PE, strcmp(r->kind, "driver") == 0, r->kind,
+				kv_get(&r->facts, "pe.name"), r->path, NULL);
+	if (!f)
+		return;
+	kv_add(&f->evidence, "signature", sig_status_name(r->status));
+	if (kv_get(&r->facts, "pe.catalog"))
+		kv_add(&f->evidence, "catalog", kv_get(&r->facts, "pe.catalog"));
+	if (r->uefi)
+		kv_add(&f->evidence, "uefi", r->uefi);
 }
 
 /*

@@ -1270,25 +1270,64 @@ void finding_also(struct finding *f, const struct rule *rule, enum severity sev)
 	}
 }
 
+static void module_evidence(struct kvlist *ev, const struct module_rec *m);
+
 static struct finding *new_finding(struct scan_result *res, const char *rule, enum severity sev,
 				   const char *kind, const struct module_rec *m, char *summary)
 {
 	struct finding *f = add_finding(res, rule, sev, kind, m->name, m->path, summary);
 
-	kv_add(&f->evidence, "loaded", m->loaded ? "yes" : "no");
-	if (m->release)
-		kv_add(&f->evidence, "release", m->release);
-	kv_add(&f->evidence, "signature", sig_status_name(m->sig.status));
+	module_evidence(&f->evidence, m);
 	return f;
+}
+
+struct finding *apply_subject_rules(struct scan_result *res, const struct subject *subj,
+				    unsigned kind, bool installed_only, const char *kind_name,
+				    const char *name, const char *path, const struct kvlist *first)
+{
+	struct kvlist ev = { 0 };
+	struct finding *f = NULL;
+
+	for (size_t r = 0; r < res->rules.n; r++) {
+		const struct rule *rule = &res->rules.v[r];
+		enum severity sev = rule->severity;
+
+		if (!(rule->kinds & kind) || !rule_match_subject(rule, subj, &ev))
+			continue;
+		/* rule severities are for code that runs: installed code is one step lower */
+		if (installed_only && sev > SEV_INFO)
+			sev--;
+		if (f) {
+			finding_also(f, rule, sev);
+			continue;
+		}
+		f = add_finding(res, rule->id, sev, kind_name, name, path, xstrdup(rule->title));
+		for (size_t k = 0; first && k < first->n; k++)
+			kv_add(&f->evidence, first->v[k].key, first->v[k].value);
+	}
+	for (size_t k = 0; f && k < ev.n; k++)
+		if (!kv_has(&f->evidence, ev.v[k].key, ev.v[k].value))
+			kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
+	kv_free(&ev);
+	return f;
+}
+
+/* What every finding about a module starts with. */
+static void module_evidence(struct kvlist *ev, const struct module_rec *m)
+{
+	kv_add(ev, "loaded", m->loaded ? "yes" : "no");
+	if (m->release)
+		kv_add(ev, "release", m->release);
+	kv_add(ev, "signature", sig_status_name(m->sig.status));
 }
 
 static void apply_rules(struct scan_result *res, const struct subject *host)
 {
 	for (size_t i = 0; i < res->nmods; i++) {
 		const struct module_rec *m = &res->mods[i];
-		struct kvlist facts = { 0 }, ev = { 0 };
+		struct kvlist facts = { 0 }, first = { 0 };
 		struct subject subj = *host;
-		struct finding *f = NULL;
+		struct finding *f;
 
 		subj.facts = &facts;
 		kv_add(&facts, "module.name", m->name);
@@ -1307,28 +1346,12 @@ static void apply_rules(struct scan_result *res, const struct subject *host)
 			free(key);
 		}
 		add_cert_facts(&facts, m);
-		for (size_t r = 0; r < res->rules.n; r++) {
-			const struct rule *rule = &res->rules.v[r];
-			enum severity sev = rule->severity;
-
-			if (!(rule->kinds & KIND_MODULE) || !rule_match_subject(rule, &subj, &ev))
-				continue;
-			/* rule severities are for code that runs: a file on disk is one step lower */
-			if (!m->loaded && sev > SEV_INFO)
-				sev--;
-			if (!f)
-				f = new_finding(res, rule->id, sev, "kaspersky", m, xstrdup(rule->title));
-			else
-				finding_also(f, rule, sev);
-		}
-		if (f) {
-			for (size_t k = 0; k < ev.n; k++)
-				if (!kv_get(&f->evidence, ev.v[k].key))
-					kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
-			if (m->sig.cert)
-				kv_add(&f->evidence, "verified_with", m->sig.cert->source);
-		}
-		kv_free(&ev);
+		module_evidence(&first, m);
+		f = apply_subject_rules(res, &subj, KIND_MODULE, !m->loaded, "kaspersky", m->name,
+					m->path, &first);
+		if (f && m->sig.cert)
+			kv_add(&f->evidence, "verified_with", m->sig.cert->source);
+		kv_free(&first);
 		kv_free(&facts);
 	}
 }

@@ -18,6 +18,16 @@ void cert_facts(struct kvlist *f, const struct kd_cert *cert);
 /* Record a certificate the host holds (takes c). */
 struct trust_entry *add_trust_cert(struct scan_result *res, enum trust_kind kind, struct kd_cert *c,
 				   const char *source, const char *uefi_var);
+/*
+ * Apply the rules of one kind to one subject. The first rule that matches makes
+ * a finding (kind_name, name, path), starting its evidence with first (may be
+ * NULL); the others join it, and the facts they matched are added. With
+ * installed_only, severities are one step lower: the code is on disk, not
+ * running. Returns the finding, or NULL when no rule matched.
+ */
+struct finding *apply_subject_rules(struct scan_result *res, const struct subject *subj,
+				    unsigned kind, bool installed_only, const char *kind_name,
+				    const char *name, const char *path, const struct kvlist *first);
 /* Apply the rules of one kind to each subject of a set: one finding per subject. */
 void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned kind,
 		 const char *kind_name, const struct fact_set *set, const char *name_key,

@@ -50,32 +50,15 @@ void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned k
 	for (size_t i = 0; i < set->n; i++) {
 		const struct kvlist *facts = &set->v[i];
 		struct subject subj = host_subject(root);
-		struct kvlist ev = { 0 };
-		struct finding *f = NULL;
+		struct finding *f;
 
 		subj.facts = facts;
-		for (size_t r = 0; r < res->rules.n; r++) {
-			const struct rule *rule = &res->rules.v[r];
-
-			if (!(rule->kinds & kind) || !rule_match_subject(rule, &subj, &ev))
-				continue;
-			if (!f)
-				f = add_finding(res, rule->id, rule->severity, kind_name,
-						kv_get(facts, name_key), path_key ? kv_get(facts, path_key) : NULL,
-						xstrdup(rule->title));
-			else
-				finding_also(f, rule, rule->severity);
-		}
-		if (f) {
-			/* the matched facts first, then the rest of what is known about the subject */
-			for (size_t k = 0; k < ev.n; k++)
-				if (!kv_has(&f->evidence, ev.v[k].key, ev.v[k].value))
-					kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
-			for (size_t k = 0; k < facts->n; k++)
-				if (!kv_get(&f->evidence, facts->v[k].key))
-					kv_add(&f->evidence, facts->v[k].key, facts->v[k].value);
-		}
-		kv_free(&ev);
+		f = apply_subject_rules(res, &subj, kind, false, kind_name, kv_get(facts, name_key),
+					path_key ? kv_get(facts, path_key) : NULL, NULL);
+		/* after the matched facts, the rest of what is known about the subject */
+		for (size_t k = 0; f && k < facts->n; k++)
+			if (!kv_get(&f->evidence, facts->v[k].key))
+				kv_add(&f->evidence, facts->v[k].key, facts->v[k].value);
 	}
 }
 
