@@ -5,7 +5,6 @@
  * System Partition and the signed kernel images, each with its Authenticode
  * signatures, chains, and the verdict UEFI would reach.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -762,22 +761,9 @@ static void scan_esp(struct boot_ctx *b)
 static void scan_kernel_pes(struct boot_ctx *b)
 {
 	struct strlist names = { 0 };
-	struct dirent *de;
-	DIR *d;
-	int fd = root_openat(b->root, "boot", ROOT_DIR | ROOT_FOLLOW);
+	int fd;
 
-	if (fd < 0)
-		return;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)))
-		if (strncmp(de->d_name, "vmlinuz-", 8) == 0)
-			sl_push(&names, xstrdup(de->d_name));
-	closedir(d);
-	sl_sort(&names);
+	list_kernel_images(b->root, &names);
 	for (size_t i = 0; i < names.n; i++) {
 		char *rel = xasprintf("boot/%s", names.v[i]), *shown = xasprintf("/%s", rel);
 		uint8_t *buf;
@@ -932,37 +918,27 @@ static void windows_candidates(const struct kd_root *root, struct strlist *out)
 	fstab_mounts(root, is_ntfs, out);
 	for (size_t i = 0; i < ARRAY_SIZE(parents); i++) {
 		struct strlist names = { 0 };
-		struct dirent *de;
-		int fd = root_openat(root, parents[i], ROOT_DIR | ROOT_FOLLOW);
-		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
-		if (!d) {
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		while ((de = readdir(d)) && names.n < 256)
-			if (de->d_name[0] != '.' && !strchr(de->d_name, '/'))
-				sl_push(&names, xasprintf("%s/%s", parents[i], de->d_name));
-		closedir(d);
-		sl_sort(&names);
+		root_list_dir(root, parents[i], false, 256, &names);
 		for (size_t k = 0; k < names.n; k++) {
-			if (!sl_contains(out, names.v[k]))
-				sl_push(out, xstrdup(names.v[k]));
+			char *top;
+
+			if (names.v[k][0] == '.')
+				continue;
+			top = xasprintf("%s/%s", parents[i], names.v[k]);
+			if (!sl_contains(out, top))
+				sl_push(out, xstrdup(top));
 			/* media/<user>/<label> */
 			if (i == 1) {
-				struct dirent *e2;
-				int fd2 = root_openat(root, names.v[k], ROOT_DIR | ROOT_FOLLOW);
-				DIR *d2 = fd2 >= 0 ? fdopendir(fd2) : NULL;
+				struct strlist labels = { 0 };
 
-				while (d2 && (e2 = readdir(d2)) && out->n < 512)
-					if (e2->d_name[0] != '.')
-						sl_push(out, xasprintf("%s/%s", names.v[k], e2->d_name));
-				if (d2)
-					closedir(d2);
-				else if (fd2 >= 0)
-					close(fd2);
+				root_list_dir(root, top, false, 256, &labels);
+				for (size_t l = 0; l < labels.n && out->n < 512; l++)
+					if (labels.v[l][0] != '.')
+						sl_push(out, xasprintf("%s/%s", top, labels.v[l]));
+				sl_free(&labels);
 			}
+			free(top);
 		}
 		sl_free(&names);
 	}

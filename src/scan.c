@@ -30,9 +30,10 @@
 #include "util.h"
 
 #define MODULE_FILE_CAP (512ull << 20)	/* read in place, so only a sanity bound */
-#define DECOMPRESSED_CAP (128ull << 20)
-#define SMALL_FILE (2u << 20)	/* read whole: one syscall; larger files are streamed */	/* held in memory: 5x the largest distribution module */
+#define DECOMPRESSED_CAP (128ull << 20)	/* held in memory: 5x the largest distribution module */
+#define SMALL_FILE (2u << 20)	/* read whole: one syscall; larger files are streamed */
 #define KERNEL_IMAGE_CAP (256ull << 20)
+#define MAX_BOOT_FILES 4096
 #define CERT_FILE_CAP (16u << 20)
 #define PE_FILE_CAP (64u << 20)
 #define WALK_MAX_DEPTH 16
@@ -378,29 +379,30 @@ static void read_running_kernel(struct scan_ctx *ctx)
 
 /* ---- certificates built into the kernel images under boot/ ---- */
 
+int list_kernel_images(const struct kd_root *root, struct strlist *names)
+{
+	struct strlist all = { 0 };
+	int r = root_list_dir(root, "boot", false, MAX_BOOT_FILES, &all);
+
+	for (size_t i = 0; i < all.n; i++) {
+		if (strncmp(all.v[i], "vmlinuz-", 8) || !all.v[i][8])
+			continue;
+		sl_push(names, all.v[i]);
+		all.v[i] = NULL;
+	}
+	sl_free(&all);
+	return r < 0 ? r : 0;
+}
+
 static void read_kernel_images(const struct kd_root *root, struct scan_result *res)
 {
 	struct strlist names = { 0 };
-	struct dirent *de;
-	DIR *d;
-	int fd;
+	int fd = list_kernel_images(root, &names);
 
-	fd = root_openat(root, "boot", ROOT_DIR | ROOT_FOLLOW);
 	if (fd < 0) {
 		add_cov(res, "boot", cov_from_errno(fd), xstrdup(strerror(-fd)));
 		return;
 	}
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
-	while ((de = readdir(d)))
-		if (strncmp(de->d_name, "vmlinuz-", 8) == 0 && de->d_name[8] &&
-		    !strchr(de->d_name, '/'))
-			sl_push(&names, xstrdup(de->d_name));
-	closedir(d);
-	sl_sort(&names);
 	if (!names.n)
 		add_cov(res, "boot", COV_ABSENT, xstrdup("no vmlinuz-<release> kernel image"));
 	for (size_t i = 0; i < names.n; i++) {

@@ -13,6 +13,8 @@ struct finding *add_finding(struct scan_result *res, const char *rule, enum seve
 			    const char *kind, const char *name, const char *path, char *summary);
 /* Another rule matched the same subject: list it, and let the most severe one lead. */
 void finding_also(struct finding *f, const struct rule *rule, enum severity sev);
+/* The kernel images boot/vmlinuz-<release> of the root, sorted. 0 or -errno. */
+int list_kernel_images(const struct kd_root *root, struct strlist *names);
 /* cert.* facts of a certificate. */
 void cert_facts(struct kvlist *f, const struct kd_cert *cert);
 /* Record a certificate the host holds (takes c). */
