@@ -95,4 +95,11 @@ jqt "catalogs: an embedded signature wins over a catalog listing" "$J" \
 jqt "catalogs: hostile catalogs are counted, and make the coverage an error" "$J" \
 	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "error" and (.detail | startswith("5 catalogs read (7 members), some unreadable or unparseable; 4 of them"))'
 
+# the same installation with every unsigned driver gone: the catalogs need not be read
+rm -rf "$OUT/catalogs-signed" && cp -a "$D/catalogs" "$OUT/catalogs-signed"
+find "$OUT/catalogs-signed/Windows/System32/drivers" -name '*.sys' ! -name both.sys -delete
+run_scan drv-catalogs-signed --root "$OUT/catalogs-signed"
+jqt "catalogs: none read when every driver carries its own signature" "$OUT/r-drv-catalogs-signed.json" \
+	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "ok" and .detail == "not read: every driver carries its own signature"'
+
 finish e2e-drivers
