@@ -22,6 +22,8 @@
 #include "util.h"
 
 #define MODULES_DEP_CAP (64u << 20)
+#define BUILTIN_MODINFO_CAP (16u << 20)
+#define MAX_BUILTIN_MODULES 20000
 
 struct moddir {
 #ifndef KD_PORTABLE
@@ -200,4 +202,73 @@ void moddir_close(struct moddir *md)
 	sl_free(&md->names);
 	sl_free(&md->paths);
 	free(md);
+}
+
+/* A module name as the kernel writes it: no '.', no separator, printable. */
+static bool builtin_name_ok(const char *s, size_t n)
+{
+	if (!n || n > 255)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == '/' || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+size_t moddir_parse_builtin_modinfo(const char *p, size_t n, struct fact_set *out)
+{
+	const char *end = p + n, *cur = p;
+	struct kvlist *mod = NULL;
+	size_t bad = 0;
+
+	while (cur < end) {
+		const char *z = memchr(cur, '\0', (size_t)(end - cur));
+		const char *e = z ? z : end, *dot, *eq;
+		char *name, *key;
+
+		if (e == cur) {
+			cur = e + 1;
+			continue;
+		}
+		dot = memchr(cur, '.', (size_t)(e - cur));
+		eq = dot ? memchr(dot, '=', (size_t)(e - dot)) : NULL;
+		if (!eq || !builtin_name_ok(cur, (size_t)(dot - cur)) || eq == dot + 1) {
+			bad++;
+			cur = e + 1;
+			continue;
+		}
+		name = xstrndup(cur, (size_t)(dot - cur));
+		/* the entries of one module stand together; a name seen before starts a new list */
+		if (!mod || strcmp(kv_get(mod, "module.name"), name)) {
+			struct kvlist l = { 0 };
+
+			if (out->n >= MAX_BUILTIN_MODULES) {
+				free(name);
+				return bad + 1;
+			}
+			kv_add(&l, "module.name", name);
+			fact_set_add(out, &l);
+			mod = &out->v[out->n - 1];
+		}
+		key = xasprintf("modinfo.%.*s", (int)(eq - dot - 1), dot + 1);
+		kv_addn(mod, key, eq + 1, (size_t)(e - eq - 1));
+		free(key);
+		free(name);
+		cur = e + 1;
+	}
+	return bad;
+}
+
+int moddir_builtin_modinfo(const struct kd_root *root, const char *release, struct fact_set *out)
+{
+	char *rel = xasprintf("lib/modules/%s/modules.builtin.modinfo", release), *text;
+	size_t len;
+	int r = root_read_file(root, rel, BUILTIN_MODINFO_CAP, &text, &len);
+
+	free(rel);
+	if (r)
+		return r;
+	moddir_parse_builtin_modinfo(text, len, out);
+	free(text);
+	return 0;
 }

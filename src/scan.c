@@ -1199,6 +1199,48 @@ static void join_loaded(struct scan_ctx *ctx, const struct strlist *releases)
 	moddir_close(md);
 }
 
+/*
+ * Modules built into a release's kernel appear in no module list and have no
+ * file: their modinfo (modules.builtin.modinfo) is all there is to match.
+ * Code built into the running kernel runs; into another release, it is installed.
+ */
+static void scan_builtin(struct scan_ctx *ctx, const struct strlist *releases)
+{
+	struct scan_result *res = ctx->res;
+	const char *running = running_release(ctx, releases);
+	struct subject host = host_subject(&ctx->root);
+
+	for (size_t i = 0; i < releases->n; i++) {
+		const char *rel = releases->v[i];
+		char *src = xasprintf("/lib/modules/%s/modules.builtin.modinfo", rel);
+		bool runs = running && !strcmp(running, rel);
+		struct fact_set set = { 0 };
+		int r = moddir_builtin_modinfo(&ctx->root, rel, &set);
+
+		if (r)
+			add_cov(res, src, cov_from_errno(r), xstrdup(strerror(-r)));
+		else
+			add_cov(res, src, COV_OK, xasprintf("%zu built-in module%s", set.n,
+							    set.n == 1 ? "" : "s"));
+		for (size_t k = 0; k < set.n; k++) {
+			struct kvlist first = { 0 };
+			struct subject subj = host;
+
+			kv_add(&set.v[k], "module.builtin", "yes");
+			kv_add(&set.v[k], "module.loaded", runs ? "yes" : "no");
+			subj.facts = &set.v[k];
+			kv_add(&first, "built_in", runs ? "yes, into the running kernel" :
+							"yes, into an installed kernel");
+			kv_add(&first, "release", rel);
+			apply_subject_rules(res, &subj, KIND_MODULE, !runs, "kaspersky",
+					    kv_get(&set.v[k], "module.name"), src, &first);
+			kv_free(&first);
+		}
+		fact_set_free(&set);
+		free(src);
+	}
+}
+
 /* ---- findings ---- */
 
 void cert_facts(struct kvlist *f, const struct kd_cert *cert)
@@ -1495,6 +1537,7 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	find_module_files(&ctx, &releases);
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases);
+	scan_builtin(&ctx, &releases);
 	scan_hidden(&ctx.root, res);
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);

@@ -593,5 +593,37 @@ EOF
 expect kav4fs 1 2 0
 expect redirfs-other 0 0 0
 
+# ---------------------------------------------------------------- m. kaspersky-builtin
+# a vendor kernel with a Kaspersky module compiled in: no .ko, no proc/modules entry;
+# modules.builtin.modinfo (written by kbuild) is the only trace
+builtin_modinfo() {
+	local f=$1
+	shift
+	printf '%s\0' "$@" >>"$f"
+}
+new_root kaspersky-builtin
+live "$R" 0
+add_release "$R" "$REL-vendor-old"
+for r in "$REL" "$REL-vendor-old"; do
+	d=$R/lib/modules/$r
+	printf 'kernel/drivers/misc/klif.ko\nkernel/drivers/net/e1000/e1000.ko\n' >>"$d/modules.builtin"
+	builtin_modinfo "$d/modules.builtin.modinfo" \
+		"e1000.license=GPL v2" "e1000.file=drivers/net/ethernet/intel/e1000/e1000" \
+		"e1000.description=Intel(R) PRO/1000 Network Driver" "e1000.author=Intel Corporation, <linux.nics@intel.com>" \
+		"klif.file=drivers/misc/klif" "klif.license=GPL" "klif.author=AO Kaspersky Lab" \
+		"klif.description=Kaspersky Lab interceptor (built in)" \
+		"bogus-no-dot=1" "=empty.name" "klpx.=no key" \
+		"klpx_lookalike.author=Klpx Systems (not Kasper-sky)" "klpx_lookalike.file=drivers/misc/klpx"
+done
+depmod_all "$R"
+cat >>"$CASES" <<EOF
+## kaspersky-builtin
+- A vendor kernel with \`klif\` (author "AO Kaspersky Lab") compiled in, in the running release
+  (critical) and in an installed one (\`$REL-vendor-old\`, high). No module file, nothing loaded.
+  e1000 and a lookalike built in beside it; three malformed modinfo strings. **2 Kaspersky findings, exit 1.**
+
+EOF
+expect kaspersky-builtin 1 2 0
+
 mv "$CASES" "$OUT/CASES.md"
 mv "$EXPECT" "$OUT/EXPECT.tsv"
