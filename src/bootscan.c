@@ -852,8 +852,13 @@ static void on_driver_want(const char *path, const char *name, uint64_t size, in
 	if (read_walked(dirfd, name, size, 1, &buf, &len))
 		return;
 	if (pe_parse(buf, len, &pe, &reason) == 0) {
+		/* no PKCS#7 entry in the certificate table: only a catalog can sign it */
+		int signed_data = 0;
+
 		n = pe_certificates(&pe, &certs, &reason);
-		if (n == 0)
+		for (int i = 0; i < n; i++)
+			signed_data += certs[i].type == 0x0002;	/* WIN_CERT_TYPE_PKCS_SIGNED_DATA */
+		if (n >= 0 && !signed_data)
 			catroot_want(c, &pe);
 		if (n > 0)
 			free(certs);

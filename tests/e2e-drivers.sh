@@ -95,6 +95,26 @@ jqt "catalogs: an embedded signature wins over a catalog listing" "$J" \
 jqt "catalogs: hostile catalogs are counted, and make the coverage an error" "$J" \
 	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "error" and (.detail | startswith("5 catalogs read (7 members), some unreadable or unparseable; 4 of them"))'
 
+# a certificate table holding no PKCS#7 (an X.509 WIN_CERTIFICATE only) signs nothing: the
+# catalog still does (the Authenticode digest leaves the table out, so it is unchanged)
+rm -rf "$OUT/catalogs-x509" && cp -a "$D/catalogs" "$OUT/catalogs-x509"
+python3 - "$OUT/catalogs-x509/Windows/System32/drivers/netcat.sys" <<'PY'
+import struct, sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+opt = struct.unpack_from('<I', b, 0x3c)[0] + 24
+dd = opt + (112 if struct.unpack_from('<H', b, opt)[0] == 0x20b else 96)
+b += b'\0' * (-len(b) % 8)
+blob = b'not a certificate, type 1 (X.509)'
+entry = struct.pack('<IHH', 8 + len(blob), 0x0200, 0x0001) + blob
+entry += b'\0' * (-len(entry) % 8)
+struct.pack_into('<II', b, dd + 4 * 8, len(b), len(entry))
+open(p, 'wb').write(b + entry)
+PY
+run_scan drv-catalogs-x509 --root "$OUT/catalogs-x509"
+jqt "catalogs: a driver whose certificate table holds no PKCS#7 is still signed by its catalog" "$OUT/r-drv-catalogs-x509.json" \
+	'.binaries[] | select(.path | endswith("/netcat.sys")) | .status == "valid" and (.signatures.catalog | endswith("/ctrl.cat"))'
+
 # the same installation with every unsigned driver gone: the catalogs need not be read
 rm -rf "$OUT/catalogs-signed" && cp -a "$D/catalogs" "$OUT/catalogs-signed"
 find "$OUT/catalogs-signed/Windows/System32/drivers" -name '*.sys' ! -name both.sys -delete
