@@ -13,161 +13,136 @@
 #include "catalog.h"
 #include "util.h"
 
-struct blob {
-	uint8_t *p;
-	size_t n;
-};
+#include "derfix.h"
 
-static struct blob raw(const void *p, size_t n)
+/* An element with tag around what in holds. */
+static struct der wrap(uint8_t tag, const struct der *in)
 {
-	struct blob b = { xmalloc(n ? n : 1), n };
+	struct der out = { 0 };
 
-	memcpy(b.p, p, n);
-	return b;
-}
-
-/* tag, DER length, contents (which it frees) */
-static struct blob tlv(uint8_t tag, struct blob in)
-{
-	uint8_t hdr[6];
-	size_t h = 0;
-	struct blob out;
-
-	hdr[h++] = tag;
-	if (in.n < 0x80) {
-		hdr[h++] = (uint8_t)in.n;
-	} else if (in.n < 0x100) {
-		hdr[h++] = 0x81;
-		hdr[h++] = (uint8_t)in.n;
-	} else if (in.n < 0x10000) {
-		hdr[h++] = 0x82;
-		hdr[h++] = (uint8_t)(in.n >> 8);
-		hdr[h++] = (uint8_t)in.n;
-	} else {
-		hdr[h++] = 0x83;
-		hdr[h++] = (uint8_t)(in.n >> 16);
-		hdr[h++] = (uint8_t)(in.n >> 8);
-		hdr[h++] = (uint8_t)in.n;
-	}
-	out.n = h + in.n;
-	out.p = xmalloc(out.n);
-	memcpy(out.p, hdr, h);
-	memcpy(out.p + h, in.p, in.n);
-	free(in.p);
+	der_tlv(&out, tag, in->p, in->n);
 	return out;
 }
 
-/* a followed by b (both freed) */
-static struct blob cat(struct blob a, struct blob b)
+static void add(struct der *d, const struct der *e)
 {
-	struct blob out = { xmalloc(a.n + b.n + 1), a.n + b.n };
-
-	memcpy(out.p, a.p, a.n);
-	memcpy(out.p + a.n, b.p, b.n);
-	free(a.p);
-	free(b.p);
-	return out;
+	der_raw(d, e->p, e->n);
 }
 
-static struct blob empty(void)
-{
-	return raw("", 0);
-}
-
-#define OID(...) tlv(0x06, raw((const uint8_t[]){ __VA_ARGS__ }, sizeof((const uint8_t[]){ __VA_ARGS__ })))
-#define SEQ(x) tlv(0x30, x)
-#define SET(x) tlv(0x31, x)
+static const uint8_t oid_indirect[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37,
+					0x02, 0x01, 0x04 };
+static const uint8_t oid_ctl[] = { 0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0a, 0x01 };
 
 static const uint8_t sha256_digest[32] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 9 };
 static const uint8_t sha1_digest[20] = { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 1, 2, 3 };
 static const uint8_t other_digest[32] = { 0x99 };
 
-static struct blob oid_sha256(void)
-{
-	return OID(0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01);
-}
-
-static struct blob oid_sha1(void)
-{
-	return OID(0x2b, 0x0e, 0x03, 0x02, 0x1a);
-}
-
-static struct blob oid_indirect(void)
-{
-	return OID(0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x04);
-}
-
-/* SpcIndirectDataContent { SpcAttributeTypeAndOptionalValue (PE image data), DigestInfo } */
-static struct blob indirect_data(struct blob alg, const uint8_t *d, size_t n)
-{
-	struct blob pe = SEQ(cat(OID(0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x0f),
-				 SEQ(empty())));
-	struct blob di = SEQ(cat(SEQ(cat(alg, tlv(0x05, empty()))), tlv(0x04, raw(d, n))));
-
-	return SEQ(cat(pe, di));
-}
-
 /* CAT_NAMEVALUE "File" = name, as makecat writes it (the value's shape does not matter here) */
-static struct blob name_attr(void)
+static void name_attr(struct der *attrs)
 {
-	return SEQ(cat(OID(0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0c, 0x02, 0x01),
-		       SET(SEQ(cat(tlv(0x1e, raw("\0F\0i\0l\0e", 8)),
-				   cat(tlv(0x02, raw("\x10\x01\x00\x01", 4)),
-				       tlv(0x04, raw("d\0.\0s\0y\0s\0", 10))))))));
+	static const uint8_t oid[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37,
+				       0x0c, 0x02, 0x01 };
+	struct der nv = { 0 }, attr = { 0 }, set;
+
+	der_tlv(&nv, 0x1e, "\0F\0i\0l\0e", 8);
+	der_tlv(&nv, 0x02, "\x10\x01\x00\x01", 4);
+	der_tlv(&nv, 0x04, "d\0.\0s\0y\0s\0", 10);
+	set = wrap(0x30, &nv);
+	set = wrap(0x31, &set);
+	der_raw(&attr, oid, sizeof(oid));
+	add(&attr, &set);
+	set = wrap(0x30, &attr);
+	add(attrs, &set);
 }
 
-static struct blob member(const char *tag, struct blob attrs)
+/* A member: tag and its attributes (the SET's contents). */
+static void member(struct der *subjects, const char *tag, const struct der *attrs)
 {
-	return SEQ(cat(tlv(0x04, raw(tag, strlen(tag))), SET(attrs)));
+	struct der m = { 0 }, e;
+
+	der_tlv(&m, 0x04, tag, strlen(tag));
+	der_tlv(&m, 0x31, attrs->p, attrs->n);
+	e = wrap(0x30, &m);
+	add(subjects, &e);
 }
 
-static struct blob digest_member(const char *tag, struct blob alg, const uint8_t *d, size_t n)
+/* An attribute of type SPC_INDIRECT_DATA whose one value is value. */
+static void indirect_attr(struct der *attrs, const struct der *value)
 {
-	return member(tag, cat(name_attr(), SEQ(cat(oid_indirect(), SET(indirect_data(alg, d, n))))));
+	struct der attr = { 0 }, e;
+
+	der_raw(&attr, oid_indirect, sizeof(oid_indirect));
+	der_tlv(&attr, 0x31, value->p, value->n);
+	e = wrap(0x30, &attr);
+	add(attrs, &e);
+}
+
+static void digest_member(struct der *subjects, const char *tag, const uint8_t *oid, size_t oid_len,
+			  const uint8_t *d, size_t n)
+{
+	struct der attrs = { 0 }, spc = spc_content(oid, oid_len, d, n);
+
+	name_attr(&attrs);
+	indirect_attr(&attrs, &spc);
+	member(subjects, tag, &attrs);
 }
 
 /* CertificateTrustList; subjects NULL: none */
-static struct blob ctl(struct blob *subjects)
+static struct der ctl(const struct der *subjects)
 {
-	struct blob head = cat(SEQ(OID(0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0c, 0x01, 0x01)),
-			       cat(tlv(0x04, raw("0123456789abcdef", 16)),
-				   tlv(0x17, raw("261128020000Z", 13))));
-	struct blob alg = SEQ(cat(OID(0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0c, 0x01, 0x02),
-				  tlv(0x05, empty())));
+	static const uint8_t usage[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37,
+					 0x0c, 0x01, 0x01 };
+	static const uint8_t member_alg[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37,
+					      0x0c, 0x01, 0x02, 0x05, 0x00 };
+	struct der body = { 0 };
 
-	head = cat(head, alg);
+	der_tlv(&body, 0x30, usage, sizeof(usage));
+	der_tlv(&body, 0x04, "0123456789abcdef", 16);
+	der_tlv(&body, 0x17, "261128020000Z", 13);
+	der_tlv(&body, 0x30, member_alg, sizeof(member_alg));
 	if (subjects)
-		head = cat(head, SEQ(*subjects));
-	return SEQ(head);
+		der_tlv(&body, 0x30, subjects->p, subjects->n);
+	return wrap(0x30, &body);
 }
 
 /* An unsigned PKCS#7 SignedData (no signer infos) carrying content of type oid. */
-static struct blob signed_data(struct blob content_oid, struct blob content)
+static struct der signed_data(const uint8_t *oid, size_t oid_len, const struct der *content)
 {
-	struct blob ci = SEQ(cat(content_oid, tlv(0xa0, content)));
-	struct blob sd = SEQ(cat(tlv(0x02, raw("\x01", 1)), cat(SET(empty()), cat(ci, SET(empty())))));
+	static const uint8_t signed_oid[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+					      0x07, 0x02 };
+	struct der ci = { 0 }, sd = { 0 }, outer = { 0 }, e;
 
-	return SEQ(cat(OID(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02), tlv(0xa0, sd)));
+	der_raw(&ci, oid, oid_len);
+	der_tlv(&ci, 0xa0, content->p, content->n);
+	der_tlv(&sd, 0x02, "\x01", 1);
+	der_tlv(&sd, 0x31, "", 0);
+	e = wrap(0x30, &ci);
+	add(&sd, &e);
+	der_tlv(&sd, 0x31, "", 0);
+	der_raw(&outer, signed_oid, sizeof(signed_oid));
+	e = wrap(0x30, &sd);
+	der_tlv(&outer, 0xa0, e.p, e.n);
+	return wrap(0x30, &outer);
 }
 
-static struct blob oid_ctl(void)
+static struct der catalog(const struct der *subjects)
 {
-	return OID(0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x0a, 0x01);
-}
+	struct der c = ctl(subjects);
 
-static struct blob catalog(struct blob *subjects)
-{
-	return signed_data(oid_ctl(), ctl(subjects));
+	return signed_data(oid_ctl, sizeof(oid_ctl), &c);
 }
 
 /* The three members of the ordinary catalog: sha256, a bad one, sha1. */
-static struct blob ordinary(void)
+static struct der ordinary(void)
 {
-	struct blob bad_attr = member("BAD", SEQ(cat(oid_indirect(), SET(tlv(0x02, raw("\x05", 1))))));
-	struct blob m = cat(digest_member("S256", oid_sha256(), sha256_digest, 32),
-			    cat(bad_attr, digest_member("S1", oid_sha1(), sha1_digest, 20)));
+	struct der subjects = { 0 }, bad = { 0 }, integer = { 0 };
 
-	return catalog(&m);
+	digest_member(&subjects, "S256", OID_SHA256, sizeof(OID_SHA256), sha256_digest, 32);
+	der_tlv(&integer, 0x02, "\x05", 1);
+	indirect_attr(&bad, &integer);
+	member(&subjects, "BAD", &bad);
+	digest_member(&subjects, "S1", OID_SHA1, sizeof(OID_SHA1), sha1_digest, 20);
+	return catalog(&subjects);
 }
 
 static void wants_init(struct cat_want w[3])
@@ -186,7 +161,7 @@ static void wants_init(struct cat_want w[3])
 
 static void test_members_matched(void **state)
 {
-	struct blob c = ordinary();
+	struct der c = ordinary();
 	struct cat_want w[3];
 	bool matched[3] = { false };
 	struct cat_result r;
@@ -213,12 +188,11 @@ static void test_members_matched(void **state)
 	assert_int_equal(r.matches, 0);
 	assert_false(matched[0]);
 	cat_result_free(&r);
-	free(c.p);
 }
 
 static void test_no_match_no_signature_check(void **state)
 {
-	struct blob c = ordinary();
+	struct der c = ordinary();
 	struct cat_want w[3];
 	bool matched[1] = { false };
 	struct cat_result r;
@@ -237,22 +211,27 @@ static void test_no_match_no_signature_check(void **state)
 	assert_int_equal(catalog_check(c.p, c.n, NULL, 0, NULL, &r, &err), 0);
 	assert_int_equal(r.members, 3);
 	cat_result_free(&r);
-	free(c.p);
 }
 
 static void test_not_catalogs(void **state)
 {
-	struct blob c = signed_data(OID(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01),
-				    tlv(0x04, raw("data", 4)));
-	struct blob none = catalog(NULL);
-	struct blob notseq = signed_data(oid_ctl(), tlv(0x04, raw("x", 1)));
-	struct blob shortctl = signed_data(oid_ctl(), SEQ(SEQ(empty())));
+	static const uint8_t oid_data[] = { 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+					    0x07, 0x01 };
+	struct der data = { 0 }, x = { 0 }, seq = { 0 }, inner = { 0 };
+	struct der c, none = catalog(NULL), notseq, shortctl;
 	struct cat_result r;
 	bool matched[3];
 	struct cat_want w[3];
 	char *err;
 
 	UNIT_UNUSED(state);
+	der_tlv(&data, 0x04, "data", 4);
+	c = signed_data(oid_data, sizeof(oid_data), &data);
+	der_tlv(&x, 0x04, "x", 1);
+	notseq = signed_data(oid_ctl, sizeof(oid_ctl), &x);
+	der_tlv(&inner, 0x30, "", 0);
+	seq = wrap(0x30, &inner);
+	shortctl = signed_data(oid_ctl, sizeof(oid_ctl), &seq);
 	wants_init(w);
 	assert_int_equal(catalog_check(c.p, c.n, w, 3, matched, &r, &err), -1);
 	assert_string_equal(err, "content is not a certificate trust list");
@@ -271,16 +250,12 @@ static void test_not_catalogs(void **state)
 	assert_int_equal(catalog_check(none.p, none.n, w, 3, matched, &r, &err), 0);
 	assert_int_equal(r.members, 0);
 	cat_result_free(&r);
-	free(c.p);
-	free(none.p);
-	free(notseq.p);
-	free(shortctl.p);
 }
 
 /* Every prefix of a catalog, and random corruptions of it: no crash, no match made up. */
 static void test_hostile(void **state)
 {
-	struct blob c = ordinary();
+	struct der c = ordinary();
 	struct cat_want w[3];
 	uint64_t seed = 7;
 
@@ -316,7 +291,6 @@ static void test_hostile(void **state)
 		free(err);
 		free(copy);
 	}
-	free(c.p);
 }
 
 int main(void)
