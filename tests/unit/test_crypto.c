@@ -20,6 +20,8 @@
 #include "cert.h"
 #include "pkcs7.h"
 
+#include "certfix.h"
+
 #define SIGN_FILE_FLAGS (CMS_BINARY | CMS_DETACHED | CMS_NOCERTS | CMS_NOATTR)
 
 struct blob {
@@ -62,40 +64,16 @@ static struct blob blob_of(uint8_t *p, int n)
 static void make_ident(struct ident *id, EVP_PKEY *key, const char *org, const char *cn,
 		       size_t cn_len, uint64_t serial, bool with_skid)
 {
-	X509 *x = X509_new();
-	X509_NAME *name = X509_NAME_new();
+	struct cert_spec spec = { .org = org, .cn = cn, .cn_len = cn_len, .serial = serial,
+				  .to_days = 365, .skid = with_skid };
+	X509 *x = fx_cert(key, &spec);
 	uint8_t *der = NULL;
 	BIO *bio;
 	char *pem;
 	long pem_len;
 
-	assert_non_null(x);
 	id->key = key;
 	EVP_PKEY_up_ref(key);
-	assert_true(X509_set_version(x, 2));
-	assert_true(ASN1_INTEGER_set_uint64(X509_get_serialNumber(x), serial));
-	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), 0));
-	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 3600L * 24 * 365));
-	assert_true(X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)org, -1,
-					       -1, 0));
-	assert_true(X509_NAME_add_entry_by_NID(name, NID_commonName, V_ASN1_UTF8STRING,
-					       (const unsigned char *)cn, (int)cn_len, -1, 0));
-	assert_true(X509_set_subject_name(x, name));
-	assert_true(X509_set_issuer_name(x, name));
-	X509_NAME_free(name);
-	assert_true(X509_set_pubkey(x, key));
-	if (with_skid) {
-		X509V3_CTX ctx;
-		X509_EXTENSION *ext;
-
-		X509V3_set_ctx_nodb(&ctx);
-		X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
-		ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_key_identifier, "hash");
-		assert_non_null(ext);
-		assert_true(X509_add_ext(x, ext, -1));
-		X509_EXTENSION_free(ext);
-	}
-	assert_true(X509_sign(x, key, EVP_sha256()) > 0);
 	id->x509 = x;
 	id->der = blob_of(der, i2d_X509(x, &der));
 

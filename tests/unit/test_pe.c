@@ -31,6 +31,7 @@
 #include "pe.h"
 #include "util.h"
 
+#include "certfix.h"
 #include "derfix.h"
 
 #define E_LFANEW 0x3cu
@@ -1918,41 +1919,14 @@ static struct ident ca, leaf, other, ca_impostor, cyc_x, cyc_y, expired;
 static void make_ident(struct ident *id, EVP_PKEY *key, const char *cn, const char *issuer_cn,
 		       EVP_PKEY *issuer_key, long serial, long from_days, long to_days, bool is_ca)
 {
-	X509 *x = X509_new();
-	X509_NAME *sub = X509_NAME_new(), *iss = X509_NAME_new();
+	struct cert_spec spec = { .org = "kdetect test", .cn = cn, .issuer_cn = issuer_cn,
+				  .issuer_key = issuer_key, .serial = (uint64_t)serial,
+				  .from_days = from_days, .to_days = to_days, .ca = is_ca };
+	X509 *x = fx_cert(key, &spec);
 	uint8_t *der = NULL;
 
-	assert_non_null(x);
 	id->key = key;
 	EVP_PKEY_up_ref(key);
-	assert_true(X509_set_version(x, 2));
-	assert_true(ASN1_INTEGER_set(X509_get_serialNumber(x), serial));
-	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), from_days * 86400));
-	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), to_days * 86400));
-	assert_true(X509_NAME_add_entry_by_txt(sub, "O", MBSTRING_ASC, (const unsigned char *)"kdetect test",
-					       -1, -1, 0));
-	assert_true(X509_NAME_add_entry_by_txt(sub, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0));
-	assert_true(X509_NAME_add_entry_by_txt(iss, "O", MBSTRING_ASC, (const unsigned char *)"kdetect test",
-					       -1, -1, 0));
-	assert_true(X509_NAME_add_entry_by_txt(iss, "CN", MBSTRING_ASC, (const unsigned char *)issuer_cn, -1,
-					       -1, 0));
-	assert_true(X509_set_subject_name(x, sub));
-	assert_true(X509_set_issuer_name(x, iss));
-	X509_NAME_free(sub);
-	X509_NAME_free(iss);
-	assert_true(X509_set_pubkey(x, key));
-	if (is_ca) {
-		X509V3_CTX ctx;
-		X509_EXTENSION *ext;
-
-		X509V3_set_ctx_nodb(&ctx);
-		X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
-		ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints, "critical,CA:TRUE");
-		assert_non_null(ext);
-		assert_true(X509_add_ext(x, ext, -1));
-		X509_EXTENSION_free(ext);
-	}
-	assert_true(X509_sign(x, issuer_key, EVP_sha256()) > 0);
 	id->x509 = x;
 	id->der = blob_of(der, i2d_X509(x, &der));
 	id->cert = cert_from_der(id->der.p, id->der.n, NULL);
