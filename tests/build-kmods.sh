@@ -4,7 +4,7 @@
 # OUTDIR/modules. Usage: tests/build-kmods.sh OUTDIR   (e.g. build/test/kmods)
 set -euo pipefail
 
-die() { echo "build-kmods.sh: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/fixlib.sh"
 [ $# -eq 1 ] || die "usage: tests/build-kmods.sh OUTDIR"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,12 +26,6 @@ SIGNFILE=$(ls -d /usr/lib/linux-kbuild-*/scripts/sign-file 2>/dev/null | sort -V
 
 LOG=$OUT/build.log
 : >"$LOG"
-run() {
-	if ! "$@" >>"$LOG" 2>&1; then
-		tail -n 60 "$LOG" >&2
-		die "command failed: $*  (full log: $LOG)"
-	fi
-}
 
 # 1. build a copy of kmod/
 SRC=$OUT/src

@@ -5,7 +5,7 @@
 # Usage: tests/get-debian-efi.sh CACHEDIR  -> stdout: the unpacked root; stderr: "<pkg> <version> ..." summary
 set -euo pipefail
 
-die() { echo "get-debian-efi.sh: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/fixlib.sh"
 [ $# -eq 1 ] || die "usage: tests/get-debian-efi.sh CACHEDIR"
 for c in apt-cache apt-get dpkg dpkg-deb sbattach objcopy openssl python3; do
 	command -v "$c" >/dev/null || die "'$c' not found (apt-get install sbsigntool binutils openssl dpkg-dev python3)"
@@ -18,12 +18,6 @@ SHIM=usr/lib/shim/shimx64.efi.signed
 GRUB=usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
 LOG=$CACHE/get.log
 : >"$LOG"
-run() {
-	if ! "$@" >>"$LOG" 2>&1; then
-		cat "$LOG" >&2
-		die "command failed: $*"
-	fi
-}
 
 # candidate version from the local package lists (empty when apt knows nothing)
 candidate() { apt-cache policy "$1" 2>>"$LOG" | sed -n 's/^ *Candidate: *//p' | grep -v '(none)' || true; }

@@ -4,7 +4,7 @@
 # roots and OUTDIR/DRIVERS.md + OUTDIR/drivers.tsv. Usage: tests/mkdrivers.sh PKIDIR OUTDIR
 set -euo pipefail
 
-die() { echo "mkdrivers.sh: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/fixlib.sh"
 [ $# -eq 2 ] || die "usage: tests/mkdrivers.sh PKIDIR OUTDIR   (PKIDIR made by tests/pki.sh)"
 
 CC=x86_64-w64-mingw32-gcc
@@ -27,13 +27,6 @@ rm -rf "$B"
 mkdir -p "$B"
 LOG=$OUT/build.log
 : >"$LOG"
-# run CMD...: quiet unless it fails
-run() {
-	if ! "$@" >>"$LOG" 2>&1; then
-		tail -n 40 "$LOG" >&2
-		die "command failed: $*  (full log: $LOG)"
-	fi
-}
 
 # --- 1. test WHCP PKI (kept when complete, like tests/pki.sh) --------------------------------------------
 WHCP=$OUT/pki-mswhcp

@@ -4,7 +4,7 @@
 # OUTDIR/hashes.tsv (file, Authenticode SHA-256, file SHA-256). Usage: tests/mkefi.sh PKIDIR OUTDIR
 set -euo pipefail
 
-die() { echo "mkefi.sh: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/fixlib.sh"
 [ $# -eq 2 ] || die "usage: tests/mkefi.sh PKIDIR OUTDIR"
 for c in x86_64-w64-mingw32-gcc sbsign sbverify sbattach osslsigncode openssl python3 sha256sum; do
 	command -v "$c" >/dev/null ||
@@ -27,12 +27,6 @@ rm -rf "$TMP" "$OUT/bin.new"
 mkdir -p "$TMP" "$OUT/bin.new"
 trap 'rm -rf "$TMP" "$OUT/bin.new"' EXIT
 LOG=$TMP/log
-run() {
-	if ! "$@" >>"$LOG" 2>&1; then
-		cat "$LOG" >&2
-		die "command failed: $*"
-	fi
-}
 B=$OUT/bin.new
 
 # app NAME [C-SOURCE-EXTRA...]: an EFI application (subsystem 10) returning EFI_SUCCESS. Each app has its

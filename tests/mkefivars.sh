@@ -5,7 +5,7 @@
 # Usage: tests/mkefivars.sh PKIDIR DEBIAN_EFI_CACHE OUTDIR   (e.g. build/test/efi/pki build/test/debian-efi build/test/efiroots)
 set -euo pipefail
 
-die() { echo "mkefivars.sh: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/fixlib.sh"
 [ $# -eq 3 ] || die "usage: tests/mkefivars.sh PKIDIR DEBIAN_EFI_CACHE OUTDIR"
 for c in cert-to-efi-sig-list hash-to-efi-sig-list sig-list-to-certs sbverify openssl python3 mkfifo truncate; do
 	command -v "$c" >/dev/null || die "'$c' not found (apt-get install efitools openssl python3)"
@@ -48,12 +48,6 @@ rm -rf "$TMP"
 mkdir -p "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 LOG=$TMP/log
-run() {
-	if ! "$@" >>"$LOG" 2>&1; then
-		cat "$LOG" >&2
-		die "command failed: $*"
-	fi
-}
 
 GLOBAL=8be4df61-93ca-11d2-aa0d-00e098032b8c
 SECDB=d719b2cb-3d3a-4596-a3bc-dad00e67656f

@@ -4,7 +4,7 @@
 # Usage: tests/mkroots.sh MODDIR PKIDIR OUTDIR   (e.g. build/test/kmods/modules build/test/kmods/pki build/test/roots)
 set -euo pipefail
 
-die() { echo "mkroots.sh: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/fixlib.sh"
 [ $# -eq 3 ] || die "usage: tests/mkroots.sh MODDIR PKIDIR OUTDIR"
 for c in openssl xz zstd gzip objcopy depmod modinfo dd truncate mkfifo; do
 	command -v "$c" >/dev/null || die "'$c' not found (see the packages 'make check' installs)"
@@ -32,12 +32,6 @@ rm -rf "$TMP"
 mkdir -p "$CACHE" "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 LOG=$TMP/log
-run() {
-	if ! "$@" >>"$LOG" 2>&1; then
-		cat "$LOG" >&2
-		die "command failed: $*"
-	fi
-}
 
 # ---------------------------------------------------------------- helpers: bytes
 # putb FILE OFFSET PRINTF-ESCAPES: overwrite bytes in place

@@ -4,7 +4,7 @@
 # other/ = a key the kernel does not trust). Nothing here is ever committed. Usage: tests/pki.sh OUTDIR
 set -euo pipefail
 
-die() { echo "pki.sh: error: $*" >&2; exit 1; }
+. "$(dirname "${BASH_SOURCE[0]}")/fixlib.sh"
 [ $# -eq 1 ] || die "usage: tests/pki.sh OUTDIR"
 command -v openssl >/dev/null || die "openssl not found (apt-get install openssl)"
 
@@ -24,14 +24,6 @@ mkdir -p "$(dirname "$OUT")"
 TMP=$(mktemp -d "$OUT.tmp.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 LOG=$TMP/log
-
-# run CMD...: quiet unless it fails
-run() {
-	if ! "$@" >>"$LOG" 2>&1; then
-		cat "$LOG" >&2
-		die "command failed: $*"
-	fi
-}
 
 cat >"$TMP/ext.cnf" <<'EOF'
 [ ca ]
