@@ -744,10 +744,9 @@ static void scan_esp(struct boot_ctx *b)
 			if (r == 0 && st.dirs) {
 				char *src = xasprintf("/%s", dir);
 
-				add_cov(b->res, src, st.truncated || st.skipped ? COV_ERROR : COV_OK,
-					xasprintf("EFI System Partition: %zu files, %zu PE images%s", st.files,
-						  w.seen_pe, st.truncated ? "; stopped: file budget used up" :
-						  st.skipped ? "; some entries not walked" : ""));
+				add_walk_cov(b->res, src, &st,
+					     xasprintf("EFI System Partition: %zu files, %zu PE images",
+						       st.files, w.seen_pe));
 				free(src);
 			}
 			free(dir);
@@ -897,7 +896,7 @@ static void load_catalogs(struct boot_ctx *b, const char *drivers, struct catroo
 }
 
 /* A directory that holds a Windows installation: Windows/System32/drivers in any case. */
-static char *drivers_dir(const struct kd_root *root, const char *top)
+char *boot_windows_drivers_dir(const struct kd_root *root, const char *top)
 {
 	static const char *const layouts[] = {
 		"Windows/System32/drivers", "WINDOWS/system32/drivers", "Windows/system32/drivers",
@@ -963,7 +962,7 @@ static void scan_windows(struct boot_ctx *b, const struct strlist *given)
 		windows_candidates(b->root, &tops);
 	}
 	for (size_t i = 0; i < tops.n; i++) {
-		char *dir = drivers_dir(b->root, tops.v[i]), *src;
+		char *dir = boot_windows_drivers_dir(b->root, tops.v[i]), *src;
 		struct esp_walk w = { .b = b };
 		struct catroot cat = { 0 };
 		struct walk_stats st;
@@ -991,10 +990,8 @@ static void scan_windows(struct boot_ctx *b, const struct strlist *given)
 		if (r)
 			add_cov(b->res, src, cov_from_errno(r), xstrdup(strerror(-r)));
 		else if (st.dirs)
-			add_cov(b->res, src, st.truncated || st.skipped ? COV_ERROR : COV_OK,
-				xasprintf("Windows drivers: %zu .sys files%s", w.seen_pe,
-					  st.truncated ? "; stopped: file budget used up" :
-					  st.skipped ? "; some entries not walked" : ""));
+			add_walk_cov(b->res, src, &st,
+				     xasprintf("Windows drivers: %zu .sys files", w.seen_pe));
 		free(src);
 		free(dir);
 	}

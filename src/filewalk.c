@@ -15,8 +15,6 @@
 #include "userland.h"
 #include "util.h"
 
-#define WALK_DEPTH 24
-
 struct walker {
 	size_t *budget;
 	struct walk_stats *st;
@@ -70,6 +68,12 @@ void walk_seen_free(struct walk_seen *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static void walk_unreadable(struct walk_stats *st, int err)
+{
+	st->unreadable++;
+	st->denied += err == EACCES || err == EPERM;
+}
+
 static void walk(struct walker *w, int fd, const char *path, int depth)
 {
 	struct strlist names = { 0 };
@@ -83,8 +87,8 @@ static void walk(struct walker *w, int fd, const char *path, int depth)
 	}
 	d = fdopendir(fd);
 	if (!d) {
+		walk_unreadable(w->st, errno);
 		close(fd);
-		w->st->skipped++;
 		return;
 	}
 	w->st->dirs++;
@@ -97,16 +101,17 @@ static void walk(struct walker *w, int fd, const char *path, int depth)
 		char *sub;
 
 		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			w->st->skipped++;
+			walk_unreadable(w->st, errno);
 			continue;
 		}
 		sub = xasprintf("%s/%s", strcmp(path, "/") ? path : "", name);
-		if (S_ISDIR(st.st_mode)) {
-			int cfd = depth < WALK_DEPTH ?
-				openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (S_ISDIR(st.st_mode) && depth >= WALK_DEPTH) {
+			w->st->too_deep++;
+		} else if (S_ISDIR(st.st_mode)) {
+			int cfd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 			if (cfd < 0)
-				w->st->skipped++;
+				walk_unreadable(w->st, errno);
 			else
 				walk(w, cfd, sub, depth + 1);
 		} else if (S_ISREG(st.st_mode)) {

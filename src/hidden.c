@@ -38,6 +38,21 @@ static int sysfs_modules(const struct kd_root *root, struct strlist *out)
 	return r;
 }
 
+/*
+ * Tags the kernel itself puts in proc/kallsyms for code that is not a module:
+ * ftrace and kprobe trampolines and BPF programs (kernel/kallsyms.c). Only
+ * these exact names: a module must not hide behind a look-alike.
+ */
+static bool kallsyms_pseudo_module(const char *tag)
+{
+	static const char *const pseudo[] = { "__builtin__ftrace", "__builtin__kprobes", "bpf" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(pseudo); i++)
+		if (strcmp(tag, pseudo[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Module names tagged in proc/kallsyms: "addr type symbol\t[module]". */
 static int kallsyms_modules(const struct kd_root *root, struct strlist *out)
 {
@@ -52,6 +67,8 @@ static int kallsyms_modules(const struct kd_root *root, struct strlist *out)
 		if (!open || !(close = strchr(open, ']')) || close == open + 1)
 			continue;
 		*close = '\0';
+		if (kallsyms_pseudo_module(open + 1))
+			continue;
 		/* kallsyms lists a module's symbols together: the last name is the usual repeat */
 		if ((!out->n || strcmp(out->v[out->n - 1], open + 1)) && !sl_contains(out, open + 1))
 			sl_push(out, xstrdup(open + 1));

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "report.h"
 #include "scan.h"
 #include "util.h"
@@ -22,40 +23,39 @@ static void usage(FILE *out)
 	fputs("Usage:\n"
 	      " kdetect scan [options]\n"
 	      " kdetect inspect [options] FILE...\n"
-	      " kdetect rules check [FILE|DIR...]\n"
+	      " kdetect rules check [options] [FILE|DIR...]\n"
 	      "\n"
 	      "Find Kaspersky code with kernel privileges and verify module signatures.\n"
+	      "inspect takes kernel modules (.ko, .ko.xz, .ko.zst, .ko.gz), EFI binaries,\n"
+	      "Windows drivers, certificates (DER or PEM) and raw efivarfs files; - reads\n"
+	      "one file from standard input. Options may follow the command and its files.\n"
 	      "\n"
 	      "Options:\n"
 	      " -r, --root DIR        inspect an offline root; every path resolves inside DIR\n"
 	      " -f, --format FMT      report format: text (default) or json\n"
-	      " -o, --output FILE     write the report to FILE instead of standard output\n"
+	      " -o, --output FILE     write the report to FILE (- for standard output), replacing\n"
+	      "                       it only when the report is complete; always written,\n"
+	      "                       also with --quiet\n"
 	      " -c, --cert FILE|DIR   add certificates (DER or PEM) to identify and verify signers;\n"
 	      "                       they are not thereby trusted by the kernel (repeatable)\n"
-	      " -j, --jobs N          worker threads for module files (default: CPUs, max 8)\n"
+	      " -j, --jobs N          worker threads for module files, 1 to 64 (default: the\n"
+	      "                       number of CPUs); at most 8 run at once\n"
 	      " -p, --path DIR        also walk DIR (inside the root) for the file rules (repeatable)\n"
 	      "     --rules FILE|DIR  use these rules instead of the built-in set (repeatable)\n"
 	      "     --rules-add FILE|DIR  use these rules as well as the built-in set (repeatable)\n"
 	      "     --windows DIR     a mounted Windows installation (inside the root) whose\n"
 	      "                       drivers and catalogs to inspect; found by itself under\n"
 	      "                       --root (repeatable)\n"
-	      " -q, --quiet           print nothing when the exit status is 0\n"
+	      " -q, --quiet           print nothing on standard output when the exit status is 0\n"
 	      " -h, --help            display this help\n"
 	      " -V, --version         display version\n"
+	      "\n"
+	      "rules check validates each FILE (or the rules in use, without one) and reports\n"
+	      "each file's first error as FILE:LINE:COL: message.\n"
 	      "\n"
 	      "Exit status: 0 nothing found, 1 findings, 2 error, 3 nothing found but incomplete.\n"
 	      "See kdetect(8).\n",
 	      out);
-}
-
-static int open_output(const char *path)
-{
-	/* a report file is ours to write; never follow a symlink planted where it goes */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		fprintf(stderr, "kdetect: cannot write %s: %s\n", path, strerror(errno));
-	return fd;
 }
 
 enum {
@@ -153,6 +153,30 @@ static int parse_options(int argc, char **argv, const char *optstring, struct cl
 	return -1;
 }
 
+/*
+ * The options and operands after the command. GNU getopt keeps the ordering
+ * mode of its first initialisation ("+": stop at the first operand), so the
+ * rest is parsed as a fresh argument vector, which it permutes: options may
+ * follow operands ("inspect x.ko -f json"), and "--" ends them.
+ */
+static int parse_after_command(int argc, char **argv, const char *prog, struct cli *cli,
+			       struct strlist *operands)
+{
+	char **sub = xcalloc((size_t)argc + 2, sizeof(*sub));
+	int r;
+
+	sub[0] = (char *)prog;
+	for (int i = 0; i < argc; i++)
+		sub[i + 1] = argv[i];
+	optind = 0;	/* full reinitialisation, in GNU's permuting mode */
+	r = parse_options(argc + 1, sub, "r:f:o:c:j:p:qhV", cli);
+	if (r < 0)
+		for (int i = optind; i < argc + 1; i++)
+			sl_push(operands, xstrdup(sub[i]));
+	free(sub);
+	return r;
+}
+
 /* A report written into the inspected root would change what we inspect. */
 static bool inside_root(const char *output, const char *root)
 {
@@ -173,21 +197,42 @@ static bool inside_root(const char *output, const char *root)
 	return inside;
 }
 
-/* kdetect rules check [FILE|DIR...]: parse, count, report the first error. */
-static int rules_command(int argc, char **argv, struct cli *cli)
+/*
+ * kdetect rules check [FILE|DIR...]: each file on its own first, so that every
+ * file's first error is reported, then all together (ids must be unique across
+ * them). Without files: the rules in use, with --rules and --rules-add applied.
+ */
+static int rules_command(const struct strlist *args, struct cli *cli)
 {
 	struct ruleset rs = { 0 };
-	struct strlist files = { 0 };
+	struct strlist files = { 0 }, none = { 0 };
 	char *err = NULL, *sha = NULL;
+	bool failed = false;
 	int r;
 
-	if (argc < 1 || strcmp(argv[0], "check") != 0) {
+	if (args->n < 1 || strcmp(args->v[0], "check") != 0) {
 		fprintf(stderr, "kdetect: usage: kdetect rules check [FILE|DIR...]\n");
 		return EXIT_ERROR;
 	}
-	for (int i = 1; i < argc; i++)
-		sl_push(&files, xstrdup(argv[i]));
-	/* without files: the rules this binary carries, with --rules and --rules-add applied */
+	for (size_t i = 1; i < args->n; i++) {
+		struct ruleset one = { 0 };
+		struct strlist single = { 0 };
+
+		sl_push(&single, xstrdup(args->v[i]));
+		if (scan_load_rules(&one, &single, &none, NULL, &err)) {
+			fprintf(stderr, "kdetect: %s\n", err);
+			free(err);
+			err = NULL;
+			failed = true;
+		}
+		ruleset_free(&one);
+		sl_free(&single);
+		sl_push(&files, xstrdup(args->v[i]));
+	}
+	if (failed) {
+		sl_free(&files);
+		return EXIT_ERROR;
+	}
 	r = files.n ? scan_load_rules(&rs, &files, &cli->opt.rules_add, &sha, &err) :
 		      scan_load_rules(&rs, &cli->opt.rules, &cli->opt.rules_add, &sha, &err);
 	if (r) {
@@ -205,13 +250,59 @@ static int rules_command(int argc, char **argv, struct cli *cli)
 	return r ? EXIT_ERROR : 0;
 }
 
+static void cli_free(struct cli *cli)
+{
+	sl_free(&cli->opt.certs);
+	sl_free(&cli->opt.rules);
+	sl_free(&cli->opt.rules_add);
+	sl_free(&cli->opt.paths);
+	sl_free(&cli->opt.windows);
+}
+
+/* Run the scan or inspection; the report goes to out. Returns the exit status. */
+static int run(const char *cmd, const struct strlist *operands, struct cli *cli,
+	       struct report_output *out)
+{
+	struct scan_result res;
+	char *err = NULL;
+	int status, r;
+
+	if (strcmp(cmd, "scan") == 0) {
+		if (operands->n) {
+			fprintf(stderr, "kdetect: scan takes no file arguments ('%s'; use inspect)\n",
+				operands->v[0]);
+			return EXIT_ERROR;
+		}
+		r = scan_run(&cli->opt, &res, &err);
+	} else {
+		r = scan_inspect_files(&cli->opt, operands->v, operands->n, &res, &err);
+	}
+	if (r) {
+		fprintf(stderr, "kdetect: %s\n", err);
+		free(err);
+		scan_result_free(&res);
+		return EXIT_ERROR;
+	}
+	status = scan_exit_status(&res);
+	/* --quiet keeps a clean run off the terminal (cron mails it); a report file is always written */
+	if (!cli->quiet || status != 0 || out->path)
+		report_write(out->f, &res, cli->fmt, status);
+	scan_result_free(&res);
+	if (output_commit(out, &err)) {
+		fprintf(stderr, "kdetect: %s\n", err);
+		free(err);
+		return EXIT_ERROR;
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = { .fmt = FORMAT_TEXT };
-	struct scan_result res;
+	struct strlist operands = { 0 };
+	struct report_output out;
 	const char *cmd;
 	char *err = NULL;
-	FILE *out = stdout;
 	int status, r;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -224,63 +315,48 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	/* options may stand before the command ... */
 	if ((r = parse_options(argc, argv, "+r:f:o:c:j:p:qhV", &cli)) >= 0)
-		return r;
+		goto done;
 	if (optind >= argc) {
 		usage(stderr);
-		return EXIT_ERROR;
+		r = EXIT_ERROR;
+		goto done;
 	}
-	cmd = argv[optind++];
-	/* ... and after it */
-	if ((r = parse_options(argc, argv, "r:f:o:c:j:p:qhV", &cli)) >= 0)
-		return r;
-	if (cli.output && cli.opt.root && inside_root(cli.output, cli.opt.root)) {
-		fprintf(stderr, "kdetect: --output must not be inside the inspected root\n");
-		return EXIT_ERROR;
+	cmd = argv[optind];
+	/* ... and after it, among its operands */
+	if ((r = parse_after_command(argc - optind - 1, argv + optind + 1, argv[0], &cli,
+				     &operands)) >= 0)
+		goto done;
+	r = EXIT_ERROR;
+	if (strcmp(cmd, "rules") == 0) {
+		r = rules_command(&operands, &cli);
+		goto done;
 	}
-	if (strcmp(cmd, "rules") == 0)
-		return rules_command(argc - optind, argv + optind, &cli);
-	if (strcmp(cmd, "scan") == 0) {
-		if (optind < argc) {
-			fprintf(stderr, "kdetect: scan takes no file arguments (use inspect)\n");
-			return EXIT_ERROR;
-		}
-		r = scan_run(&cli.opt, &res, &err);
-	} else if (strcmp(cmd, "inspect") == 0) {
-		if (optind >= argc || cli.opt.root) {
-			fprintf(stderr, "kdetect: inspect takes FILE... and no --root\n");
-			return EXIT_ERROR;
-		}
-		r = scan_inspect_files(&cli.opt, argv + optind, (size_t)(argc - optind), &res, &err);
-	} else {
+	if (strcmp(cmd, "scan") && strcmp(cmd, "inspect")) {
 		fprintf(stderr, "kdetect: unknown command '%s' (scan, inspect or rules)\n", cmd);
-		return EXIT_ERROR;
+		goto done;
 	}
-	sl_free(&cli.opt.certs);
-	sl_free(&cli.opt.rules);
-	sl_free(&cli.opt.rules_add);
-	sl_free(&cli.opt.paths);
-	sl_free(&cli.opt.windows);
-	if (r) {
+	if (strcmp(cmd, "inspect") == 0 && (!operands.n || cli.opt.root)) {
+		fprintf(stderr, "kdetect: inspect takes FILE... and no --root\n");
+		goto done;
+	}
+	if (cli.output && strcmp(cli.output, "-") && cli.opt.root &&
+	    inside_root(cli.output, cli.opt.root)) {
+		fprintf(stderr, "kdetect: --output %s must not be inside the inspected root %s\n",
+			cli.output, cli.opt.root);
+		goto done;
+	}
+	/* before the scan: an unwritable target must fail now, not after minutes of work */
+	if (output_open(&out, cli.output, &err)) {
 		fprintf(stderr, "kdetect: %s\n", err);
 		free(err);
-		scan_result_free(&res);
-		return EXIT_ERROR;
+		goto done;
 	}
-	status = scan_exit_status(&res);
-	if (cli.output) {
-		int fd = open_output(cli.output);
-
-		if (fd < 0 || !(out = fdopen(fd, "w"))) {
-			scan_result_free(&res);
-			return EXIT_ERROR;
-		}
-	}
-	if (!cli.quiet || status != 0)
-		report_write(out, &res, cli.fmt, status);
-	scan_result_free(&res);
-	if (fflush(out) || ferror(out) || (out != stdout && fclose(out))) {
-		fprintf(stderr, "kdetect: error writing the report\n");
-		return EXIT_ERROR;
-	}
-	return status;
+	status = run(cmd, &operands, &cli, &out);
+	if (status == EXIT_ERROR)
+		output_abort(&out);
+	r = status;
+done:
+	cli_free(&cli);
+	sl_free(&operands);
+	return r;
 }

@@ -47,7 +47,7 @@ static char *status_uid(const char *status)
 	}
 }
 
-int processes_read(const struct kd_root *root, struct fact_set *out)
+int processes_read(const struct kd_root *root, struct fact_set *out, size_t *hidden_root)
 {
 	struct strlist pids = { 0 };
 	struct dirent *de;
@@ -71,12 +71,13 @@ int processes_read(const struct kd_root *root, struct fact_set *out)
 		struct kvlist f = { 0 };
 		char exe[PATH_MAX];
 		ssize_t n = -1;
-		int pfd;
+		int pfd, exe_errno = 0;
 
 		/* processes come and go while we look: a vanished one is simply skipped */
 		pfd = root_openat(root, dir, ROOT_DIR);
 		if (pfd >= 0) {
 			n = readlinkat(pfd, "exe", exe, sizeof(exe) - 1);
+			exe_errno = n < 0 ? errno : 0;
 			close(pfd);
 		}
 		path = xasprintf("%s/comm", dir);
@@ -98,6 +99,9 @@ int processes_read(const struct kd_root *root, struct fact_set *out)
 			uid = status ? status_uid(status) : NULL;
 			if (uid)
 				kv_add(&f, "process.uid", uid);
+			/* not root ourselves: root's executables are hidden from us (kernel threads have none) */
+			if (uid && !strcmp(uid, "0") && (exe_errno == EACCES || exe_errno == EPERM))
+				(*hidden_root)++;
 			free(uid);
 			fact_set_add(out, &f);
 		}

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -52,6 +53,7 @@ struct scan_ctx {
 	bool hashing;			/* phase 0 is open to the kernel image thread */
 	pthread_mutex_t lock;
 	bool host_files;		/* inspect: paths are host paths, not inside a root */
+	int stdin_fd;			/* inspect -: standard input, copied into memory */
 };
 
 const char *sig_status_name(enum sig_status s)
@@ -101,6 +103,34 @@ enum cov_status cov_from_errno(int r)
 	if (r == -EACCES || r == -EPERM)
 		return COV_DENIED;
 	return COV_ERROR;
+}
+
+void add_walk_cov(struct scan_result *res, const char *source, const struct walk_stats *st,
+		  char *what)
+{
+	enum cov_status status = COV_OK;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_puts(&sb, what);
+	free(what);
+	if (st->unreadable) {
+		sb_printf(&sb, "; %zu entr%s unreadable, not walked", st->unreadable,
+			  st->unreadable == 1 ? "y" : "ies");
+		if (st->denied)
+			sb_printf(&sb, " (%zu permission denied)", st->denied);
+		status = st->denied == st->unreadable ? COV_DENIED : COV_ERROR;
+	}
+	if (st->too_deep) {
+		sb_printf(&sb, "; %zu director%s nested deeper than %d levels not walked",
+			  st->too_deep, st->too_deep == 1 ? "y" : "ies", WALK_DEPTH);
+		status = COV_ERROR;
+	}
+	if (st->truncated) {
+		sb_puts(&sb, "; stopped: the file budget is used up, later files not walked");
+		status = COV_ERROR;
+	}
+	add_cov(res, source, status, sb_steal(&sb));
 }
 
 static struct trust_entry *add_trust(struct scan_result *res, enum trust_kind kind,
@@ -200,7 +230,12 @@ static int read_host_file(int dirfd, const char *path, size_t cap, uint8_t **buf
 	return r;
 }
 
-static void load_cert_file(struct scan_result *res, int dirfd, const char *path, const char *shown)
+/*
+ * A certificate the operator named must be there and parse: a typo in --cert
+ * would otherwise turn "verified with the vendor's key" into "unverifiable".
+ */
+static int load_cert_file(struct scan_result *res, int dirfd, const char *path, const char *shown,
+			  char **err)
 {
 	struct kd_cert **certs;
 	const char *reason;
@@ -209,65 +244,74 @@ static void load_cert_file(struct scan_result *res, int dirfd, const char *path,
 	size_t len;
 	int n, r;
 
-	src = xasprintf("--cert %s", shown);
 	r = read_host_file(dirfd, path, CERT_FILE_CAP, &buf, &len);
 	if (r) {
-		add_cov(res, src, COV_ERROR, xasprintf("not read: %s", strerror(-r)));
-		free(src);
-		return;
+		*err = xasprintf("--cert %s: %s", shown,
+				 r == -EINVAL ? "not a regular file" : strerror(-r));
+		return -1;
 	}
 	n = certs_from_bytes(buf, len, &certs, &reason);
 	free(buf);
-	if (n < 0) {
-		add_cov(res, src, COV_ERROR, xstrdup(reason));
-		free(src);
-		return;
+	if (n <= 0) {
+		*err = xasprintf("--cert %s: %s", shown, n < 0 ? reason : "no certificate in the file");
+		return -1;
 	}
+	src = xasprintf("--cert %s", shown);
 	for (int i = 0; i < n; i++)
 		add_trust(res, TRUST_OPERATOR, certs[i], src);
 	free(certs);
 	add_cov(res, src, COV_OK, xasprintf("%d certificate%s", n, n == 1 ? "" : "s"));
 	free(src);
+	return 0;
 }
 
-static void load_operator_certs(struct scan_result *res, const struct strlist *paths)
+static int load_cert_dir(struct scan_result *res, int fd, const char *p, char **err)
+{
+	struct strlist names = { 0 };
+	struct dirent *de;
+	DIR *d = fdopendir(fd);
+	int r = 0;
+
+	if (!d) {
+		*err = xasprintf("--cert %s: %s", p, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+
+		if (str_has_suffix(n, ".der") || str_has_suffix(n, ".crt") ||
+		    str_has_suffix(n, ".pem") || str_has_suffix(n, ".cer"))
+			sl_push(&names, xstrdup(n));
+	}
+	sl_sort(&names);
+	for (size_t j = 0; j < names.n && !r; j++) {
+		char *shown = xasprintf("%s/%s", p, names.v[j]);
+
+		r = load_cert_file(res, dirfd(d), names.v[j], shown, err);
+		free(shown);
+	}
+	if (!r && !names.n) {
+		*err = xasprintf("--cert %s: the directory holds no certificate file "
+				 "(*.der, *.crt, *.pem, *.cer)", p);
+		r = -1;
+	}
+	sl_free(&names);
+	closedir(d);
+	return r;
+}
+
+static int load_operator_certs(struct scan_result *res, const struct strlist *paths, char **err)
 {
 	for (size_t i = 0; i < paths->n; i++) {
 		const char *p = paths->v[i];
-		struct strlist names = { 0 };
-		struct dirent *de;
-		DIR *d;
-		int fd;
+		int fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int r = fd < 0 ? load_cert_file(res, AT_FDCWD, p, p, err) : load_cert_dir(res, fd, p, err);
 
-		fd = open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0) {
-			load_cert_file(res, AT_FDCWD, p, p);
-			continue;
-		}
-		d = fdopendir(fd);
-		if (!d) {
-			close(fd);
-			continue;
-		}
-		while ((de = readdir(d))) {
-			const char *n = de->d_name;
-
-			if (str_has_suffix(n, ".der") || str_has_suffix(n, ".crt") ||
-			    str_has_suffix(n, ".pem") || str_has_suffix(n, ".cer"))
-				sl_push(&names, xstrdup(n));
-		}
-		sl_sort(&names);
-		for (size_t j = 0; j < names.n; j++) {
-			char *shown = xasprintf("%s/%s", p, names.v[j]);
-
-			load_cert_file(res, dirfd(d), names.v[j], shown);
-			free(shown);
-		}
-		if (!names.n)
-			add_cov(res, p, COV_ERROR, xstrdup("--cert directory holds no certificate file"));
-		sl_free(&names);
-		closedir(d);
+		if (r)
+			return r;
 	}
+	return 0;
 }
 
 /* ---- host identity and the running kernel ---- */
@@ -500,7 +544,8 @@ struct walk_state {
 	const char *release;
 	size_t files;
 	size_t skipped_special;
-	size_t dir_errors;
+	size_t dir_errors;		/* entries that could not be examined or opened */
+	size_t too_deep;		/* directories nested deeper than WALK_MAX_DEPTH */
 	bool truncated;
 };
 
@@ -534,7 +579,10 @@ static void walk_dir(struct walk_state *w, int fd, const char *rel, int depth)
 			if (depth >= WALK_MAX_DEPTH || sub < 0) {
 				if (sub >= 0)
 					close(sub);
-				w->dir_errors++;
+				if (depth >= WALK_MAX_DEPTH)
+					w->too_deep++;
+				else
+					w->dir_errors++;
 			} else {
 				walk_dir(w, sub, path, depth + 1);
 			}
@@ -608,11 +656,15 @@ static void find_module_files(struct scan_ctx *ctx, struct strlist *releases)
 			sb_printf(&detail, "; %zu FIFO, socket or device named like a module skipped",
 				  w.skipped_special);
 		if (w.dir_errors)
-			sb_printf(&detail, "; %zu entries not walked (unreadable or nested deeper than %d)",
-				  w.dir_errors, WALK_MAX_DEPTH);
+			sb_printf(&detail, "; %zu entr%s unreadable, not walked", w.dir_errors,
+				  w.dir_errors == 1 ? "y" : "ies");
+		if (w.too_deep)
+			sb_printf(&detail, "; %zu director%s nested deeper than %d levels not walked",
+				  w.too_deep, w.too_deep == 1 ? "y" : "ies", WALK_MAX_DEPTH);
 		if (w.truncated)
-			sb_printf(&detail, "; stopped at %d files", WALK_MAX_FILES);
-		add_cov(res, src, (w.dir_errors || w.truncated) ? COV_ERROR : COV_OK, sb_steal(&detail));
+			sb_printf(&detail, "; stopped at %d files, later files not walked", WALK_MAX_FILES);
+		add_cov(res, src, (w.dir_errors || w.too_deep || w.truncated) ? COV_ERROR : COV_OK,
+			sb_steal(&detail));
 		free(rel);
 		free(src);
 	}
@@ -866,6 +918,113 @@ static bool same_module_name(const char *a, const char *b)
 	return !*a && !*b;
 }
 
+#define STDIN_CAP (256u << 20)
+#define STDIN_NAME "(standard input)"
+
+/*
+ * inspect -: standard input may be a pipe, which can be read only once and not
+ * at an offset; an anonymous memory file holds it for every reader (no file is
+ * written anywhere).
+ */
+static int stdin_to_memory(char **err)
+{
+	uint8_t *buf;
+	size_t len, done = 0;
+	int fd, r;
+
+	r = fd_read_all(STDIN_FILENO, STDIN_CAP, &buf, &len);
+	if (r) {
+		*err = r == -EFBIG ? xasprintf("standard input: more than %u MiB", STDIN_CAP >> 20) :
+				     xasprintf("standard input: %s", strerror(-r));
+		return -1;
+	}
+	fd = memfd_create("kdetect-stdin", MFD_CLOEXEC);
+	while (fd >= 0 && done < len) {
+		ssize_t n = write(fd, buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			fd = -1;
+			break;
+		}
+		done += (size_t)n;
+	}
+	free(buf);
+	if (fd < 0)
+		*err = xasprintf("standard input: cannot hold it in memory: %s", strerror(errno));
+	return fd;
+}
+
+/* An inspect operand, opened: a host path, or - for standard input. fd or -errno. */
+static int open_input(const struct scan_ctx *ctx, const char *path)
+{
+	int fd;
+
+	if (strcmp(path, STDIN_NAME) == 0 && ctx->stdin_fd >= 0) {
+		fd = dup(ctx->stdin_fd);
+		if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+			int e = errno;
+
+			if (fd >= 0)
+				close(fd);
+			return -e;
+		}
+		return fd;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
+static int read_input(const struct scan_ctx *ctx, const char *path, size_t cap, uint8_t **buf,
+		      size_t *len)
+{
+	int fd = open_input(ctx, path), r;
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+	if (!r)
+		r = fd_read_all(fd, cap, buf, len);
+	close(fd);
+	return r;
+}
+
+/* What the user named must exist and be a file: a typo is an error, not "nothing found". */
+static int check_inputs(char **files, size_t nfiles, bool *want_stdin, char **err)
+{
+	*want_stdin = false;
+	for (size_t i = 0; i < nfiles; i++) {
+		struct stat st;
+		int fd;
+
+		if (strcmp(files[i], "-") == 0) {
+			if (*want_stdin) {
+				*err = xstrdup("inspect: - (standard input) given more than once");
+				return -1;
+			}
+			*want_stdin = true;
+			continue;
+		}
+		fd = open(files[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			*err = xasprintf("cannot inspect %s: %s", files[i], strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+		if (!S_ISREG(st.st_mode)) {
+			*err = xasprintf("cannot inspect %s: %s", files[i],
+					 S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void inspect_one(struct scan_ctx *ctx, size_t idx)
 {
 	struct module_rec *m = &ctx->res->mods[idx];
@@ -885,8 +1044,7 @@ static void inspect_one(struct scan_ctx *ctx, size_t idx)
 	m->build_id_matches = -1;
 	m->compression = "none";
 	if (ctx->host_files) {
-		fd = open(open_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-		fd = fd < 0 ? -errno : fd;
+		fd = open_input(ctx, open_path);
 	} else {
 		fd = root_openat(&ctx->root, open_path, ROOT_FOLLOW);
 	}
@@ -1488,6 +1646,8 @@ static int common_setup(struct scan_ctx *ctx, const struct scan_options *opt,
 	memset(res, 0, sizeof(*res));
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->res = res;
+	ctx->root.fd = -1;	/* inspect opens no root: root_fini must not close stdin */
+	ctx->stdin_fd = -1;
 	pthread_mutex_init(&ctx->lock, NULL);
 	crypto_init();
 	elfmod_init();
@@ -1499,8 +1659,7 @@ static int common_setup(struct scan_ctx *ctx, const struct scan_options *opt,
 					 "the built-in set",
 			  res->rules_sha256));
 	load_pinned_certs(res);
-	load_operator_certs(res, &opt->certs);
-	return 0;
+	return load_operator_certs(res, &opt->certs, err);
 }
 
 static void ctx_free(struct scan_ctx *ctx)
@@ -1510,6 +1669,93 @@ static void ctx_free(struct scan_ctx *ctx)
 	sl_free(&ctx->releases_of);
 	pthread_mutex_destroy(&ctx->lock);
 	root_fini(&ctx->root);
+	if (ctx->stdin_fd >= 0)
+		close(ctx->stdin_fd);
+}
+
+/*
+ * An offline root that holds no operating system is most often an image that
+ * was never mounted (the mount point's empty directory): scanning it would
+ * report "nothing found". Any of these says there is something to inspect.
+ */
+static bool root_holds_system(const struct kd_root *root)
+{
+	static const char *const marks[] = {
+		"etc/os-release", "usr/lib/os-release", "lib/modules", "usr/lib/modules", "usr",
+		"boot", "EFI", "efi",
+	};
+	struct stat st;
+	char *win;
+
+	for (size_t i = 0; i < ARRAY_SIZE(marks); i++)
+		if (root_stat(root, marks[i], ROOT_FOLLOW, &st) == 0)
+			return true;
+	win = boot_windows_drivers_dir(root, "");
+	free(win);
+	return win != NULL;
+}
+
+/* Each --path and --windows the user named must be a directory inside the root. */
+static int check_named_dirs(const struct kd_root *root, const struct scan_options *opt,
+			    char **err)
+{
+	const struct strlist *lists[] = { &opt->paths, &opt->windows };
+	static const char *const names[] = { "--path", "--windows" };
+
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		for (size_t i = 0; i < lists[l]->n; i++) {
+			const char *p = lists[l]->v[i];
+			const char *rel = p[0] == '/' ? p + 1 : p;
+			struct stat st;
+			char *drivers;
+			int r = root_stat(root, *rel ? rel : ".", ROOT_FOLLOW, &st);
+
+			if (!r && !S_ISDIR(st.st_mode))
+				r = -ENOTDIR;
+			if (r) {
+				*err = root->offline ?
+				       xasprintf("%s %s: %s (inside the root %s)", names[l], p,
+						 strerror(-r), root->path) :
+				       xasprintf("%s %s: %s", names[l], p, strerror(-r));
+				return -1;
+			}
+			if (l == 0)
+				continue;
+			drivers = boot_windows_drivers_dir(root, rel);
+			if (!drivers) {
+				*err = xasprintf("--windows %s: not a Windows installation "
+						 "(no Windows/System32/drivers in it)", p);
+				return -1;
+			}
+			free(drivers);
+		}
+	}
+	return 0;
+}
+
+/*
+ * On a live host, proc/ and sys/ are where the running kernel shows itself; an
+ * empty or missing one (a chroot or container without them mounted) hides every
+ * loaded module, so the scan cannot be complete.
+ */
+static void check_live_mounts(struct scan_ctx *ctx)
+{
+	static const char *const dirs[] = { "proc", "sys" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		struct strlist names = { 0 };
+		int r = root_list_dir(&ctx->root, dirs[i], false, 1, &names);
+		char *src = xasprintf("/%s", dirs[i]);
+
+		if (r < 0 || !names.n)
+			add_cov(ctx->res, src, COV_ERROR,
+				xasprintf("%s: a live host's /%s is required; mount it "
+					  "(mount -t %s %s /%s) or scan this tree with --root",
+					  r < 0 ? strerror(-r) : "empty, not mounted", dirs[i],
+					  i ? "sysfs" : "proc", i ? "sysfs" : "proc", dirs[i]));
+		sl_free(&names);
+		free(src);
+	}
 }
 
 int scan_run(const struct scan_options *opt, struct scan_result *res, char **err)
@@ -1530,7 +1776,20 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 		ctx_free(&ctx);
 		return -1;
 	}
+	if (res->offline && !root_holds_system(&ctx.root)) {
+		*err = xasprintf("--root %s holds no operating system: no etc/os-release, usr, "
+				 "lib/modules, boot, EFI or Windows directory (is the image mounted?)",
+				 opt->root);
+		ctx_free(&ctx);
+		return -1;
+	}
+	if (check_named_dirs(&ctx.root, opt, err)) {
+		ctx_free(&ctx);
+		return -1;
+	}
 	res->root = xstrdup(ctx.root.path);
+	if (!res->offline)
+		check_live_mounts(&ctx);
 	kernel_job_start(&kjob, &ctx);
 	read_host(&ctx);
 	read_running_kernel(&ctx);
@@ -1551,30 +1810,37 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 		       struct scan_result *res, char **err)
 {
 	struct scan_ctx ctx;
+	bool want_stdin;
 
 	if (common_setup(&ctx, opt, res, err)) {
 		ctx_free(&ctx);
 		return -1;
 	}
 	ctx.host_files = true;
+	if (check_inputs(files, nfiles, &want_stdin, err) ||
+	    (want_stdin && (ctx.stdin_fd = stdin_to_memory(err)) < 0)) {
+		ctx_free(&ctx);
+		return -1;
+	}
 	for (size_t i = 0; i < nfiles; i++) {
+		const char *shown = strcmp(files[i], "-") ? files[i] : STDIN_NAME;
 		uint8_t *buf;
 		size_t len;
 
 		/* PE images (EFI binaries, drivers, signed kernels) go their own way */
-		if (read_host_file(AT_FDCWD, files[i], PE_FILE_CAP, &buf, &len) == 0) {
+		if (read_input(&ctx, shown, PE_FILE_CAP, &buf, &len) == 0) {
 			bool is_pe = len >= 2 && buf[0] == 'M' && buf[1] == 'Z';
 
-			bool done = is_pe || boot_inspect_other(res, files[i], buf, len);
+			bool done = is_pe || boot_inspect_other(res, shown, buf, len);
 
 			if (is_pe)
-				boot_inspect_pe(res, files[i], buf, len);
+				boot_inspect_pe(res, shown, buf, len);
 			free(buf);
 			if (done)
 				continue;
 		}
-		sl_push(&ctx.shown, xstrdup(files[i]));
-		sl_push(&ctx.open_paths, xstrdup(files[i]));
+		sl_push(&ctx.shown, xstrdup(shown));
+		sl_push(&ctx.open_paths, xstrdup(shown));
 		sl_push(&ctx.releases_of, xstrdup(""));
 	}
 	inspect_all(&ctx, opt->jobs, NULL);

@@ -9,6 +9,13 @@
 
 void add_cov(struct scan_result *res, const char *source, enum cov_status st, char *detail);
 enum cov_status cov_from_errno(int r);
+/*
+ * The coverage of one walk: what it saw (what, taken), and every gap it left
+ * (unreadable entries, directories too deep, the file budget), each of which
+ * makes the scan incomplete.
+ */
+void add_walk_cov(struct scan_result *res, const char *source, const struct walk_stats *st,
+		  char *what);
 struct finding *add_finding(struct scan_result *res, const char *rule, enum severity sev,
 			    const char *kind, const char *name, const char *path, char *summary);
 /* Another rule matched the same subject: list it, and let the most severe one lead. */
@@ -43,6 +50,11 @@ void boot_read_keys(const struct kd_root *root, struct scan_result *res);
 void boot_keys_free(struct boot_keys *k);
 /* The UEFI key databases, boot entries, EFI binaries, signed kernels and Windows drivers. */
 void scan_boot(const struct kd_root *root, const struct strlist *windows, struct scan_result *res);
+/*
+ * The drivers directory (Windows/System32/drivers, in any case) of a Windows
+ * installation at top inside the root ("" for the root itself), or NULL.
+ */
+char *boot_windows_drivers_dir(const struct kd_root *root, const char *top);
 /* One PE image given on the command line (kdetect inspect). */
 void boot_inspect_pe(struct scan_result *res, const char *path, const uint8_t *p, size_t n);
 /*

@@ -36,7 +36,7 @@ int services_read(const struct kd_root *root, struct fact_set *out, struct strli
 char *services_exec_path(const char *value);
 
 /* proc/<pid>/: process.* facts. Returns 0 or -errno. */
-int processes_read(const struct kd_root *root, struct fact_set *out);
+int processes_read(const struct kd_root *root, struct fact_set *out, size_t *hidden_root);
 
 /*
  * Walk a directory of the root (never through a symlink), calling fn for each
@@ -46,9 +46,13 @@ int processes_read(const struct kd_root *root, struct fact_set *out);
 struct walk_stats {
 	size_t files;
 	size_t dirs;
-	size_t skipped;		/* unreadable, or nested too deep */
+	size_t unreadable;	/* entries that could not be examined or opened */
+	size_t denied;		/* of those, refused for lack of permission */
+	size_t too_deep;	/* directories nested deeper than the walk goes */
 	bool truncated;		/* the file budget ran out */
 };
+
+#define WALK_DEPTH 24
 
 /* Directories already walked, shared by the walks of one scan. */
 struct walk_seen {

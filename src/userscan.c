@@ -110,6 +110,7 @@ static void scan_services(const struct kd_root *root, struct scan_result *res)
 static void scan_processes(const struct kd_root *root, struct scan_result *res)
 {
 	struct fact_set procs = { 0 };
+	size_t hidden = 0;
 	int r;
 
 	/* an image's proc/ is not running: processes are a live host's */
@@ -117,12 +118,19 @@ static void scan_processes(const struct kd_root *root, struct scan_result *res)
 		add_cov(res, "processes", COV_ABSENT, xstrdup("seen on a live host only"));
 		return;
 	}
-	r = processes_read(root, &procs);
+	r = processes_read(root, &procs, &hidden);
 	if (r) {
 		add_cov(res, "processes", cov_from_errno(r), xstrdup(strerror(-r)));
 		return;
 	}
-	add_cov(res, "processes", COV_OK, xasprintf("%zu processes", procs.n));
+	if (hidden)
+		add_cov(res, "processes", COV_DENIED,
+			xasprintf("%zu processes; %zu owned by root whose executable could not be "
+				  "read (permission denied%s)", procs.n, hidden,
+				  geteuid() ? ": run as root" :
+					      " to root: another namespace or a security module"));
+	else
+		add_cov(res, "processes", COV_OK, xasprintf("%zu processes", procs.n));
 	apply_facts(res, root, KIND_PROCESS, "process", &procs, "process.name", "process.exe");
 	fact_set_free(&procs);
 }
@@ -300,10 +308,8 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 		if (r)
 			add_cov(res, src, cov_from_errno(r), xstrdup(strerror(-r)));
 		else
-			add_cov(res, src, st.truncated ? COV_ERROR : COV_OK,
-				xasprintf("%zu files in %zu directories%s%s", st.files, st.dirs,
-					  st.skipped ? "; some entries not walked (unreadable or too deep)" : "",
-					  st.truncated ? "; stopped: file budget used up" : ""));
+			add_walk_cov(res, src, &st,
+				     xasprintf("%zu files in %zu directories", st.files, st.dirs));
 		free(src);
 	}
 	for (size_t r = 0; r < res->rules.n; r++) {

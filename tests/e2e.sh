@@ -96,7 +96,7 @@ run_scan certdir --root "$R/kaspersky-signed" --cert "$OUT/certdir"
 jqt "--cert DIR reads *.pem and *.der" "$OUT/r-certdir.json" \
 	'[.trust[] | select(.kind == "operator")] | length == 2'
 run_scan badcert --root "$R/clean" --cert "$M/kdt_neutral.ko"
-expect_rc 3 "--cert with a file that is no certificate makes the scan incomplete"
+expect_rc 2 "--cert with a file that is no certificate is an error (tests/e2e-cli.sh: the message)"
 
 # ---- Kaspersky by metadata only
 run_scan klmeta --root "$R/kaspersky-meta"

@@ -18,6 +18,7 @@ check-e2e: kdetect kdetect-static
 	@KD_SAME_AS=./kdetect-static bash tests/e2e-userland.sh
 	@KD_SAME_AS=./kdetect-static bash tests/e2e-boot.sh
 	@KD_SAME_AS=./kdetect-static bash tests/e2e-drivers.sh
+	@KD_SAME_AS=./kdetect-static bash tests/e2e-cli.sh
 	@bash tests/e2e-portable.sh
 	@bash tests/e2e-qemu.sh
 
@@ -30,6 +31,7 @@ check-e2e-asan: build/asan/kdetect
 	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-userland.sh
 	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-boot.sh
 	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-drivers.sh
+	@$(UNIT_ASAN_ENV) KD=build/asan/kdetect KD_SANITIZER=1 bash tests/e2e-cli.sh
 
 check-man: kdetect
 	@mandoc -Tlint -W warning man/kdetect.8 man/kdetect.rules.5

@@ -62,7 +62,7 @@ done
 if [ "$mode" = test ]; then
 	# $headers pulls in the headers of the current kernel ABI and, on Debian, the
 	# matching linux-kbuild-X.Y (kbuild scripts and sign-file)
-	for pkg in libcmocka-dev mandoc jq kmod xz-utils zstd gzip "$headers" valgrind dpkg-dev \
+	for pkg in libcmocka-dev mandoc jq kmod xz-utils zstd gzip "$headers" valgrind dpkg-dev strace \
 	    sbsigntool efitools osslsigncode gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64; do
 		want "$pkg"
 	done
