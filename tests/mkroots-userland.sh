@@ -217,7 +217,8 @@ proc() {
 		"$2" "$1" "$1" "$(( $1 == 1 ? 0 : 1 ))" "$3" "$3" "$3" "$3" "$3" "$3" "$3" "$3" >"$R/$d/status"
 	ln -sfn "$4" "$R/$d/exe"
 }
-proc_init() { proc 1 systemd 0 /usr/lib/systemd/systemd; fakebin usr/lib/systemd/systemd; }
+# a live host also has /sys mounted: kdetect calls a live scan without it incomplete
+proc_init() { proc 1 systemd 0 /usr/lib/systemd/systemd; fakebin usr/lib/systemd/systemd; mkdir -p "$R/sys/module"; }
 
 # ---------------------------------------------------------------- expected results
 MD=$TMP/USERLAND.md
@@ -246,7 +247,8 @@ Each directory is a fake root for `kdetect scan --root OUTDIR/CASE`. Every file 
 - **Process findings** come from `proc/` on a live host only. A row `CASE` is a `--root` scan
   (no process facts); a row `CASE/live` is the same root scanned in live mode from a chroot
   (`cp -a` the root, copy kdetect and its libraries in, `chroot ROOT /kdetect scan`), where
-  `/proc` is the fixture's `proc/` (which has no `self`, `modules` or `keys`).
+  `/proc` is the fixture's `proc/` (which has no `self`, `modules` or `keys`) and `/sys` its
+  `sys/` (a live scan without a `/sys` is incomplete).
 
 `USERLAND.tsv`: lines starting with `#` are comments; each other line is tab-separated:
 `case`, `exit`, then one column per expected finding as `kind:subject`:
