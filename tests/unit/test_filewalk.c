@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test_filewalk.c - the bounded walk of install trees and the coverage it
+ * yields: every gap (the file budget, directories too deep) is counted, named
+ * and makes the scan incomplete; a complete walk is ok.
+ */
+#include "unit.h"
+#include "fsfix.h"
+
+#include "scan.h"
+#include "scan_priv.h"
+#include "userland.h"
+#include "util.h"
+
+struct walk_fixture {
+	char dir[64];
+	struct kd_root root;
+};
+
+static int setup(void **state)
+{
+	struct walk_fixture *f = calloc(1, sizeof(*f));
+
+	strcpy(f->dir, "/tmp/kd-walk-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct walk_fixture *f = *state;
+
+	root_fini(&f->root);
+	fx_rm_rf(f->dir);
+	free(f);
+	return 0;
+}
+
+static void put(struct walk_fixture *f, const char *rel)
+{
+	char path[512], *slash;
+
+	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
+	slash = strrchr(path, '/');
+	*slash = '\0';
+	fx_mkdir_p(path);
+	*slash = '/';
+	fx_write(path, "x", 1);
+}
+
+static void count_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	(void)path;
+	(void)name;
+	(void)size;
+	(void)dirfd;
+	(*(size_t *)ctx)++;
+}
+
+static int walk(struct walk_fixture *f, size_t budget, struct walk_stats *st, size_t *seen_files)
+{
+	struct walk_seen seen = { 0 };
+	int r;
+
+	if (f->root.path == NULL)
+		assert_int_equal(root_init(&f->root, f->dir, true), 0);
+	*seen_files = 0;
+	r = files_walk(&f->root, "opt", &seen, &budget, st, count_file, seen_files);
+	walk_seen_free(&seen);
+	return r;
+}
+
+static const struct coverage *cov_of(const struct scan_result *res, const char *source)
+{
+	for (size_t i = 0; i < res->ncov; i++)
+		if (strcmp(res->cov[i].source, source) == 0)
+			return &res->cov[i];
+	return NULL;
+}
+
+static void test_complete_walk_is_ok(void **state)
+{
+	struct walk_fixture *f = *state;
+	struct scan_result res = { 0 };
+	struct walk_stats st;
+	size_t n;
+
+	put(f, "opt/a/one");
+	put(f, "opt/b/two");
+	assert_int_equal(walk(f, 100, &st, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(st.files, 2);
+	assert_false(st.truncated);
+	assert_int_equal(st.too_deep + st.unreadable, 0);
+	add_walk_cov(&res, "/opt", &st, xstrdup("2 files"));
+	assert_int_equal(cov_of(&res, "/opt")->status, COV_OK);
+	assert_string_equal(cov_of(&res, "/opt")->detail, "2 files");
+	assert_false(scan_incomplete(&res));
+	scan_result_free(&res);
+}
+
+static void test_budget_cut_is_named_and_incomplete(void **state)
+{
+	struct walk_fixture *f = *state;
+	struct scan_result res = { 0 };
+	struct walk_stats st;
+	size_t n;
+
+	put(f, "opt/a");
+	put(f, "opt/b");
+	put(f, "opt/c");
+	assert_int_equal(walk(f, 2, &st, &n), 0);
+	/* sorted order: a and b are walked, c is not */
+	assert_int_equal(n, 2);
+	assert_true(st.truncated);
+	add_walk_cov(&res, "/opt", &st, xstrdup("2 files"));
+	assert_int_equal(cov_of(&res, "/opt")->status, COV_ERROR);
+	assert_non_null(strstr(cov_of(&res, "/opt")->detail, "file budget is used up"));
+	assert_true(scan_incomplete(&res));
+	assert_int_equal(scan_exit_status(&res), 3);
+	scan_result_free(&res);
+}
+
+static void test_too_deep_is_counted(void **state)
+{
+	struct walk_fixture *f = *state;
+	struct scan_result res = { 0 };
+	struct walk_stats st;
+	char rel[256] = "opt";
+	size_t n;
+
+	/* one directory past the depth: the file in it is not reached */
+	for (int i = 0; i <= WALK_DEPTH; i++)
+		strcat(rel, "/d");
+	strcat(rel, "/deep-file");
+	put(f, rel);
+	put(f, "opt/shallow-file");
+	assert_int_equal(walk(f, 100, &st, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(st.too_deep, 1);
+	add_walk_cov(&res, "/opt", &st, xstrdup("1 file"));
+	assert_int_equal(cov_of(&res, "/opt")->status, COV_ERROR);
+	assert_non_null(strstr(cov_of(&res, "/opt")->detail,
+			       "1 directory nested deeper than 24 levels not walked"));
+	assert_true(scan_incomplete(&res));
+	scan_result_free(&res);
+}
+
+static void test_depth_limit_itself_is_walked(void **state)
+{
+	struct walk_fixture *f = *state;
+	struct walk_stats st;
+	char rel[256] = "opt";
+	size_t n;
+
+	/* exactly WALK_DEPTH levels below the place: still inside the limit */
+	for (int i = 0; i < WALK_DEPTH; i++)
+		strcat(rel, "/d");
+	strcat(rel, "/file");
+	put(f, rel);
+	assert_int_equal(walk(f, 100, &st, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(st.too_deep, 0);
+}
+
+static void test_unreadable_denied(void **state)
+{
+	struct scan_result res = { 0 };
+	struct walk_stats st = { .files = 1, .unreadable = 2, .denied = 2 };
+
+	(void)state;
+	add_walk_cov(&res, "/opt", &st, xstrdup("1 file"));
+	assert_int_equal(res.cov[0].status, COV_DENIED);
+	assert_string_equal(res.cov[0].detail,
+			    "1 file; 2 entries unreadable, not walked (2 permission denied)");
+	st.denied = 1;
+	add_walk_cov(&res, "/srv", &st, xstrdup("1 file"));
+	assert_int_equal(res.cov[1].status, COV_ERROR);
+	assert_true(scan_incomplete(&res));
+	scan_result_free(&res);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_complete_walk_is_ok, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_budget_cut_is_named_and_incomplete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_deep_is_counted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_depth_limit_itself_is_walked, setup, teardown),
+		cmocka_unit_test(test_unreadable_denied),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
