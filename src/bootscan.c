@@ -891,6 +891,7 @@ static void on_driver_want(const char *path, const char *name, uint64_t size, in
 			catroot_want(c, &pe);
 		if (n > 0)
 			free(certs);
+		pe_free(&pe);
 	}
 	free(buf);
 }
