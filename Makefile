@@ -5,6 +5,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/kdetect
 DESTDIR ?=
 
 CC ?= cc
@@ -77,10 +78,12 @@ deps:
 	sh tools/install-deps.sh build
 
 install: kdetect
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DATADIR)
 	install -m 755 kdetect $(DESTDIR)$(SBINDIR)/kdetect
 	install -m 644 man/kdetect.8 $(DESTDIR)$(MANDIR)/man8/kdetect.8
 	install -m 644 man/kdetect.rules.5 $(DESTDIR)$(MANDIR)/man5/kdetect.rules.5
+	install -m 644 src/report.schema.json $(DESTDIR)$(DATADIR)/kdetect-report.schema.json
 
 clean:
 	rm -rf build kdetect kdetect-static

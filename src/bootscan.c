@@ -410,11 +410,54 @@ static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe
 				kv_get(&r->facts, "pe.name"), r->path, NULL);
 	if (!f)
 		return;
-	kv_add(&f->evidence, "signature", sig_status_name(r->status));
-	if (kv_get(&r->facts, "pe.catalog"))
-		kv_add(&f->evidence, "catalog", kv_get(&r->facts, "pe.catalog"));
+	evidence_add(&f->evidence, "signature", sig_status_name(r->status));
+	if (r->catalog)
+		evidence_add(&f->evidence, "catalog", r->catalog);
 	if (r->uefi)
-		kv_add(&f->evidence, "uefi", r->uefi);
+		evidence_add(&f->evidence, "uefi", r->uefi);
+}
+
+/* Record a signature of r for the report; it takes the chain (signer first). */
+static struct pe_sig *add_pe_sig(struct pe_rec *r, const struct ac_sig *sig, bool from_catalog,
+				 struct kd_cert **chain, size_t nchain)
+{
+	struct pe_sig *ps;
+
+	r->sigs = xreallocarray(r->sigs, r->nsigs + 1, sizeof(*r->sigs));
+	ps = &r->sigs[r->nsigs++];
+	memset(ps, 0, sizeof(*ps));
+	ps->from_catalog = from_catalog;
+	ps->depth = sig->depth;
+	if (from_catalog) {
+		ps->digest_matches = true;	/* the catalog lists the image's digest */
+	} else {
+		ps->digest_algo = sig->digest_algo ? xstrdup(sig->digest_algo) : NULL;
+		ps->digest = sig->digest_len ? hex_encode(sig->digest, sig->digest_len, 0) : NULL;
+		ps->digest_matches = sig->digest_matches;
+	}
+	ps->sig_ok = sig->sig_ok;
+	ps->malformed = sig->malformed;
+	ps->error = sig->error ? xstrdup(sig->error) : NULL;
+	ps->chain = chain;
+	ps->nchain = nchain;
+	return ps;
+}
+
+/* The key database that anchored a chain: the one holding its highest certificate. */
+static void pe_sig_anchor(const struct boot_ctx *b, struct pe_sig *ps)
+{
+	static const char *const names[] = { "db", "MokListRT", "shim vendor certificate" };
+	const struct uefi_db *dbs[] = { &b->k->db, &b->k->mok, &b->vendor };
+
+	ps->anchored = true;
+	ps->anchor = ps->nchain ? ps->nchain - 1 : 0;
+	for (size_t k = ps->nchain; k-- > 0;)
+		for (size_t d = 0; d < ARRAY_SIZE(dbs); d++)
+			if (in_db(dbs[d], ps->chain[k])) {
+				ps->anchor_db = names[d];
+				ps->anchor = k;
+				return;
+			}
 }
 
 /*
@@ -426,7 +469,6 @@ static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct
 	const struct cat_entry *e = catroot_lookup(b->cat, pe);
 	const struct ac_sig *sig;
 	struct kd_cert **chain;
-	struct strbuf line;
 	size_t n;
 
 	if (!e)
@@ -439,22 +481,12 @@ static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct
 	if (!sig->sig_ok)
 		r->reason = xasprintf("listed in catalog %s: %s", e->path,
 				      sig->error ? sig->error : "signature does not verify");
-	sb_init(&line);
-	sb_printf(&line, "catalog, %s: %s", sig->sig_ok ? "valid" : "invalid",
-		  sig->signer ? cert_get_info(sig->signer)->subject : "signer not embedded");
-	for (size_t k = 1; k < n; k++)
-		sb_printf(&line, " < %s", cert_get_info(chain[k])->subject);
-	kv_add(&r->sigs, "signature", line.s);
-	kv_add(&r->sigs, "catalog", e->path);
+	r->catalog = xstrdup(e->path);
 	kv_add(&r->facts, "pe.catalog", e->path);
-	sb_free(&line);
 	/* as for embedded signatures: a catalog that does not verify vouches for nothing */
-	for (size_t k = 0; k < n; k++) {
-		if (sig->sig_ok)
-			cert_facts(&r->facts, chain[k]);
-		cert_free(chain[k]);
-	}
-	free(chain);
+	for (size_t k = 0; k < n && sig->sig_ok; k++)
+		cert_facts(&r->facts, chain[k]);
+	add_pe_sig(r, sig, true, chain, n);
 }
 
 /* Inspect one PE image held in memory; shown is its path in the root. */
@@ -514,7 +546,7 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 	for (size_t s = 0; s < ac.n; s++) {
 		const struct ac_sig *sig = &ac.sigs[s];
 		bool anchored = authenticode_chain(sig, anchors, nanchors, &chains[s], &nchains[s]);
-		struct strbuf line;
+		struct pe_sig *ps;
 
 		if (sig->malformed) {
 			r->status = SIG_MALFORMED;
@@ -526,16 +558,10 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 			if (!r->reason)
 				r->reason = xstrdup(sig->error ? sig->error : "signature does not verify");
 		}
-		sb_init(&line);
-		sb_printf(&line, "%s%s, %s: %s", sig->depth ? "nested " : "", sig->digest_algo ?
-			  sig->digest_algo : "?", sig->sig_ok && sig->digest_matches ? "valid" : "invalid",
-			  sig->signer ? cert_get_info(sig->signer)->subject : "signer not embedded");
-		for (size_t k = 1; k < nchains[s]; k++)
-			sb_printf(&line, " < %s", cert_get_info(chains[s][k])->subject);
+		/* the record shares the chain with the verdict below, and keeps it */
+		ps = add_pe_sig(r, sig, false, chains[s], nchains[s]);
 		if (anchored)
-			sb_puts(&line, " [anchored]");
-		kv_add(&r->sigs, "signature", line.s);
-		sb_free(&line);
+			pe_sig_anchor(b, ps);
 		/*
 		 * A signer counts as evidence only when its signature covers this
 		 * image: a PKCS#7 blob is easy to copy onto another file.
@@ -552,8 +578,11 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 		if (pe_version_info(&pe, &ver) < 0 && !r->reason)
 			r->reason = xstrdup("VERSIONINFO resource malformed");
 		for (size_t k = 0; k < ver.n; k++) {
-			kv_add(&r->facts, ver.v[k].key, ver.v[k].value);
-			kv_add(&r->sigs, ver.v[k].key, ver.v[k].value);
+			const char *name = ver.v[k].key;
+
+			kv_add(&r->facts, name, ver.v[k].value);
+			if (!strncmp(name, "version.", 8) && !kv_get(&r->version, name + 8))
+				kv_add(&r->version, name + 8, ver.v[k].value);
 		}
 		kv_free(&ver);
 	}
@@ -569,26 +598,30 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 			char *text = xstrndup((const char *)pe.p + sbat->rawptr, len);
 
 			str_rstrip(text);
-			if (*text)
-				kv_add(&r->sigs, "sbat", text);
 			if (*text && on_esp && res->boot.sbat_level) {
 				char *why = sbat_revoked(res->boot.sbat_level, text);
 
-				kv_add(&r->sigs, "sbat_level", why ? why : "not revoked by SbatLevelRT");
 				if (why)
 					sbat_why = xasprintf("denied by SbatLevelRT: %s%s", why,
 							     b->k->enforcing ? "" :
 							     " (Secure Boot not enforcing)");
-				free(why);
+				r->sbat_level = why ? why : xstrdup("not revoked by SbatLevelRT");
+			}
+			for (char *line = text, *eol; *line; line = eol) {
+				eol = line + strcspn(line, "\n");
+				if (*eol)
+					*eol++ = '\0';
+				str_rstrip(line);
+				if (*line)
+					sl_push(&r->sbat, xstrdup(line));
 			}
 			free(text);
 		}
 	}
 	vendor = shim_vendor_cert(&pe);
 	if (vendor) {
-		kv_add(&r->sigs, "vendor_cert", cert_get_info(vendor)->subject);
 		cert_facts(&r->facts, vendor);
-		cert_free(vendor);
+		r->vendor_cert = vendor;
 	}
 	if (on_esp && res->boot.efi && r->authenticode_sha256)
 		r->uefi = uefi_verdict(b, r->authenticode_sha256, &ac, chains, nchains);
@@ -605,11 +638,7 @@ static void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, 
 	if (r->uefi)
 		kv_add(&r->facts, "pe.uefi", r->uefi);
 	apply_pe_rules(b, r, &pe);
-	for (size_t s = 0; s < ac.n; s++) {
-		for (size_t k = 0; k < nchains[s]; k++)
-			cert_free(chains[s][k]);
-		free(chains[s]);
-	}
+	/* the chains now belong to r->sigs */
 	free(chains);
 	free(nchains);
 	free(anchors);
@@ -861,6 +890,7 @@ static void on_driver_want(const char *path, const char *name, uint64_t size, in
 			catroot_want(c, &pe);
 		if (n > 0)
 			free(certs);
+		pe_free(&pe);
 	}
 	free(buf);
 }

@@ -307,6 +307,7 @@ int main(int argc, char **argv)
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	cli.opt.jobs = cpus > 0 ? (int)cpus : 1;
+	cli.opt.argv = argv;
 	/*
 	 * Module and kernel buffers come and go by the thousand; a fixed mmap
 	 * threshold hands each one back when freed instead of letting glibc's

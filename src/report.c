@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "procfs.h"
 #include "report.h"
@@ -200,6 +201,82 @@ static void j_uint(struct json *j, const char *key, unsigned long long v)
 	fprintf(j->out, "%llu", v);
 }
 
+/* A signed count, or null when it is not known (negative). */
+static void j_count(struct json *j, const char *key, long v)
+{
+	j_key(j, key);
+	if (v < 0)
+		fputs("null", j->out);
+	else
+		fprintf(j->out, "%ld", v);
+}
+
+/* An empty string is no value. */
+static void j_string_or_null(struct json *j, const char *key, const char *v)
+{
+	j_string(j, key, v && *v ? v : NULL);
+}
+
+/*
+ * A number held as text (file.size, process.pid): decimal digits that fit in
+ * 64 bits are written as a JSON number without leading zeros; anything else the
+ * inspected system gave is no number, and null.
+ */
+static void j_number_text(struct json *j, const char *key, const char *v)
+{
+	unsigned long long n = 0;
+	const char *p = v;
+
+	if (key)
+		j_key(j, key);
+	else
+		j_sep(j);
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > (~0ull - 9) / 10)
+			break;
+		n = n * 10 + (unsigned)(*p - '0');
+	}
+	if (p == v || *p)
+		fputs("null", j->out);
+	else
+		fprintf(j->out, "%llu", n);
+}
+
+/* RFC 3339, UTC, in milliseconds: 2025-01-31T12:00:00.000Z */
+static void j_time(struct json *j, const char *key, const struct timespec *t)
+{
+	struct tm tm;
+	char buf[64];
+	time_t sec = t->tv_sec;
+
+	j_key(j, key);
+	if (!gmtime_r(&sec, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		fputs("null", j->out);
+		return;
+	}
+	fprintf(j->out, "\"%s.%03ldZ\"", buf, (long)(t->tv_nsec / 1000000));
+}
+
+/* A certificate the report names: who it is, who issued it, and how to find it again. */
+static void j_cert(struct json *j, const char *key, const struct kd_cert *c)
+{
+	const struct cert_info *ci;
+
+	if (!c) {
+		j_string(j, key, NULL);
+		return;
+	}
+	ci = cert_get_info(c);
+	j_open(j, key, '{');
+	j_string(j, "subject", ci->subject);
+	j_string(j, "issuer", ci->issuer);
+	j_string(j, "serial", ci->serial);
+	j_string(j, "skid", ci->skid);
+	j_string_or_null(j, "sha256", ci->sha256);
+	j_string_or_null(j, "not_after", ci->not_after);
+	j_close(j, '}');
+}
+
 static int cmp_kv_index(const void *a, const void *b, void *arg)
 {
 	const struct kvlist *l = arg;
@@ -209,8 +286,14 @@ static int cmp_kv_index(const void *a, const void *b, void *arg)
 	return c ? c : (x > y) - (x < y);
 }
 
-/* Keys in first-seen order; a repeated key (alias=, firmware=) becomes an array. */
-static void j_kv_object(struct json *j, const char *key, const struct kvlist *l)
+/* How j_kv_object writes the values of a key. */
+enum kv_shape {
+	KV_ALL_LISTS,		/* every key an array of strings (modinfo, key databases) */
+	KV_TYPED,		/* by each key's type (evidence): kv_put keeps it one value unless a list */
+};
+
+/* Keys in first-seen order, each with the values of all its entries, as shape says. */
+static void j_kv_object(struct json *j, const char *key, const struct kvlist *l, enum kv_shape shape)
 {
 	size_t *ord = xcalloc(l->n ? l->n : 1, sizeof(*ord));
 	size_t *leader = xcalloc(l->n ? l->n : 1, sizeof(*leader));
@@ -233,8 +316,12 @@ static void j_kv_object(struct json *j, const char *key, const struct kvlist *l)
 	for (size_t i = 0; i < l->n; i++) {
 		if (leader[i] != i)
 			continue;
-		if (gsize[i] == 1) {
+		if (shape == KV_TYPED && l->v[i].type == KV_STRING) {
 			j_string(j, l->v[i].key, l->v[i].value);
+			continue;
+		}
+		if (shape == KV_TYPED && l->v[i].type == KV_NUMBER) {
+			j_number_text(j, l->v[i].key, l->v[i].value);
 			continue;
 		}
 		j_open(j, l->v[i].key, '[');
@@ -277,8 +364,8 @@ static void json_trust(struct json *j, const struct scan_result *res)
 		j_string(j, "issuer", ci ? ci->issuer : NULL);
 		j_string(j, "serial", ci ? ci->serial : NULL);
 		j_string(j, "skid", ci ? ci->skid : t->key_id);
-		j_string(j, "sha256", ci ? ci->sha256 : NULL);
-		j_string(j, "not_after", ci ? ci->not_after : NULL);
+		j_string_or_null(j, "sha256", ci ? ci->sha256 : NULL);
+		j_string_or_null(j, "not_after", ci ? ci->not_after : NULL);
 		j_string(j, "keyring_key", t->keyring_key);
 		j_bool(j, "kernel_trusted", t->kind == TRUST_KERNEL_IMAGE);
 		j_close(j, '}');
@@ -321,18 +408,18 @@ static void json_module(struct json *j, const struct module_rec *m)
 	j_string(j, "compression", m->path ? m->compression : NULL);
 	j_uint(j, "file_size", m->file_size);
 	j_string(j, "build_id", m->build_id);
-	if (m->lm) {
+	if (!m->lm) {
+		j_string(j, "kernel", NULL);
+	} else {
 		j_open(j, "kernel", '{');
 		j_uint(j, "size", m->lm->size);
-		j_key(j, "refcnt");
-		fprintf(j->out, "%ld", m->lm->refcnt);
+		j_count(j, "refcnt", m->lm->refcnt);
 		j_string(j, "state", m->lm->state);
 		j_strlist(j, "used_by", &m->lm->used_by);
 		j_bool(j, "in_sysfs", m->lm->in_sysfs);
 		j_string(j, "initstate", m->lm->initstate);
 		j_string(j, "sysfs_taint", m->lm->sys_taint);
-		j_key(j, "sysfs_refcnt");
-		fprintf(j->out, "%ld", m->lm->sys_refcnt);
+		j_count(j, "sysfs_refcnt", m->lm->sys_refcnt);
 		j_strlist(j, "holders", &m->lm->holders);
 		j_string(j, "srcversion", m->lm->srcversion);
 		j_string(j, "version", m->lm->version);
@@ -341,7 +428,10 @@ static void json_module(struct json *j, const struct module_rec *m)
 		j_close(j, '}');
 	}
 	j_string(j, "taint", m->lm ? m->lm->taint : NULL);
-	if (m->lm) {
+	if (!m->lm) {
+		j_string(j, "taint_explained", NULL);
+		j_string(j, "devices", NULL);
+	} else {
 		j_open(j, "taint_explained", '[');
 		for (const char *c = m->lm->taint; *c && c - m->lm->taint < MAX_TAINT_EXPLAINED; c++) {
 			char *why = module_taint_why(m, *c);
@@ -356,7 +446,7 @@ static void json_module(struct json *j, const struct module_rec *m)
 		j_close(j, ']');
 		json_devices(j, &m->lm->devices);
 	}
-	j_kv_object(j, "modinfo", &m->modinfo);
+	j_kv_object(j, "modinfo", &m->modinfo, KV_ALL_LISTS);
 	j_open(j, "signature", '{');
 	j_string(j, "status", sig_status_name(s->status));
 	j_string(j, "reason", s->reason);
@@ -365,10 +455,46 @@ static void json_module(struct json *j, const struct module_rec *m)
 	j_string(j, "serial", s->serial);
 	j_string(j, "skid", s->skid);
 	j_string(j, "signer_subject", held && ci ? ci->subject : NULL);
-	j_string(j, "cert_sha256", held && ci ? ci->sha256 : NULL);
+	j_string_or_null(j, "cert_sha256", held && ci ? ci->sha256 : NULL);
 	j_string(j, "verified_with", s->status == SIG_VALID ? s->cert->source : NULL);
 	j_bool(j, "kernel_trusted", s->kernel_trusted);
 	j_close(j, '}');
+	j_close(j, '}');
+}
+
+static const char *pe_sig_status(const struct pe_sig *s)
+{
+	return s->malformed ? "malformed" : s->sig_ok && s->digest_matches ? "valid" : "invalid";
+}
+
+static void json_pe_sig(struct json *j, const struct pe_sig *s)
+{
+	j_open(j, NULL, '{');
+	j_string(j, "source", s->from_catalog ? "catalog" : "embedded");
+	j_uint(j, "depth", (unsigned)s->depth);
+	j_string(j, "status", pe_sig_status(s));
+	j_string(j, "error", s->error);
+	j_string(j, "digest_algorithm", s->digest_algo);
+	j_string(j, "digest", s->digest);
+	j_bool(j, "digest_matches", s->digest_matches);
+	j_bool(j, "signature_verifies", s->sig_ok);
+	j_cert(j, "signer", s->nchain ? s->chain[0] : NULL);
+	j_open(j, "chain", '[');
+	for (size_t k = 1; k < s->nchain; k++)
+		j_cert(j, NULL, s->chain[k]);
+	j_close(j, ']');
+	if (!s->anchored) {
+		j_string(j, "anchor", NULL);
+	} else {
+		const struct cert_info *ci = s->anchor < s->nchain ?
+					     cert_get_info(s->chain[s->anchor]) : NULL;
+
+		j_open(j, "anchor", '{');
+		j_string(j, "database", s->anchor_db);
+		j_string(j, "subject", ci ? ci->subject : NULL);
+		j_string_or_null(j, "sha256", ci ? ci->sha256 : NULL);
+		j_close(j, '}');
+	}
 	j_close(j, '}');
 }
 
@@ -378,16 +504,14 @@ static void json_boot(struct json *j, const struct scan_result *res)
 
 	j_open(j, "boot", '{');
 	j_bool(j, "uefi", b->efi);
-	j_key(j, "secure_boot");
-	fprintf(j->out, "%d", b->secure_boot);
-	j_key(j, "setup_mode");
-	fprintf(j->out, "%d", b->setup_mode);
+	j_count(j, "secure_boot", b->secure_boot);
+	j_count(j, "setup_mode", b->setup_mode);
 	j_bool(j, "enforcing", b->secure_boot == 1 && b->setup_mode == 0);
 	j_bool(j, "shim_validation_disabled", b->mok_sb_state);
 	j_bool(j, "mok_trusted_for_modules", b->mok_trusted);
 	j_bool(j, "mok_ignore_db", b->mok_ignore_db);
 	j_string(j, "sbat_level", b->sbat_level);
-	j_kv_object(j, "databases", &b->databases);
+	j_kv_object(j, "databases", &b->databases, KV_ALL_LISTS);
 	j_open(j, "entries", '[');
 	for (size_t i = 0; i < b->nentries; i++) {
 		j_open(j, NULL, '{');
@@ -410,7 +534,18 @@ static void json_boot(struct json *j, const struct scan_result *res)
 		j_string(j, "status", sig_status_name(r->status));
 		j_string(j, "reason", r->reason);
 		j_string(j, "authenticode_sha256", r->authenticode_sha256);
-		j_kv_object(j, "signatures", &r->sigs);
+		j_open(j, "signatures", '[');
+		for (size_t k = 0; k < r->nsigs; k++)
+			json_pe_sig(j, &r->sigs[k]);
+		j_close(j, ']');
+		j_string(j, "catalog", r->catalog);
+		j_open(j, "version", '{');
+		for (size_t k = 0; k < r->version.n; k++)
+			j_string(j, r->version.v[k].key, r->version.v[k].value);
+		j_close(j, '}');
+		j_strlist(j, "sbat", &r->sbat);
+		j_string(j, "sbat_level", r->sbat_level);
+		j_cert(j, "vendor_cert", r->vendor_cert);
 		j_string(j, "uefi", r->uefi);
 		j_close(j, '}');
 	}
@@ -441,12 +576,23 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 	j_string(&j, "version", KDETECT_VERSION);
 	j_string(&j, "build", KD_BUILD);
 	j_close(&j, '}');
+	j_open(&j, "run", '{');
+	j_strlist(&j, "argv", &res->argv);
+	j_time(&j, "started", &res->started);
+	j_time(&j, "finished", &res->finished);
+	j_uint(&j, "duration_ms", res->duration_ms);
+	j_close(&j, '}');
 	j_open(&j, "host", '{');
 	j_string(&j, "hostname", res->hostname);
+	j_string(&j, "machine_id", res->machine_id);
+	j_string(&j, "boot_id", res->boot_id);
 	j_string(&j, "kernel_release", res->kernel_release);
 	j_string(&j, "root", res->root);
 	j_bool(&j, "offline", res->offline);
-	if (res->have_taint) {
+	if (!res->have_taint) {
+		j_string(&j, "tainted", NULL);
+		j_string(&j, "taint_flags", NULL);
+	} else {
 		char *letters = taint_letters(res->taint);
 
 		j_uint(&j, "tainted", res->taint);
@@ -497,7 +643,7 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 		j_string(&j, "name", f->name);
 		j_string(&j, "path", f->path);
 		j_string(&j, "summary", f->summary);
-		j_kv_object(&j, "evidence", &f->evidence);
+		j_kv_object(&j, "evidence", &f->evidence, KV_TYPED);
 		j_close(&j, '}');
 	}
 	j_close(&j, ']');
@@ -658,6 +804,73 @@ static void text_loaded_module(FILE *out, const struct module_rec *m)
 	}
 }
 
+/* When the scan ran and on which machine and boot: what tells many reports apart. */
+static void text_run(FILE *out, const struct scan_result *res)
+{
+	struct tm tm;
+	char when[32];
+	time_t sec = res->started.tv_sec;
+
+	if (!gmtime_r(&sec, &tm) || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(when, sizeof(when), "?");
+	fprintf(out, "scan %s, %llu.%03llu s", when, (unsigned long long)(res->duration_ms / 1000),
+		(unsigned long long)(res->duration_ms % 1000));
+	if (res->machine_id) {
+		fputs(", machine-id ", out);
+		t_safe(out, res->machine_id);
+	}
+	if (res->boot_id) {
+		fputs(", boot-id ", out);
+		t_safe(out, res->boot_id);
+	}
+	fputc('\n', out);
+}
+
+/* One PE signature, as a line: "[nested ]sha256, valid: signer < issuer ... [anchored in db]". */
+static void text_pe_sig(FILE *out, const struct pe_sig *s)
+{
+	fprintf(out, "%s%s, %s: ", s->depth ? "nested " : "",
+		s->from_catalog ? "catalog" : s->digest_algo ? s->digest_algo : "?",
+		s->sig_ok && s->digest_matches ? "valid" : "invalid");
+	t_safe(out, s->nchain ? cert_get_info(s->chain[0])->subject : "signer not embedded");
+	for (size_t k = 1; k < s->nchain; k++) {
+		fputs(" < ", out);
+		t_safe(out, cert_get_info(s->chain[k])->subject);
+	}
+	if (s->anchored)
+		fprintf(out, " [anchored%s%s]", s->anchor_db ? " in " : "", s->anchor_db ? s->anchor_db : "");
+}
+
+static void text_pe_line(FILE *out, const char *key, const char *key2, const char *value)
+{
+	fputs("           ", out);
+	t_safe(out, key);
+	t_safe(out, key2);
+	fputs(": ", out);
+	t_safe(out, value);
+	fputc('\n', out);
+}
+
+/* Under a PE image: its signatures, catalog, version resource, SBAT and shim's vendor certificate. */
+static void text_pe_details(FILE *out, const struct pe_rec *r)
+{
+	for (size_t k = 0; k < r->nsigs; k++) {
+		fputs("           signature: ", out);
+		text_pe_sig(out, &r->sigs[k]);
+		fputc('\n', out);
+	}
+	if (r->catalog)
+		text_pe_line(out, "catalog", "", r->catalog);
+	for (size_t k = 0; k < r->version.n; k++)
+		text_pe_line(out, "version.", r->version.v[k].key, r->version.v[k].value);
+	for (size_t k = 0; k < r->sbat.n; k++)
+		text_pe_line(out, "sbat", "", r->sbat.v[k]);
+	if (r->sbat_level)
+		text_pe_line(out, "sbat_level", "", r->sbat_level);
+	if (r->vendor_cert)
+		text_pe_line(out, "vendor_cert", "", cert_get_info(r->vendor_cert)->subject);
+}
+
 static void write_text(FILE *out, const struct scan_result *res, int exit_status)
 {
 	size_t counts[SIG__COUNT], loaded, hidden = 0;
@@ -677,6 +890,7 @@ static void write_text(FILE *out, const struct scan_result *res, int exit_status
 		t_safe(out, res->root);
 	}
 	fputc('\n', out);
+	text_run(out, res);
 
 	if (res->nfindings)
 		fputs("\nFindings\n", out);
@@ -777,11 +991,7 @@ static void write_text(FILE *out, const struct scan_result *res, int exit_status
 				t_safe(out, r->reason);
 				fputc('\n', out);
 			}
-			for (size_t k = 0; k < r->sigs.n; k++) {
-				fprintf(out, "           %s: ", r->sigs.v[k].key);
-				t_safe(out, r->sigs.v[k].value);
-				fputc('\n', out);
-			}
+			text_pe_details(out, r);
 			if (r->uefi) {
 				fputs("           uefi: ", out);
 				t_safe(out, r->uefi);

@@ -54,6 +54,7 @@ struct scan_ctx {
 	pthread_mutex_t lock;
 	bool host_files;		/* inspect: paths are host paths, not inside a root */
 	int stdin_fd;			/* inspect -: standard input, copied into memory */
+	struct timespec mono_start;	/* the run's duration is measured on CLOCK_MONOTONIC */
 };
 
 const char *sig_status_name(enum sig_status s)
@@ -316,11 +317,29 @@ static int load_operator_certs(struct scan_result *res, const struct strlist *pa
 
 /* ---- host identity and the running kernel ---- */
 
+/* A one-line identity file of the root (machine-id, boot_id) as it reads, or NULL. */
+static char *read_id_file(const struct kd_root *root, const char *path)
+{
+	char *text;
+
+	if (root_read_file(root, path, 4096, &text, NULL))
+		return NULL;
+	str_rstrip(text);
+	if (!*text) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
 static void read_host(struct scan_ctx *ctx)
 {
 	struct scan_result *res = ctx->res;
 	char *text;
 
+	/* what tells reports of many machines, and of many boots, apart */
+	res->machine_id = read_id_file(&ctx->root, "etc/machine-id");
+	res->boot_id = read_id_file(&ctx->root, "proc/sys/kernel/random/boot_id");
 	res->kernel_release = procfs_read_release(&ctx->root);
 	if (!res->offline) {
 		struct utsname u;
@@ -1483,6 +1502,46 @@ static struct finding *new_finding(struct scan_result *res, const char *rule, en
 	return f;
 }
 
+/*
+ * The type of each evidence member, by its name: a list where one subject can
+ * hold several values (the certificates of a chain, repeated modinfo fields,
+ * the host paths and contents a rule tests, the directories and files of a
+ * file finding), a number for counts and ids, a string otherwise.
+ * kdetect(8) and src/report.schema.json say the same.
+ */
+static const struct {
+	const char *name;		/* a trailing '*' accepts any suffix */
+	enum kv_type type;
+} evidence_types[] = {
+	{ "cert.*", KV_LIST },
+	{ "modinfo.*", KV_LIST },
+	{ "host.path", KV_LIST },
+	{ "matched", KV_LIST },
+	{ "directory", KV_LIST },
+	{ "file", KV_LIST },
+	{ "file.size", KV_NUMBER },
+	{ "process.pid", KV_NUMBER },
+	{ "process.uid", KV_NUMBER },
+	{ "files_matched", KV_NUMBER },
+};
+
+enum kv_type evidence_type(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(evidence_types); i++) {
+		const char *n = evidence_types[i].name;
+		size_t len = strlen(n);
+
+		if (n[len - 1] == '*' ? strncmp(key, n, len - 1) == 0 : strcmp(key, n) == 0)
+			return evidence_types[i].type;
+	}
+	return KV_STRING;
+}
+
+void evidence_add(struct kvlist *ev, const char *key, const char *value)
+{
+	kv_put(ev, key, value, evidence_type(key));
+}
+
 struct finding *apply_subject_rules(struct scan_result *res, const struct subject *subj,
 				    unsigned kind, bool installed_only, const char *kind_name,
 				    const char *name, const char *path, const struct kvlist *first)
@@ -1505,11 +1564,10 @@ struct finding *apply_subject_rules(struct scan_result *res, const struct subjec
 		}
 		f = add_finding(res, rule->id, sev, kind_name, name, path, xstrdup(rule->title));
 		for (size_t k = 0; first && k < first->n; k++)
-			kv_add(&f->evidence, first->v[k].key, first->v[k].value);
+			evidence_add(&f->evidence, first->v[k].key, first->v[k].value);
 	}
 	for (size_t k = 0; f && k < ev.n; k++)
-		if (!kv_has(&f->evidence, ev.v[k].key, ev.v[k].value))
-			kv_add(&f->evidence, ev.v[k].key, ev.v[k].value);
+		evidence_add(&f->evidence, ev.v[k].key, ev.v[k].value);
 	kv_free(&ev);
 	return f;
 }
@@ -1517,10 +1575,10 @@ struct finding *apply_subject_rules(struct scan_result *res, const struct subjec
 /* What every finding about a module starts with. */
 static void module_evidence(struct kvlist *ev, const struct module_rec *m)
 {
-	kv_add(ev, "loaded", m->loaded ? "yes" : "no");
+	evidence_add(ev, "loaded", m->loaded ? "yes" : "no");
 	if (m->release)
-		kv_add(ev, "release", m->release);
-	kv_add(ev, "signature", sig_status_name(m->sig.status));
+		evidence_add(ev, "release", m->release);
+	evidence_add(ev, "signature", sig_status_name(m->sig.status));
 }
 
 static void apply_rules(struct scan_result *res, const struct subject *host)
@@ -1552,7 +1610,7 @@ static void apply_rules(struct scan_result *res, const struct subject *host)
 		f = apply_subject_rules(res, &subj, KIND_MODULE, !m->loaded, "kaspersky", m->name,
 					m->path, &first);
 		if (f && m->sig.cert)
-			kv_add(&f->evidence, "verified_with", m->sig.cert->source);
+			evidence_add(&f->evidence, "verified_with", m->sig.cert->source);
 		kv_free(&first);
 		kv_free(&facts);
 	}
@@ -1567,7 +1625,7 @@ static void integrity_findings(struct scan_result *res)
 		if (m->loaded && !m->path) {
 			f = new_finding(res, "KD-MOD-NOFILE", SEV_MEDIUM, "integrity", m,
 					xstrdup("loaded module has no file on disk"));
-			kv_add(&f->evidence, "taint", m->lm->taint);
+			evidence_add(&f->evidence, "taint", m->lm->taint);
 		}
 		if (m->file_name_matches == 0) {
 			char *base = stem_of(m->path);
@@ -1581,13 +1639,13 @@ static void integrity_findings(struct scan_result *res)
 			f = new_finding(res, "KD-SIG-INVALID", SEV_MEDIUM, "integrity", m,
 					xstrdup("signature does not match the module content"));
 			if (m->sig.cert)
-				kv_add(&f->evidence, "verified_with", m->sig.cert->source);
+				evidence_add(&f->evidence, "verified_with", m->sig.cert->source);
 		}
 		if (m->loaded && m->build_id_matches == 0) {
 			f = new_finding(res, "KD-MOD-BUILDID", SEV_LOW, "integrity", m,
 					xstrdup("loaded module's build-id differs from its file's"));
-			kv_add(&f->evidence, "loaded_build_id", m->lm->build_id);
-			kv_add(&f->evidence, "file_build_id", m->build_id);
+			evidence_add(&f->evidence, "loaded_build_id", m->lm->build_id);
+			evidence_add(&f->evidence, "file_build_id", m->build_id);
 		}
 	}
 }
@@ -1648,6 +1706,10 @@ static int common_setup(struct scan_ctx *ctx, const struct scan_options *opt,
 	ctx->res = res;
 	ctx->root.fd = -1;	/* inspect opens no root: root_fini must not close stdin */
 	ctx->stdin_fd = -1;
+	clock_gettime(CLOCK_REALTIME, &res->started);
+	clock_gettime(CLOCK_MONOTONIC, &ctx->mono_start);
+	for (size_t i = 0; opt->argv && opt->argv[i]; i++)
+		sl_push(&res->argv, xstrdup(opt->argv[i]));
 	pthread_mutex_init(&ctx->lock, NULL);
 	crypto_init();
 	elfmod_init();
@@ -1660,6 +1722,19 @@ static int common_setup(struct scan_ctx *ctx, const struct scan_options *opt,
 			  res->rules_sha256));
 	load_pinned_certs(res);
 	return load_operator_certs(res, &opt->certs, err);
+}
+
+/* The end of a run: the only members of a report that differ between two runs. */
+static void run_end(struct scan_ctx *ctx)
+{
+	struct timespec now;
+	int64_t ms;
+
+	clock_gettime(CLOCK_REALTIME, &ctx->res->finished);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (int64_t)(now.tv_sec - ctx->mono_start.tv_sec) * 1000 +
+	     (now.tv_nsec - ctx->mono_start.tv_nsec) / 1000000;
+	ctx->res->duration_ms = ms > 0 ? (uint64_t)ms : 0;
 }
 
 static void ctx_free(struct scan_ctx *ctx)
@@ -1801,6 +1876,7 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);
 	finish(res, &ctx.root);
+	run_end(&ctx);
 	sl_free(&releases);
 	ctx_free(&ctx);
 	return 0;
@@ -1846,6 +1922,7 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 	inspect_all(&ctx, opt->jobs, NULL);
 	scan_trusted_certs(res, NULL);
 	finish(res, NULL);
+	run_end(&ctx);
 	ctx_free(&ctx);
 	return 0;
 }
@@ -1906,9 +1983,23 @@ int scan_exit_status(const struct scan_result *res)
 	return scan_incomplete(res) ? 3 : 0;
 }
 
+void pe_sig_free(struct pe_sig *s)
+{
+	free(s->digest_algo);
+	free(s->digest);
+	free(s->error);
+	for (size_t i = 0; i < s->nchain; i++)
+		cert_free(s->chain[i]);
+	free(s->chain);
+	memset(s, 0, sizeof(*s));
+}
+
 void scan_result_free(struct scan_result *res)
 {
+	sl_free(&res->argv);
 	free(res->hostname);
+	free(res->machine_id);
+	free(res->boot_id);
 	free(res->kernel_release);
 	free(res->root);
 	for (size_t i = 0; i < res->ncov; i++) {
@@ -1970,7 +2061,14 @@ void scan_result_free(struct scan_result *res)
 		free(r->path);
 		free(r->reason);
 		free(r->authenticode_sha256);
-		kv_free(&r->sigs);
+		for (size_t k = 0; k < r->nsigs; k++)
+			pe_sig_free(&r->sigs[k]);
+		free(r->sigs);
+		free(r->catalog);
+		kv_free(&r->version);
+		sl_free(&r->sbat);
+		free(r->sbat_level);
+		cert_free(r->vendor_cert);
 		kv_free(&r->facts);
 		free(r->uefi);
 	}

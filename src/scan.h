@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "cert.h"
 #include "pkcs7.h"
@@ -94,15 +95,41 @@ struct finding {
 	struct kvlist evidence;
 };
 
+/*
+ * One signature of a PE image: an Authenticode signature of its certificate
+ * table (or nested in one), or that of the catalog that lists the image.
+ */
+struct pe_sig {
+	bool from_catalog;
+	int depth;			/* 0: a certificate table entry's own; 1+: nested in it */
+	char *digest_algo;		/* of the image digest it signs ("sha256"); NULL: catalog */
+	char *digest;			/* that digest, hex; NULL: catalog */
+	bool digest_matches;		/* ... is the image's own (a catalog lists the image) */
+	bool sig_ok;			/* the signature checks out with the signer's certificate */
+	bool malformed;
+	char *error;
+	struct kd_cert **chain;		/* the signer, then its issuers; none: signer not embedded */
+	size_t nchain;
+	bool anchored;			/* the chain reaches a certificate of anchor_db */
+	const char *anchor_db;		/* "db", "MokListRT", "shim vendor certificate" */
+	size_t anchor;			/* chain[anchor] is the anchor */
+};
+
 /* A PE image: an EFI binary on the ESP, a signed kernel, or a Windows driver. */
 struct pe_rec {
 	char *path;
-	const char *kind;		/* "efi", "kernel", "driver" */
+	const char *kind;		/* "efi", "kernel", "driver", "pe" */
 	uint64_t size;
 	enum sig_status status;		/* valid: every signature checks out and vouches for the image */
 	char *reason;
 	char *authenticode_sha256;
-	struct kvlist sigs;		/* "signer"/"chain"/"status" lines, for the report */
+	struct pe_sig *sigs;
+	size_t nsigs;
+	char *catalog;			/* the catalog that signs it, when one does */
+	struct kvlist version;		/* VERSIONINFO strings: CompanyName, ... (one value each) */
+	struct strlist sbat;		/* the lines of its .sbat section (CSV: component,generation,...) */
+	char *sbat_level;		/* on the ESP, under SbatLevelRT: why revoked, or that it is not */
+	struct kd_cert *vendor_cert;	/* a shim's built-in vendor certificate */
 	struct kvlist facts;		/* for the rules: pe.*, cert.* of every certificate involved */
 	char *uefi;			/* what UEFI would decide, with the reason; NULL off the ESP */
 };
@@ -143,10 +170,17 @@ struct scan_options {
 	struct strlist paths;		/* --path: more places for the file rules */
 	struct strlist windows;		/* --windows: Windows installations to inspect */
 	int jobs;
+	char *const *argv;		/* the command line, NULL-terminated, for the report */
 };
 
 struct scan_result {
+	/* the run: the command line, when it started and ended (UTC), how long it took */
+	struct strlist argv;
+	struct timespec started, finished;
+	uint64_t duration_ms;
 	char *hostname;
+	char *machine_id;		/* etc/machine-id of the root, as it reads */
+	char *boot_id;			/* proc/sys/kernel/random/boot_id, where present */
 	char *kernel_release;		/* running release, if known */
 	char *root;
 	bool offline;
@@ -194,6 +228,7 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
  * (signature, modinfo). Caller frees.
  */
 char *module_taint_why(const struct module_rec *m, char flag);
+void pe_sig_free(struct pe_sig *s);
 bool scan_incomplete(const struct scan_result *res);
 int scan_exit_status(const struct scan_result *res);
 void scan_result_free(struct scan_result *res);

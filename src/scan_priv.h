@@ -18,6 +18,12 @@ void add_walk_cov(struct scan_result *res, const char *source, const struct walk
 		  char *what);
 struct finding *add_finding(struct scan_result *res, const char *rule, enum severity sev,
 			    const char *kind, const char *name, const char *path, char *summary);
+/*
+ * Add to a finding's evidence with the type its name has in the report: a
+ * list gains a value it lacks; any other member keeps its first value.
+ */
+void evidence_add(struct kvlist *ev, const char *key, const char *value);
+enum kv_type evidence_type(const char *key);
 /* Another rule matched the same subject: list it, and let the most severe one lead. */
 void finding_also(struct finding *f, const struct rule *rule, enum severity sev);
 /* The kernel images boot/vmlinuz-<release> of the root, sorted. 0 or -errno. */

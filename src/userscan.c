@@ -57,8 +57,7 @@ void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned k
 					path_key ? kv_get(facts, path_key) : NULL, NULL);
 		/* after the matched facts, the rest of what is known about the subject */
 		for (size_t k = 0; f && k < facts->n; k++)
-			if (!kv_get(&f->evidence, facts->v[k].key))
-				kv_add(&f->evidence, facts->v[k].key, facts->v[k].value);
+			evidence_add(&f->evidence, facts->v[k].key, facts->v[k].value);
 	}
 }
 
@@ -324,13 +323,13 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 		f = add_finding(res, rule->id, rule->severity, "file", h->dirs.v[0], h->examples.v[0],
 				xstrdup(rule->title));
 		snprintf(count, sizeof(count), "%zu", h->count);
-		kv_add(&f->evidence, "files_matched", count);
+		evidence_add(&f->evidence, "files_matched", count);
 		for (size_t k = 0; k < h->ev.n; k++)
-			kv_add(&f->evidence, h->ev.v[k].key, h->ev.v[k].value);
+			evidence_add(&f->evidence, h->ev.v[k].key, h->ev.v[k].value);
 		for (size_t k = 0; k < h->dirs.n; k++)
-			kv_add(&f->evidence, "directory", h->dirs.v[k]);
+			evidence_add(&f->evidence, "directory", h->dirs.v[k]);
 		for (size_t k = 0; k < h->examples.n; k++)
-			kv_add(&f->evidence, "file", h->examples.v[k]);
+			evidence_add(&f->evidence, "file", h->examples.v[k]);
 	}
 	for (size_t r = 0; r < res->rules.n; r++) {
 		sl_free(&fs.hits[r].examples);

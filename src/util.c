@@ -245,7 +245,16 @@ void kv_addn(struct kvlist *l, const char *key, const char *value, size_t vlen)
 	}
 	l->v[l->n].key = xstrdup(key);
 	l->v[l->n].value = xstrndup(value, vlen);
+	l->v[l->n].type = KV_STRING;
 	l->n++;
+}
+
+void kv_put(struct kvlist *l, const char *key, const char *value, enum kv_type type)
+{
+	if (type == KV_LIST ? kv_has(l, key, value) : kv_get(l, key) != NULL)
+		return;
+	kv_add(l, key, value);
+	l->v[l->n - 1].type = type;
 }
 
 void kv_add(struct kvlist *l, const char *key, const char *value)

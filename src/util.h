@@ -50,10 +50,21 @@ void sl_free(struct strlist *sl);
 void sl_sort(struct strlist *sl);
 bool sl_contains(const struct strlist *sl, const char *s);
 
+/*
+ * How a value is written into the JSON report: a string, a number (its text is
+ * decimal digits), or one item of a list (every value of the key, an array).
+ */
+enum kv_type {
+	KV_STRING,
+	KV_NUMBER,
+	KV_LIST,
+};
+
 /* Ordered key/value pairs (modinfo fields, evidence). */
 struct kv {
 	char *key;
 	char *value;
+	enum kv_type type;		/* kv_add: KV_STRING */
 };
 
 struct kvlist {
@@ -64,6 +75,12 @@ struct kvlist {
 
 void kv_add(struct kvlist *l, const char *key, const char *value);
 void kv_addn(struct kvlist *l, const char *key, const char *value, size_t vlen);
+/*
+ * Add a value of a type, so that the key has one type and, unless it is a
+ * list, one value: a list gains a value it does not hold yet; a string or a
+ * number is set once (the first value stays).
+ */
+void kv_put(struct kvlist *l, const char *key, const char *value, enum kv_type type);
 const char *kv_get(const struct kvlist *l, const char *key);
 bool kv_has(const struct kvlist *l, const char *key, const char *value);
 void kv_free(struct kvlist *l);

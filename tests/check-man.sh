@@ -17,4 +17,10 @@ for code in 0 1 2 3; do
 	grep -qE "^\.It $code\b|^\.It Li $code\b|^\.It Sy $code\b" man/kdetect.8 ||
 		{ echo "check-man: EXIT STATUS lacks $code" >&2; exit 1; }
 done
-echo "check-man: options, commands and exit statuses agree"
+# every member the JSON report's schema names is named in the man page's Report section
+report=$(sed -n '/^\.Ss Report$/,/^\.Sh OPTIONS$/p' man/kdetect.8)
+for m in $(jq -r '[.. | objects | select(has("properties")) | .properties | keys[]] | unique[]' src/report.schema.json); do
+	grep -qE "^\.(Sy|It Sy|Pf \( Sy) ${m//./\\.}( |$)" <<<"$report" ||
+		{ echo "check-man: man page does not name the report member $m" >&2; exit 1; }
+done
+echo "check-man: options, commands, exit statuses and report members agree"

@@ -20,17 +20,23 @@ set +e
 	"$(tests/get-debian-kernel.sh "$OUT/debian")/boot/"vmlinuz-* >"$OUT/r-boot-real.json"
 RC=$?
 set -e
+report_made "$OUT/r-boot-real.json"
 expect_rc 0 "Debian's shim, GRUB and kernel: nothing found"
 jqt "real: all three valid" "$OUT/r-boot-real.json" '[.binaries[].status] == ["valid","valid","valid"]'
 jqt "real: shim carries two Microsoft signatures, with their chains" "$OUT/r-boot-real.json" \
-	'.binaries[0].signatures.signature | length == 2 and (.[0] | test("Microsoft Windows UEFI Driver Publisher < .*Microsoft Corporation UEFI CA 2011")) and (.[1] | test("Microsoft UEFI CA 2023"))'
+	'.binaries[0].signatures | length == 2 and (.[0].signer.subject | test("CN=Microsoft Windows UEFI Driver Publisher$")) and (.[0].chain[0].subject | test("CN=Microsoft Corporation UEFI CA 2011$")) and (.[1].signer.subject | test("CN=Microsoft UEFI CA 2023 signer$")) and (.[1].chain[0].subject | test("CN=Microsoft UEFI CA 2023$"))'
+jqt "real: each signature embedded, valid, and vouching for the image's SHA-256 digest" "$OUT/r-boot-real.json" \
+	'[.binaries[] | .authenticode_sha256 as $d | .signatures[] | .source == "embedded" and .depth == 0 and .status == "valid" and .error == null and .digest_algorithm == "sha256" and .digest == $d and .digest_matches and .signature_verifies] | (length == 4 and all)'
+jqt "real: nothing anchors a chain without the key databases" "$OUT/r-boot-real.json" \
+	'[.binaries[].signatures[].anchor] | unique == [null]'
 jqt "real: shim's vendor certificate is Debian's CA" "$OUT/r-boot-real.json" \
-	'.binaries[0].signatures.vendor_cert == "CN=Debian Secure Boot CA"'
+	'.binaries[0].vendor_cert | .subject == "CN=Debian Secure Boot CA" and .issuer == .subject and (.sha256 | length == 64)'
 jqt "real: GRUB and the kernel are signed by Debian's signers" "$OUT/r-boot-real.json" \
-	'(.binaries[1].signatures.signature | test("Debian Secure Boot Signer 2022 - grub2")) and (.binaries[2].signatures.signature | test("Debian Secure Boot Signer 2022 - linux")) and .binaries[2].kind == "efi"'
+	'(.binaries[1].signatures[0].signer.subject | test("Debian Secure Boot Signer 2022 - grub2")) and (.binaries[2].signatures[0].signer.subject | test("Debian Secure Boot Signer 2022 - linux")) and .binaries[2].kind == "efi"'
 jqt "real: Authenticode digests recorded" "$OUT/r-boot-real.json" '[.binaries[].authenticode_sha256 | length] == [64,64,64]'
 jqt "real: no finding" "$OUT/r-boot-real.json" '.findings == []'
-jqt "real: shim's SBAT metadata shown" "$OUT/r-boot-real.json" '.binaries[0].signatures.sbat | test("^sbat,1,")'
+jqt "real: shim's SBAT metadata shown, one entry a line" "$OUT/r-boot-real.json" \
+	'(.binaries[0].sbat[0] | test("^sbat,1,")) and (.binaries[0].sbat[1] | startswith("shim,4,")) and ([.binaries[0].sbat[] | test("\\n")] | any | not)'
 
 # ---- an enforcing Debian machine: db holds Microsoft's CAs, shim and GRUB allowed
 run_scan boot-debian --root "$E/sb-debian"
@@ -41,6 +47,10 @@ jqt "sb-debian: shim allowed by db through its Microsoft chain" "$J" \
 	'.binaries[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi") | .status == "valid" and (.uefi | startswith("allowed by db"))'
 jqt "sb-debian: GRUB allowed by shim's MOK list" "$J" \
 	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi | startswith("allowed by")'
+jqt "sb-debian: each of shim's signatures anchored in db, by the CA db holds" "$J" \
+	'[.binaries[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi") | .signatures[] | .anchor.database == "db" and .anchor.sha256 == .chain[-1].sha256] == [true, true]'
+jqt "sb-debian: GRUB's chain anchored in MokListRT, by Debian's CA" "$J" \
+	'[.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .signatures[].anchor | [.database, .subject]] == [["MokListRT", "CN=Debian Secure Boot CA"]]'
 jqt "sb-debian: the boot entry and current entry" "$J" \
 	'.boot.entries[] | select(.name == "Boot0000") | .current and (.path | test("shimx64.efi"))'
 jqt "sb-debian: db certificates listed as uefi trust" "$J" '[.trust[] | select(.kind == "uefi")] | length >= 3'
@@ -59,14 +69,14 @@ J=$OUT/r-boot-sbat-grub.json
 jqt "sbat: GRUB's generation 5 is below the level's 6: denied, the signatures' verdict kept" "$J" \
 	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi | startswith("denied by SbatLevelRT: grub generation 5 is below 6 (signatures: allowed by ")'
 jqt "sbat: shim at the level is not revoked, and says so" "$J" \
-	'.binaries[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi") | .signatures.sbat_level == "not revoked by SbatLevelRT" and (.uefi | startswith("allowed by db"))'
+	'.binaries[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi") | .sbat_level == "not revoked by SbatLevelRT" and (.uefi | startswith("allowed by db"))'
 jqt "sbat: an image without .sbat gets no SBAT verdict" "$J" \
-	'.binaries[] | select(.path == "/boot/efi/EFI/test/vendor.efi") | .signatures | has("sbat_level") | not'
+	'.binaries[] | select(.path == "/boot/efi/EFI/test/vendor.efi") | .sbat == [] and .sbat_level == null'
 jqt "sbat: a revoked boot loader is not a Kaspersky finding" "$J" '.findings == []'
 sbat_root sbat-shim 'sbat,1,2025051000\nshim,5\n'
 run_scan boot-sbat-shim --root "$OUT/sbat-shim"
 jqt "sbat: shim 4 below a level of 5 is denied (shim's self-check), GRUB passes" "$OUT/r-boot-sbat-shim.json" \
-	'[.binaries[] | select(.path | test("/EFI/debian/")) | .signatures.sbat_level] == ["not revoked by SbatLevelRT","shim generation 4 is below 5"]'
+	'[.binaries[] | select(.path | test("/EFI/debian/")) | .sbat_level] == ["not revoked by SbatLevelRT","shim generation 4 is below 5"]'
 
 # ---- a Kaspersky certificate in db or the MOK list: the machine trusts Kaspersky to boot code
 run_scan boot-kldb --root "$E/sb-kaspersky-db"
@@ -82,6 +92,8 @@ rm -f "$OUT/sb-vendor/sys/firmware/efi/efivars/MokListRT"-*
 run_scan boot-vendor --root "$OUT/sb-vendor"
 jqt "vendor certificate: GRUB allowed under shim's vendor certificate" "$OUT/r-boot-vendor.json" \
 	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi == "allowed by shim: signed under shim'"'"'s vendor certificate"'
+jqt "vendor certificate: GRUB's chain anchored by it" "$OUT/r-boot-vendor.json" \
+	'[.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .signatures[].anchor.database] == ["shim vendor certificate"]'
 jqt "vendor certificate: listed as a source, with Debian shim's own dbx (114 hashes)" "$OUT/r-boot-vendor.json" \
 	'[.coverage[] | select(.source == "shim vendor certificates") | .detail | test("vendor dbx: 114 hashes")] | any'
 
@@ -92,6 +104,7 @@ set +e
 	"$E/kl-boot/sys/firmware/efi/efivars/Boot0001-8be4df61-93ca-11d2-aa0d-00e098032b8c" >"$OUT/r-boot-inspect.json"
 RC=$?
 set -e
+report_made "$OUT/r-boot-inspect.json"
 expect_rc 1 "inspect of a Kaspersky certificate, a db and a boot entry"
 jqt "inspect: the certificate file and the db's copy both critical (pinned certificate)" "$OUT/r-boot-inspect.json" \
 	'[.findings[] | select(.kind == "trust") | .rules | index("KL-CERT-003") != null] == [true,true]'
@@ -108,7 +121,7 @@ jqt "kl-boot: the boot entry starting Kaspersky's loader" "$J" \
 jqt "kl-boot: the patched shim by its string, and by its vendor certificate" "$J" \
 	'([.findings[] | select(.name == "klshim.efi") | .rules] | .[0] | index("KL-BOOT-001") != null and index("KL-CERT-003") != null)'
 jqt "kl-boot: a Kaspersky-signed second stage is critical" "$J" \
-	'.findings[] | select(.name == "kl_main.efi") | .severity == "critical" and (.evidence["cert.subject.O"] == "AO Kaspersky Lab")'
+	'.findings[] | select(.name == "kl_main.efi") | .severity == "critical" and (.evidence["cert.subject.O"] == ["AO Kaspersky Lab"])'
 jqt "kl-boot: an unsigned fde_ld0 loader found by name" "$J" \
 	'.findings[] | select(.name | test("fde_ld0")) | .rule == "KL-BOOT-003" and .evidence.signature == "unsigned"'
 jqt "kl-boot: Secure Boot off is said in every verdict" "$J" \

@@ -32,9 +32,10 @@ cp "$KS" "$E/kdetect"
 for name in clean kav4fs unsigned hostile; do
 	cp -a "$R/$name" "$E/roots/$name"
 done
-# what the standard build says of the same roots, with the root path named alike
+# what the standard build says of the same roots, with the root path named alike (and
+# so the command line)
 same_report() {
-	cmp -s <(jq -S 'del(.tool.build, .host.root)' "$1") <(jq -S 'del(.tool.build, .host.root)' "$2")
+	same_reports "$1" "$2" 'del(.tool.build, .host.root, .run.argv)'
 }
 for name in clean kav4fs unsigned hostile; do
 	run_scan "portable-std-$name" --root "$R/$name"
@@ -44,6 +45,7 @@ for name in clean kav4fs unsigned hostile; do
 		2>"$OUT/r-portable-$name.err"
 	RC=$?
 	set -e
+	report_made "$OUT/r-portable-$name.json"
 	expect_rc "$want" "empty chroot, --root /roots/$name"
 	check "empty chroot: $name report equals the standard build's" \
 		same_report "$OUT/r-portable-std-$name.json" "$OUT/r-portable-$name.json"
@@ -65,12 +67,12 @@ if [ -z "${KD_SANITIZER:-}" ]; then
 	chroot "$L" /kdetect scan --format json >"$OUT/r-portable-live.json" 2>"$OUT/r-portable-live.err"
 	RC=$?
 	set -e
+	report_made "$OUT/r-portable-live.json"
 	expect_rc 0 "portable binary as the live host"
 	jqt "live: modules.dep read by our reader" "$OUT/r-portable-live.json" \
 		'[.coverage[] | select(.source | endswith("modules.dep")) | .detail | test("^modules.dep read")] == [true]'
 	check "live: modules, findings and trust equal the standard build's --root scan" \
-		cmp -s <(jq -S '{modules, findings, trust}' "$OUT/r-portable-live.json") \
-		<(jq -S '{modules, findings, trust}' "$OUT/r-portable-std-clean.json")
+		same_reports "$OUT/r-portable-live.json" "$OUT/r-portable-std-clean.json" '{modules, findings, trust}'
 fi
 
 finish e2e-portable

@@ -76,6 +76,7 @@ if ! jq -e . "$R" >/dev/null 2>&1; then
 	finish e2e-qemu || exit 1
 fi
 ok
+report_made "$R" "$RS"
 
 # kdetect's time in the guest, from /proc/uptime
 KSTART=$(sed -n 's/^@@KDT-QEMU kdetect start \([0-9.]*\) .*/\1/p' "$Q/console.txt")
@@ -95,6 +96,8 @@ expect_rc 1 "kdetect in the guest (a loaded Kaspersky-named module)"
 jqt "exit status in the summary, inspection complete" "$R" '.summary.exit_status == 1 and (.summary.incomplete | not)'
 jqt "live host: not offline, root /, the kernel booted" "$R" \
 	'(.host.offline | not) and .host.root == "/" and .host.kernel_release == $rel' --arg rel "$REL"
+jqt "live host: the boot id of the running kernel, the command line, the time it took" "$R" \
+	'(.host.boot_id | test("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")) and .run.argv == ["/kdetect", "scan", "--format", "json", "--cert", "/certs/vendor.pem"] and .run.duration_ms > 0'
 
 # ---- loaded modules: the report against the guest's /proc/modules
 # name size refcnt used_by state address [(taint)]
@@ -191,9 +194,9 @@ jqt "standard build: e1000's device named from the udev hardware database" "$RS"
 jqt "standard build: coverage names the hardware database" "$RS" \
 	'.coverage[] | select(.source == "sys/bus") | .detail | endswith("names from the udev hardware database")'
 # apart from those, both builds say the same of the same kernel
-same='del(.tool.build) | .coverage |= map(select((.source | endswith("modules.dep")) or .source == "sys/bus" | not)) |
+same='del(.tool.build, .run.argv[0]) | .coverage |= map(select((.source | endswith("modules.dep")) or .source == "sys/bus" | not)) |
 	.modules |= map(if .devices then .devices |= map(del(.vendor, .model)) else . end)'
 check "standard and portable builds give the same report of the real kernel" \
-	cmp -s <(jq -S "$same" "$R") <(jq -S "$same" "$RS")
+	same_reports "$R" "$RS" "$same"
 
 finish e2e-qemu

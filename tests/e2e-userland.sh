@@ -22,6 +22,7 @@ while IFS=$'\t' read -r name exit_status rest; do
 		chroot "$OUT/chroot-ul" /kdetect scan --format json >"$OUT/r-ul-live.json" 2>/dev/null
 		RC=$?
 		set -e
+		report_made "$OUT/r-ul-live.json"
 		J=$OUT/r-ul-live.json
 	else
 		run_scan "ul-$name" --root "$U/$name"
@@ -32,7 +33,7 @@ while IFS=$'\t' read -r name exit_status rest; do
 	for kind in package service process; do
 		expected=$(printf '%s\n' "${want[@]}" | sed -n "s/^$kind://p" | sort -u | paste -sd, -)
 		if [ "$kind" = process ]; then
-			got=$(jq -r '[.findings[] | select(.kind == "process") | .evidence["process.pid"]] | unique | join(",")' "$J")
+			got=$(jq -r '[.findings[] | select(.kind == "process") | .evidence["process.pid"] | tostring] | unique | join(",")' "$J")
 		else
 			got=$(jq -r --arg k "$kind" '[.findings[] | select(.kind == $k) | .name] | unique | join(",")' "$J")
 		fi
@@ -41,7 +42,7 @@ while IFS=$'\t' read -r name exit_status rest; do
 	for w in "${want[@]}"; do
 		case $w in file:*) ;; *) continue ;; esac
 		jqt "$name: ${w#file:} among the files found" "$J" \
-			'[.findings[] | select(.kind == "file") | .evidence.file | if type == "array" then .[] else . end] | index($p) != null' \
+			'[.findings[] | select(.kind == "file") | .evidence.file[]] | index($p) != null' \
 			--arg p "${w#file:}"
 	done
 done <"$U/USERLAND.tsv"
@@ -57,15 +58,15 @@ jqt "kesl: disabled unit found too, shown disabled" "$J" \
 jqt "kesl: SysV script enabled by its rc S link" "$J" \
 	'.findings[] | select(.kind == "service" and .name == "kesl") | .evidence["service.kind"] == "sysv" and .evidence["service.enabled"] == "yes"'
 jqt "kesl: install tree reported once per rule, with a count" "$J" \
-	'[.findings[] | select(.rule == "KL-FILE-001")] | length == 1 and (.[0].evidence.files_matched | tonumber > 3)'
+	'[.findings[] | select(.rule == "KL-FILE-001")] | length == 1 and (.[0].evidence.files_matched | type == "number" and . > 3) and (.[0].evidence as $e | ($e.file | length) == ([$e.files_matched, 10] | min))'
 jqt "kesl: product logs under /var/log/kaspersky are low" "$J" \
-	'.findings[] | select(.rule == "KL-FILE-009") | .severity == "low" and (.evidence.file | test("^/var/log/kaspersky/kesl/"))'
+	'.findings[] | select(.rule == "KL-FILE-009") | .severity == "low" and (.evidence.file | length > 0 and all(test("^/var/log/kaspersky/kesl/")))'
 jqt "kesl: processes are not read from an image" "$J" '.coverage[] | select(.source == "processes") | .status == "absent"'
 J=$OUT/r-ul-appliance.json
 jqt "appliance: engine findings are medium, in the product's directory" "$J" \
 	'[.findings[] | select(.kind == "file") | .severity] | unique == ["medium"]'
 jqt "appliance: bases found by their content, in /opt/acme-gateway and /srv/filtr" "$J" \
-	'.findings[] | select(.rule == "KL-ENG-001") | (.evidence.directory | index("/opt/acme-gateway/engine/bases") != null) and (.evidence.directory | index("/srv/filtr/bases") != null) and (.evidence.matched | test("file.bytes at 0"))'
+	'.findings[] | select(.rule == "KL-ENG-001") | (.evidence.directory | index("/opt/acme-gateway/engine/bases") != null) and (.evidence.directory | index("/srv/filtr/bases") != null) and (.evidence.matched | length == 1 and (.[0] | test("file.bytes at 0")))'
 jqt "appliance: no Kaspersky package, service or process" "$J" \
 	'[.findings[] | select(.kind != "file")] == []'
 J=$OUT/r-ul-remnants.json

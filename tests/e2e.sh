@@ -31,14 +31,41 @@ jqt "clean: required top-level fields" "$OUT/r-clean.json" \
 	'.schema == "kdetect-report/1" and .tool.name == "kdetect" and (.host | has("hostname") and has("kernel_release") and has("root")) and (.coverage | length > 0)'
 jqt "clean: module fields" "$OUT/r-clean.json" \
 	'.modules[0] | has("name") and has("loaded") and has("path") and has("file_name_matches") and has("taint") and has("modinfo") and (.signature | has("status") and has("reason") and has("hash_algo") and has("issuer") and has("serial") and has("skid") and has("signer_subject") and has("cert_sha256") and has("verified_with") and has("kernel_trusted"))'
-jqt "clean: modinfo fields" "$OUT/r-clean.json" \
-	'.modules[] | select(.name == "kdt_neutral") | .modinfo | .author == "Example Industrial Controls Ltd" and .license == "GPL" and (.vermagic | length > 0) and (.srcversion | length > 0)'
+jqt "clean: modinfo fields, each an array of its values" "$OUT/r-clean.json" \
+	'.modules[] | select(.name == "kdt_neutral") | .modinfo | .author == ["Example Industrial Controls Ltd"] and .license == ["GPL"] and (.vermagic[0] | length > 0) and (.srcversion | length == 1) and ([.[] | type] | unique == ["array"])'
+jqt "clean: the run: command line, start and end in UTC, duration" "$OUT/r-clean.json" \
+	'.run.argv[1:] == ["scan", "--format", "json", "--root", $r] and (.run.started | test("^20[0-9-]{8}T[0-9:]{8}\\.[0-9]{3}Z$")) and .run.started <= .run.finished and (.run.duration_ms | type == "number" and . >= 0)' \
+	--arg r "$R/clean"
+jqt "clean: the hostname is the root's, no machine-id or boot id in it" "$OUT/r-clean.json" \
+	'.host.hostname == "clean" and .host.machine_id == null and .host.boot_id == null'
 
-# determinism: the same input gives the same bytes
-"$KD" scan --root "$R/clean" --format json >"$OUT/r-clean2.json" || true
-check "report is deterministic" cmp -s "$OUT/r-clean.json" "$OUT/r-clean2.json"
+# determinism: the same input gives the same report, the times of the run apart
+"$KD" scan --format json --root "$R/clean" >"$OUT/r-clean2.json" || true
+check "report is deterministic" same_reports "$OUT/r-clean.json" "$OUT/r-clean2.json"
 "$KD" scan --root "$R/clean" -j 1 --format json >"$OUT/r-clean3.json" || true
-check "report does not depend on --jobs" cmp -s "$OUT/r-clean.json" "$OUT/r-clean3.json"
+check "report does not depend on --jobs" same_reports "$OUT/r-clean.json" "$OUT/r-clean3.json" 'del(.run.argv)'
+report_made "$OUT/r-clean2.json" "$OUT/r-clean3.json"
+
+# the report schema: what the suite checks every report against must reject a wrong type
+jq '.summary.modules = "3"' "$OUT/r-clean.json" >"$OUT/r-wrong-type.json"
+set +e
+"$KD_PYTHON" tests/validate-reports.py "$KD_SCHEMA" "$OUT/r-wrong-type.json" >"$OUT/r-wrong-type.out" 2>&1
+RC=$?
+set -e
+expect_rc 1 "schema: a report with a string for a number"
+check "schema: the failure names the report and the member" \
+	grep -qF "FAIL: $OUT/r-wrong-type.json: \$.summary.modules: '3' is not of type 'integer'" "$OUT/r-wrong-type.out"
+
+# identity of the machine and the boot, where the root has them
+rm -rf "$OUT/ident" && cp -a "$R/clean" "$OUT/ident"
+echo 0123456789abcdef0123456789abcdef >"$OUT/ident/etc/machine-id"
+mkdir -p "$OUT/ident/proc/sys/kernel/random"
+echo 6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0 >"$OUT/ident/proc/sys/kernel/random/boot_id"
+run_scan ident --root "$OUT/ident"
+jqt "machine-id and boot id of the root" "$OUT/r-ident.json" \
+	'.host.machine_id == "0123456789abcdef0123456789abcdef" and .host.boot_id == "6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"'
+check "text report: the scan's time and the machine in the header" \
+	bash -c "'$KD' scan --root '$OUT/ident' | sed -n 3p | grep -qE '^scan 20[0-9-]+T[0-9:]+Z, [0-9]+\.[0-9]{3} s, machine-id 0123456789abcdef0123456789abcdef, boot-id 6f1e2d3c-'"
 
 # --quiet prints nothing when nothing is found; text report lists the module
 check "quiet on a clean root" test -z "$("$KD" scan --quiet --root "$R/clean")"
@@ -66,7 +93,7 @@ jqt "kaspersky-signed: loaded module critical" "$OUT/r-klsigned.json" \
 jqt "kaspersky-signed: three compressed files high" "$OUT/r-klsigned.json" \
 	'[.findings[] | select(.name == "kdt_klsigned" and .severity == "high") | .path | test("\\.ko\\.(xz|zst|gz)$")] == [true,true,true]'
 jqt "kaspersky-signed: identified by the issuer named in the signature, unverifiable without the cert" "$OUT/r-klsigned.json" \
-	'[.findings[] | select(.kind == "kaspersky") | .rule == "KL-CERT-001" and .evidence["cert.issuer.O"] == "AO Kaspersky Lab" and .evidence.signature == "unverifiable"] | all'
+	'[.findings[] | select(.kind == "kaspersky") | .rule == "KL-CERT-001" and .evidence["cert.issuer.O"] == ["AO Kaspersky Lab"] and .evidence.signature == "unverifiable"] | all'
 jqt "kaspersky-signed: not identified by metadata" "$OUT/r-klsigned.json" \
 	'[.findings[] | .rules[] | select(. == "KL-MOD-001")] == []'
 jqt "kaspersky-signed: OGRN rule also matched" "$OUT/r-klsigned.json" \
@@ -76,7 +103,7 @@ jqt "kaspersky-signed: the devices bound to the flagged module's drivers, with s
 jqt "kaspersky-signed: a device without ids is listed by its modalias" "$OUT/r-klsigned.json" \
 	'[.modules[] | select(.name == "kdt_neutral" and .loaded) | .devices[] | [.bus, .name, .vendor_id, .modalias]] == [["platform","kdt_neutral.0",null,"platform:kdt_neutral"]]'
 jqt "kaspersky-signed: unloaded modules list no devices" "$OUT/r-klsigned.json" \
-	'[.modules[] | select(.loaded | not) | has("devices")] | all | not'
+	'[.modules[] | select(.loaded | not) | .devices == null and .kernel == null and .taint_explained == null] | all'
 jqt "kaspersky-signed: coverage counts devices and says how they are named" "$OUT/r-klsigned.json" \
 	'.coverage[] | select(.source == "sys/bus") | .status == "ok" and (.detail | startswith("3 devices bound to the drivers of 2 modules; offline root"))'
 jqt "kaspersky-signed: taint E explained by the untrusted signature" "$OUT/r-klsigned.json" \
@@ -88,7 +115,7 @@ run_scan klsigned-cert --root "$R/kaspersky-signed" --cert "$PKI/kl/cert.pem"
 jqt "--cert: valid with operator certificate, not kernel-trusted" "$OUT/r-klsigned-cert.json" \
 	'[.modules[] | select(.name == "kdt_klsigned") | .signature | .status == "valid" and (.kernel_trusted | not) and (.verified_with | startswith("--cert ")) and (.signer_subject | test("Kaspersky Lab Test Module Signing"))] | (length == 4 and all)'
 jqt "--cert: subject fact matched" "$OUT/r-klsigned-cert.json" \
-	'[.findings[] | select(.kind == "kaspersky") | .evidence["cert.subject.O"] == "AO Kaspersky Lab"] | (length == 4 and all)'
+	'[.findings[] | select(.kind == "kaspersky") | .evidence["cert.subject.O"] == ["AO Kaspersky Lab"]] | (length == 4 and all)'
 mkdir -p "$OUT/certdir" && cp "$PKI/kl/cert.pem" "$OUT/certdir/kl.pem" && cp "$PKI/vendor/cert.der" "$OUT/certdir/vendor.der"
 jqt "kaspersky-signed with its certificate: taint E is the key the kernel does not trust" "$OUT/r-klsigned-cert.json" \
 	'.modules[] | select(.name == "kdt_klsigned" and .loaded) | .taint_explained[] | select(.flag == "E") | .why | startswith("signed by a key the kernel does not trust (")'
@@ -157,7 +184,7 @@ expect_rc 1 kav4fs
 jqt "kav4fs: kav4fs_oas loaded is critical, redirfs file with kav4fs tree high" "$OUT/r-kav4fs.json" \
 	'[.findings[] | select(.kind == "kaspersky") | {name, severity}] == [{"name":"kav4fs_oas","severity":"critical"},{"name":"redirfs","severity":"high"}]'
 jqt "kav4fs: redirfs evidence shows the confirming path" "$OUT/r-kav4fs.json" \
-	'.findings[] | select(.name == "redirfs") | .evidence["host.path"] == "/opt/kaspersky/kav4fs"'
+	'.findings[] | select(.name == "redirfs") | .evidence["host.path"] == ["/opt/kaspersky/kav4fs"]'
 run_scan redirfs --root "$R/redirfs-other"
 expect_rc 0 "redirfs without a Kaspersky tree"
 jqt "redirfs of another vendor: no finding" "$OUT/r-redirfs.json" '.findings == []'
@@ -237,7 +264,7 @@ for mode in openat2 fallback; do
 		'[.. | strings | select(test("dead|beef"; "i"))] == []'
 done
 check "hostile: same report with and without openat2" \
-	cmp -s "$OUT/r-hostile-openat2.json" "$OUT/r-hostile-fallback.json"
+	same_reports "$OUT/r-hostile-openat2.json" "$OUT/r-hostile-fallback.json"
 "$KD" scan --root "$R/hostile" >"$OUT/r-hostile.txt" || true
 check "hostile: text report has no raw control bytes" bash -c "! LC_ALL=C grep -qP '[\\x00-\\x08\\x0b-\\x1f\\x7f]' '$OUT/r-hostile.txt'"
 
@@ -246,6 +273,7 @@ set +e
 "$KD" inspect --format json --cert "$PKI/kl/cert.pem" "$M/kdt_klsigned.ko" "$M/kdt_neutral.ko.zst" >"$OUT/r-inspect.json"
 RC=$?
 set -e
+report_made "$OUT/r-inspect.json"
 expect_rc 1 "inspect finds the Kaspersky-signed file"
 jqt "inspect: kl module valid with --cert, neutral unverifiable without a kernel" "$OUT/r-inspect.json" \
 	'([.modules[] | {name, s: .signature.status}] | sort_by(.name)) == [{"name":"kdt_klsigned","s":"valid"},{"name":"kdt_neutral","s":"unverifiable"}]'
@@ -259,6 +287,7 @@ set +e
 set -e
 check "--output inside the root wrote nothing" test ! -e "$R/clean/report.json"
 "$KD" scan --root "$R/clean" -o "$OUT/out.json" -f json || true
+report_made "$OUT/out.json"
 jqt "--output writes the report" "$OUT/out.json" '.schema == "kdetect-report/1"'
 check "--version" bash -c "'$KD' --version | grep -q '^kdetect '"
 
@@ -274,6 +303,7 @@ if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ]; then
 	"${NOBODY[@]}" "$KD" scan --format json >"$OUT/r-nonroot.json" 2>/dev/null
 	RC=$?
 	set -e
+	report_made "$OUT/r-nonroot.json"
 	expect_rc 3 "live scan as an unprivileged user"
 	jqt "not root: proc/keys denied" "$OUT/r-nonroot.json" \
 		'.coverage[] | select(.source == "proc/keys") | .status == "denied"'
@@ -284,6 +314,7 @@ if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ]; then
 	"${NOBODY[@]}" "$KD" scan --root "$OUT/roots-private/clean" --format json >"$OUT/r-private.json" 2>/dev/null
 	RC=$?
 	set -e
+	report_made "$OUT/r-private.json"
 	expect_rc 3 "offline root with a module file the user may not read"
 	jqt "unreadable module file: unread, permission denied" "$OUT/r-private.json" \
 		'.modules[] | select(.name == "klpx_lookalike") | .signature.status == "unread" and (.signature.reason | test("Permission denied"))'
@@ -299,13 +330,14 @@ if [ -z "${KD_SANITIZER:-}" ]; then
 	chroot "$CH" /kdetect scan --format json >"$OUT/r-chroot.json"
 	RC=$?
 	set -e
+	report_made "$OUT/r-chroot.json"
 	expect_rc 0 "live mode in a chroot"
 	jqt "live mode: libkmod read modules.dep.bin" "$OUT/r-chroot.json" \
 		'[.coverage[] | select(.source | endswith("modules.dep")) | .detail] == ["modules.dep.bin read with libkmod"]'
 	jqt "live mode: loaded module joined and verified" "$OUT/r-chroot.json" \
 		'.modules[] | select(.name == "kdt_neutral") | .loaded and .signature.kernel_trusted and (.path | endswith("/extra/kdt_neutral.ko"))'
 	check "live mode and --root give the same modules and findings" \
-		cmp -s <(jq -S '{modules, findings, trust}' "$OUT/r-chroot.json") <(jq -S '{modules, findings, trust}' "$OUT/r-clean.json")
+		same_reports "$OUT/r-chroot.json" "$OUT/r-clean.json" '{modules, findings, trust}'
 
 	# devices named from a real udev hardware database (compiled from Debian's udev package)
 	HWDB=$(tests/get-hwdb.sh "$OUT/hwdb")
@@ -318,6 +350,7 @@ if [ -z "${KD_SANITIZER:-}" ]; then
 	RC=$?
 	chroot "$CH" /kdetect scan >"$OUT/r-chroot-devices.txt"
 	set -e
+	report_made "$OUT/r-chroot-devices.json"
 	expect_rc 1 "live mode with devices"
 	jqt "live mode: vendor and model names from the udev hardware database" "$OUT/r-chroot-devices.json" \
 		'[.modules[] | select(.name == "kdt_klsigned" and .loaded) | .devices[] | [.name, .vendor, .model]] == [["0000:03:00.0","PLX Technology, Inc.","PCI <-> IOBus Bridge"],["1-4:1.0","Logitech, Inc.","Unifying Receiver"]]'
@@ -329,6 +362,7 @@ if [ -z "${KD_SANITIZER:-}" ]; then
 	set +e
 	chroot "$CH" /kdetect scan --format json >"$OUT/r-chroot-nohwdb.json"
 	set -e
+	report_made "$OUT/r-chroot-nohwdb.json"
 	jqt "live mode without hwdb.bin: ids only, and coverage says so" "$OUT/r-chroot-nohwdb.json" \
 		'([.modules[].devices // [] | .[] | .vendor] | unique == [null]) and (.coverage[] | select(.source == "sys/bus") | .detail | test("no udev hardware database"))'
 fi

@@ -108,6 +108,35 @@ static void test_kvlist(void **state)
 	kv_free(&kv);
 }
 
+/* kv_put: one type per key; a list gains what it lacks, anything else keeps its first value. */
+static void test_kv_put(void **state)
+{
+	struct kvlist kv = { 0 };
+
+	UNIT_UNUSED(state);
+	kv_add(&kv, "plain", "p");
+	assert_int_equal(kv.v[0].type, KV_STRING);
+	kv_put(&kv, "file", "/a", KV_LIST);
+	kv_put(&kv, "file", "/b", KV_LIST);
+	kv_put(&kv, "file", "/a", KV_LIST);		/* already there */
+	kv_put(&kv, "release", "6.1", KV_STRING);
+	kv_put(&kv, "release", "6.2", KV_STRING);	/* the first stays */
+	kv_put(&kv, "files_matched", "3", KV_NUMBER);
+	kv_put(&kv, "files_matched", "4", KV_NUMBER);
+	kv_put(&kv, "plain", "q", KV_STRING);		/* kv_add's entry counts as the first */
+	assert_int_equal(kv.n, 5);
+	assert_string_equal(kv.v[1].value, "/a");
+	assert_string_equal(kv.v[2].value, "/b");
+	assert_int_equal(kv.v[1].type, KV_LIST);
+	assert_int_equal(kv.v[2].type, KV_LIST);
+	assert_string_equal(kv.v[3].key, "release");
+	assert_string_equal(kv.v[3].value, "6.1");
+	assert_int_equal(kv.v[3].type, KV_STRING);
+	assert_string_equal(kv.v[4].value, "3");
+	assert_int_equal(kv.v[4].type, KV_NUMBER);
+	kv_free(&kv);
+}
+
 static void test_string_helpers(void **state)
 {
 	char s[32];
@@ -157,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf),
 		cmocka_unit_test(test_strlist),
 		cmocka_unit_test(test_kvlist),
+		cmocka_unit_test(test_kv_put),
 		cmocka_unit_test(test_string_helpers),
 	};
 
