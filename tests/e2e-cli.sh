@@ -88,6 +88,7 @@ RC=$?
 set -e
 expect_rc 0 "--quiet -o on a clean root"
 check "--quiet -o prints nothing on standard output" test -z "$out"
+report_made "$C/quiet.json"
 jqt "--quiet -o still writes the whole report" "$C/quiet.json" '.schema == "kdetect-report/1" and .summary.exit_status == 0'
 check "--quiet -o leaves no temporary file" bash -c "! ls -A '$C' | grep -q kdetect-"
 
@@ -124,12 +125,17 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 # -o - is standard output
-"$KD" scan --root "$R/clean" -f json -o - >"$C/stdout.json" || true
+mkdir -p "$C/cwd"
+kd_abs=$(realpath "$KD")
+clean_abs=$(realpath "$R/clean")
+(cd "$C/cwd" && "$kd_abs" scan --root "$clean_abs" -f json -o - >../stdout.json) || true
+report_made "$C/stdout.json"
 jqt "-o - writes to standard output" "$C/stdout.json" '.schema == "kdetect-report/1"'
-check "-o - creates no file named -" test ! -e ./-
+check "-o - creates no file named -" bash -c "[ -z \"\$(ls -A '$C/cwd')\" ]"
 
 # ---- options after operands; inspect - reads standard input
 "$KD" inspect "$M/kdt_klsigned.ko" --format json --cert "$PKI/kl/cert.pem" -o "$C/after.json" >/dev/null || true
+report_made "$C/after.json"
 jqt "options after the operand are options" "$C/after.json" \
 	'[.modules[] | {name, s: .signature.status}] == [{"name":"kdt_klsigned","s":"valid"}]'
 set +e
@@ -137,12 +143,14 @@ set +e
 RC=$?
 set -e
 expect_rc 1 "inspect - finds the Kaspersky-signed module on standard input"
+report_made "$C/stdin.json" "$C/fifo.json"
 jqt "inspect - reads the module from a redirected file" "$C/stdin.json" \
 	'[.modules[] | {name, path, s: .signature.status}] == [{"name":"kdt_klsigned","path":"(standard input)","s":"unverifiable"}]'
 set +e
 xz -dc "$M/kdt_klsigned.ko.xz" | "$KD" inspect -f json --cert "$PKI/kl/cert.pem" - >"$C/pipe.json"
 RC=$?
 set -e
+report_made "$C/pipe.json"
 jqt "inspect - reads from a pipe" "$C/pipe.json" \
 	'[.modules[] | {name, s: .signature.status}] == [{"name":"kdt_klsigned","s":"valid"}]'
 err_case "inspect - twice" "standard input\\) given more than once" "$KD" inspect - - </dev/null
@@ -175,6 +183,7 @@ if [ -z "${KD_SANITIZER:-}" ]; then
 	RC=$?
 	set -e
 	expect_rc 3 "live scan without /proc and /sys mounted"
+	report_made "$C/noproc.json"
 	jqt "live without /proc and /sys: both are errors that say what to do" "$C/noproc.json" \
 		'[.coverage[] | select(.source == "/proc" or .source == "/sys") | .status] == ["error","error"] and (.coverage[] | select(.source == "/proc") | .detail | test("not mounted.*mount -t proc"))'
 	rm -rf "$CH/proc"
@@ -190,6 +199,7 @@ if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ] && [ -z "${KD_SANITIZER
 	set +e
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$KD" scan --format json >"$C/nonroot.json" 2>/dev/null
 	set -e
+	report_made "$C/nonroot.json"
 	jqt "not root: processes denied, with the count of root's hidden executables" "$C/nonroot.json" \
 		'.coverage[] | select(.source == "processes") | .status == "denied" and (.detail | test("[1-9][0-9]* owned by root whose executable could not be read"))'
 fi
