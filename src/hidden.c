@@ -38,6 +38,16 @@ static int sysfs_modules(const struct kd_root *root, struct strlist *out)
 	return r;
 }
 
+/*
+ * The kernel tags code it generates at run time as if modules held it: ftrace and
+ * kprobe trampolines ("__builtin__ftrace", "__builtin__kprobes") and JIT-compiled BPF
+ * programs ("bpf"). No module file or proc/modules entry can match those.
+ */
+static bool kernel_pseudo_module(const char *name)
+{
+	return !strncmp(name, "__builtin__", strlen("__builtin__")) || !strcmp(name, "bpf");
+}
+
 /* Module names tagged in proc/kallsyms: "addr type symbol\t[module]". */
 static int kallsyms_modules(const struct kd_root *root, struct strlist *out)
 {
@@ -52,6 +62,8 @@ static int kallsyms_modules(const struct kd_root *root, struct strlist *out)
 		if (!open || !(close = strchr(open, ']')) || close == open + 1)
 			continue;
 		*close = '\0';
+		if (kernel_pseudo_module(open + 1))
+			continue;
 		/* kallsyms lists a module's symbols together: the last name is the usual repeat */
 		if ((!out->n || strcmp(out->v[out->n - 1], open + 1)) && !sl_contains(out, open + 1))
 			sl_push(out, xstrdup(open + 1));

@@ -180,11 +180,15 @@ jqt "builtin: three modules a release, malformed strings skipped, none listed as
 # ---- hidden modules: the views of loaded modules must agree
 variant() { rm -rf "$OUT/hid-$1" && cp -a "$R/$2" "$OUT/hid-$1"; }
 variant consistent clean
-printf 'ffffffffc0a01000 t kdt_neutral_init\t[kdt_neutral]\nffffffff81000000 T _stext\n' >"$OUT/hid-consistent/proc/kallsyms"
+# (with the kernel's own run-time code: ftrace and kprobe trampolines, a JIT-compiled BPF program)
+printf '%s\t%s\n' 'ffffffffc0a01000 t kdt_neutral_init' '[kdt_neutral]' 'ffffffffc0201000 t ftrace_trampoline' '[__builtin__ftrace]' \
+	'ffffffffc0203000 t kprobe_insn_page' '[__builtin__kprobes]' 'ffffffffc0205000 t bpf_prog_6deef7357e7b4530_sd_fw_egress' '[bpf]' \
+	>"$OUT/hid-consistent/proc/kallsyms"
+echo 'ffffffff81000000 T _stext' >>"$OUT/hid-consistent/proc/kallsyms"
 run_scan hid-consistent --root "$OUT/hid-consistent"
 expect_rc 0 "consistent views"
-jqt "consistent: no finding, kallsyms read" "$OUT/r-hid-consistent.json" \
-	'.findings == [] and (.coverage[] | select(.source == "proc/kallsyms") | .status == "ok")'
+jqt "consistent: no finding, kallsyms read, the kernel's trampolines and BPF code are no modules" "$OUT/r-hid-consistent.json" \
+	'.findings == [] and (.coverage[] | select(.source == "proc/kallsyms") | .status == "ok" and .detail == "1 modules with symbols")'
 variant sysfs clean
 mkdir -p "$OUT/hid-sysfs/sys/module/kdt_hide" && echo live >"$OUT/hid-sysfs/sys/module/kdt_hide/initstate"
 run_scan hid-sysfs --root "$OUT/hid-sysfs"
