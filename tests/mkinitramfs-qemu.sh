@@ -49,8 +49,8 @@ VMLINUZ=$DEB/boot/vmlinuz-$REL
 [ -f "$VMLINUZ" ] || die "$VMLINUZ not found"
 DM=$DEB/lib/modules/$REL
 
-# Debian's own modules by file name, dependencies first, staged at the paths the package's
-# modules.dep gives: e1000 binds qemu's default NIC (PCI 0000:00:03.0), vfat needs fat,
+# Debian's own modules by file name, dependencies first, staged at their paths in the
+# package: e1000 binds qemu's default NIC (PCI 0000:00:03.0), vfat needs fat,
 # pcspkr binds a platform device
 DEBIAN_MODS="e1000 fat vfat dummy crc-itu-t pcspkr"
 # the test modules, signed with a key the kernel does not hold: taint O and E
@@ -97,12 +97,12 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 done
 
 : >"$S/modules.load"
-[ -f "$DM/modules.dep" ] || die "$DM/modules.dep not found in the Debian package"
 for name in $DEBIAN_MODS; do
-	# the path modules.dep gives the file NAME.ko[.xz|.zst|.gz]
-	m=$(awk -F: -v n="$name" '{ f = $1; sub(/.*\//, "", f); sub(/\.ko(\.(xz|zst|gz))?$/, "", f) }
-		f == n { print $1; exit }' "$DM/modules.dep")
-	[ -n "$m" ] && [ -f "$DM/$m" ] || die "module $name not found in $DM/modules.dep of the Debian package"
+	# the one file NAME.ko[.xz|.zst|.gz] below kernel/
+	mapfile -t found < <(cd "$DM" && find kernel -type f \( -name "$name.ko" -o -name "$name.ko.xz" \
+		-o -name "$name.ko.zst" -o -name "$name.ko.gz" \))
+	[ "${#found[@]}" -eq 1 ] || die "expected one module file $name.ko* in the Debian package, found: ${found[*]:-none}"
+	m=${found[0]}
 	# busybox's insmod takes plain .ko files: a compressed one goes in decompressed (its
 	# signature covers the uncompressed module)
 	plain=${m%.xz}; plain=${plain%.zst}; plain=${plain%.gz}
