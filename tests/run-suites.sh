@@ -32,6 +32,18 @@ for s in "$@"; do
 	esac
 done
 
+# under "make -n" (a recursive make line runs even then) only say what would run
+mflags=" ${MAKEFLAGS:-}"
+mflags=${mflags#" "}
+mflags=${mflags%% *}
+case $mflags in
+-* | "") ;;
+*n*)
+	for s in "$@"; do echo "${s%%=*}: ${s#*=}"; done
+	exit 0
+	;;
+esac
+
 LOGS=build/test/logs
 mkdir -p "$LOGS" || exit 2
 

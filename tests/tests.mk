@@ -35,7 +35,8 @@ check:
 	@sh tools/install-deps.sh test
 	@$(MAKE) --no-print-directory check-all
 
-# (+: the suites' own make runs share this one's jobs)
+# (+: a recursive make line: the suites' make runs share this one's jobs; under make -n the
+# runner only lists the suites)
 check-all: kdetect kdetect-static
 	+@bash tests/run-suites.sh -n check $(SUITES_MAN) $(SUITES_UNIT) $(SUITES_E2E) $(SUITES_E2E_ASAN)
 
