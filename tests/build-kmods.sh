@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Builds the kmod/ test modules with kbuild against the installed Debian headers, creates the
+# Builds the kmod/ test modules with kbuild against Debian's kernel headers, creates the
 # test PKI (tests/pki.sh) and signs/derives every module variant kdetect's tests need into
-# OUTDIR/modules. Usage: tests/build-kmods.sh OUTDIR   (e.g. build/test/kmods)
+# OUTDIR/modules; OUTDIR/release names the release they were built for.
+# Usage: tests/build-kmods.sh OUTDIR [RELEASE]   (e.g. build/test/kmods)
+#   RELEASE  the kernel release to build for (a kernel that is to load them, e.g. the image
+#            tests/e2e-qemu.sh boots); its headers are installed when missing
+#            (tools/install-deps.sh headers RELEASE). Default: the newest installed headers.
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/fixlib.sh"
-[ $# -eq 1 ] || die "usage: tests/build-kmods.sh OUTDIR"
+[ $# -eq 1 ] || [ $# -eq 2 ] || die "usage: tests/build-kmods.sh OUTDIR [RELEASE]"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$HERE")
@@ -13,19 +17,34 @@ OUT=${1%/}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 
-for c in make gcc openssl xz zstd gzip objcopy strip; do
+for c in make gcc openssl xz zstd gzip objcopy strip modinfo; do
 	command -v "$c" >/dev/null || die "'$c' not found (see the packages 'make check' installs)"
 done
 
-# newest installed Debian amd64 headers
-HDR=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1 || true)
-[ -n "$HDR" ] && [ -f "$HDR/Makefile" ] || die "no /usr/src/linux-headers-*-amd64 (apt-get install linux-headers-amd64)"
-RELEASE=${HDR#/usr/src/linux-headers-}
-SIGNFILE=$(ls -d /usr/lib/linux-kbuild-*/scripts/sign-file 2>/dev/null | sort -V | tail -n 1 || true)
-[ -n "$SIGNFILE" ] && [ -x "$SIGNFILE" ] || die "sign-file not found in /usr/lib/linux-kbuild-* (apt-get install linux-kbuild-6.1)"
+# the headers: of the release asked for (installed if missing), else the newest installed
+if [ $# -eq 2 ]; then
+	RELEASE=$2
+	case $RELEASE in ''|*/*|.*) die "bad release '$RELEASE'" ;; esac
+	HDR=/usr/src/linux-headers-$RELEASE
+	if [ ! -f "$HDR/Makefile" ]; then
+		echo "build-kmods.sh: no headers for $RELEASE: installing linux-headers-$RELEASE" >&2
+		sh "$REPO/tools/install-deps.sh" headers "$RELEASE" ||
+			die "cannot install linux-headers-$RELEASE, the headers of the kernel these modules are for"
+	fi
+	[ -f "$HDR/Makefile" ] || die "linux-headers-$RELEASE is installed but $HDR/Makefile is missing"
+else
+	HDR=$(ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V | tail -n 1 || true)
+	[ -n "$HDR" ] && [ -f "$HDR/Makefile" ] || die "no /usr/src/linux-headers-*-amd64 (apt-get install linux-headers-amd64)"
+	RELEASE=${HDR#/usr/src/linux-headers-}
+fi
+# the kbuild the headers use (their scripts/ is a link into linux-kbuild-X.Y), else the newest
+SIGNFILE=$HDR/scripts/sign-file
+[ -x "$SIGNFILE" ] || SIGNFILE=$(ls -d /usr/lib/linux-kbuild-*/scripts/sign-file 2>/dev/null | sort -V | tail -n 1 || true)
+[ -n "$SIGNFILE" ] && [ -x "$SIGNFILE" ] || die "sign-file not found in $HDR/scripts or /usr/lib/linux-kbuild-* (apt-get install linux-kbuild-X.Y)"
 
 LOG=$OUT/build.log
 : >"$LOG"
+rm -f "$OUT/release"
 
 # 1. build a copy of kmod/
 SRC=$OUT/src
@@ -82,4 +101,7 @@ for m in kdt_neutral kdt_klsigned; do
 	gzip -9 -n -c "$M/$m.ko" >"$M/$m.ko.gz"
 done
 
+# what kbuild stamped into the modules is the release they are for
+vm=$(modinfo -F vermagic "$M/kdt_neutral.ko") || die "modinfo $M/kdt_neutral.ko failed"
+[ "${vm%% *}" = "$RELEASE" ] || die "kbuild against $HDR made modules for '${vm%% *}', not $RELEASE"
 echo "$RELEASE" >"$OUT/release"

@@ -14,25 +14,70 @@ tests/mkefivars.sh "$OUT/efi/pki" "$OUT/debian-efi" "$OUT/efiroots"
 E=$OUT/efiroots
 
 # ---- real third-party artifacts: every signature verifies, chains shown, no finding
+SHIM=$DEBEFI/usr/lib/shim/shimx64.efi.signed
+GRUB=$DEBEFI/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
+VMLINUZ=$(ls "$(tests/get-debian-kernel.sh "$OUT/debian")"/boot/vmlinuz-*)
 set +e
-"$KD" inspect --format json "$DEBEFI/usr/lib/shim/shimx64.efi.signed" \
-	"$DEBEFI/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" \
-	"$(tests/get-debian-kernel.sh "$OUT/debian")/boot/"vmlinuz-* >"$OUT/r-boot-real.json"
+"$KD" inspect --format json "$SHIM" "$GRUB" "$VMLINUZ" >"$OUT/r-boot-real.json"
 RC=$?
 set -e
 report_made "$OUT/r-boot-real.json"
 expect_rc 0 "Debian's shim, GRUB and kernel: nothing found"
 jqt "real: all three valid" "$OUT/r-boot-real.json" '[.binaries[].status] == ["valid","valid","valid"]'
-jqt "real: shim carries two Microsoft signatures, with their chains" "$OUT/r-boot-real.json" \
-	'.binaries[0].signatures | length == 2 and (.[0].signer.subject | test("CN=Microsoft Windows UEFI Driver Publisher$")) and (.[0].chain[0].subject | test("CN=Microsoft Corporation UEFI CA 2011$")) and (.[1].signer.subject | test("CN=Microsoft UEFI CA 2023 signer$")) and (.[1].chain[0].subject | test("CN=Microsoft UEFI CA 2023$"))'
+# who signed what, read from the downloaded files with openssl (the signers change when
+# Debian or Microsoft rotate keys): "CN of the signer|CN of the top of its chain" per signature
+signers() {
+	local d=$OUT/signers n i
+	rm -rf "$d" && mkdir -p "$d"
+	n=$(python3 tests/efi-fixture.py split-certs "$1" "$d/sig")
+	for i in $(seq "$n"); do
+		# the leaf issues no other certificate; the top is issued by none of them
+		openssl pkcs7 -inform DER -in "$d/sig$i.p7" -print_certs -noout 2>/dev/null | awk '
+			function cn(s) { sub(/.*CN *= */, "", s); return s }
+			/^subject=/ { n++; subj[n] = cn($0) }
+			/^issuer=/ { iss[n] = cn($0) }
+			END {
+				for (a = 1; a <= n; a++) {
+					issuing = 0; issued = 0
+					for (b = 1; b <= n; b++) {
+						if (b != a && iss[b] == subj[a]) issuing = 1
+						if (b != a && subj[b] == iss[a]) issued = 1
+					}
+					if (!issuing) leaf = subj[a]
+					if (!issued) top = subj[a]
+				}
+				print leaf "|" top
+			}'
+	done
+}
+mapfile -t SHIM_SIGNERS < <(signers "$SHIM")
+GRUB_SIGNER=$(signers "$GRUB" | cut -d'|' -f1)
+LINUX_SIGNER=$(signers "$VMLINUZ" | cut -d'|' -f1)
+check "real: openssl reads shim's signers (${SHIM_SIGNERS[*]}), GRUB's ($GRUB_SIGNER) and the kernel's ($LINUX_SIGNER)" \
+	test "${#SHIM_SIGNERS[@]}" -ge 1 -a -n "$GRUB_SIGNER" -a -n "$LINUX_SIGNER"
+jqt "real: shim carries its Microsoft signatures, each signer and chain as openssl reads them" "$OUT/r-boot-real.json" \
+	'.binaries[0].signatures as $s | ($s | length) == ($w | length) and
+	 ([range($w | length)] | all(($w[.] | split("|")) as $c |
+		($s[.].signer.subject | endswith("CN=" + $c[0])) and
+		([$s[.].chain[].subject] | any(endswith("CN=" + $c[1]))) and
+		([$s[.].signer.subject, $s[.].chain[].subject] | join(" ") | test("Microsoft"))))' \
+	--argjson w "$(printf '%s\n' "${SHIM_SIGNERS[@]}" | jq -R . | jq -s .)"
 jqt "real: each signature embedded, valid, and vouching for the image's SHA-256 digest" "$OUT/r-boot-real.json" \
-	'[.binaries[] | .authenticode_sha256 as $d | .signatures[] | .source == "embedded" and .depth == 0 and .status == "valid" and .error == null and .digest_algorithm == "sha256" and .digest == $d and .digest_matches and .signature_verifies] | (length == 4 and all)'
+	'[.binaries[] | .authenticode_sha256 as $d | .signatures[] | .source == "embedded" and .depth == 0 and .status == "valid" and .error == null and .digest_algorithm == "sha256" and .digest == $d and .digest_matches and .signature_verifies] | (length == ($n + 2) and all)' \
+	--argjson n "${#SHIM_SIGNERS[@]}"
 jqt "real: nothing anchors a chain without the key databases" "$OUT/r-boot-real.json" \
 	'[.binaries[].signatures[].anchor] | unique == [null]'
-jqt "real: shim's vendor certificate is Debian's CA" "$OUT/r-boot-real.json" \
-	'.binaries[0].vendor_cert | .subject == "CN=Debian Secure Boot CA" and .issuer == .subject and (.sha256 | length == 64)'
+# the subject of the certificate shim's .vendor_cert section holds (get-debian-efi.sh extracts it)
+VC=$OUT/debian-efi/shim-vendor_cert.bin
+read -r VC_ASZ VC_DSZ VC_AOFF VC_DOFF < <(python3 tests/efi-fixture.py vendor-cert-dump "$VC" | sed 's/[a-z_]*=//g')
+VENDOR_CN=$(dd if="$VC" bs=1 skip="$VC_AOFF" count="$VC_ASZ" status=none |
+	openssl x509 -inform DER -noout -subject 2>/dev/null | sed -n 's/^subject=.*CN *= *//p')
+jqt "real: shim's vendor certificate is Debian's CA ($VENDOR_CN)" "$OUT/r-boot-real.json" \
+	'.binaries[0].vendor_cert | .subject == "CN=" + $cn and ($cn | test("Debian")) and .issuer == .subject and (.sha256 | length == 64)' \
+	--arg cn "$VENDOR_CN"
 jqt "real: GRUB and the kernel are signed by Debian's signers" "$OUT/r-boot-real.json" \
-	'(.binaries[1].signatures[0].signer.subject | test("Debian Secure Boot Signer 2022 - grub2")) and (.binaries[2].signatures[0].signer.subject | test("Debian Secure Boot Signer 2022 - linux")) and .binaries[2].kind == "efi"'
+	'(.binaries[1].signatures[0].signer.subject | contains("CN=" + $g)) and (.binaries[2].signatures[0].signer.subject | contains("CN=" + $l)) and
+	 ($g + $l | test("Debian.*Debian")) and .binaries[2].kind == "efi"' --arg g "$GRUB_SIGNER" --arg l "$LINUX_SIGNER"
 jqt "real: Authenticode digests recorded" "$OUT/r-boot-real.json" '[.binaries[].authenticode_sha256 | length] == [64,64,64]'
 jqt "real: no finding" "$OUT/r-boot-real.json" '.findings == []'
 jqt "real: shim's SBAT metadata shown, one entry a line" "$OUT/r-boot-real.json" \
@@ -56,27 +101,40 @@ jqt "sb-debian: the boot entry and current entry" "$J" \
 jqt "sb-debian: db certificates listed as uefi trust" "$J" '[.trust[] | select(.kind == "uefi")] | length >= 3'
 jqt "sb-debian: the signed kernel image is not on the ESP and needs no verdict" "$J" '[.binaries[] | select(.kind == "kernel")] == [] or ([.binaries[] | select(.kind == "kernel") | .uefi] | all(. == null))'
 
-# ---- SBAT: shim's revocation level (SbatLevelRT) against Debian's real shim and GRUB
-# (.sbat: shim 4, shim.debian 1; grub 5, grub.debian 5, grub.debian12 1)
+# ---- SBAT: shim's revocation level (SbatLevelRT) against Debian's real shim and GRUB,
+# with levels made from the generations their .sbat sections hold (read here with objcopy)
+# gen PE COMPONENT: the generation of COMPONENT in PE's .sbat
+gen() {
+	objcopy -O binary --only-section=.sbat "$1" "$OUT/sbat.bin" && tr -d '\0' <"$OUT/sbat.bin" |
+		awk -F, -v c="$2" '$1 == c { print $2; exit }'
+}
+G_SHIM=$(gen "$SHIM" shim)
+G_GRUB=$(gen "$GRUB" grub)
+G_GRUBDEB=$(gen "$GRUB" grub.debian)
+check "sbat: generations read from Debian's shim ($G_SHIM) and GRUB ($G_GRUB, grub.debian $G_GRUBDEB)" \
+	bash -c "[[ '$G_SHIM$G_GRUB$G_GRUBDEB' =~ ^[0-9]+$ ]]"
 sbat_root() {
 	rm -rf "$OUT/$1" && cp -a "$E/sb-debian" "$OUT/$1"
 	printf '\x06\x00\x00\x00%b' "$2" \
 		>"$OUT/$1/sys/firmware/efi/efivars/SbatLevelRT-605dab50-e046-4300-abb6-3dd810dd8b23"
 }
-sbat_root sbat-grub 'sbat,1,2024010900\r\nshim,4\r\ngrub,6\r\ngrub.debian,4\r\n'
+# GRUB one generation behind the level; shim and Debian's own grub entry at it
+sbat_root sbat-grub "sbat,1,2024010900\\r\\nshim,$G_SHIM\\r\\ngrub,$((G_GRUB + 1))\\r\\ngrub.debian,$G_GRUBDEB\\r\\n"
 run_scan boot-sbat-grub --root "$OUT/sbat-grub"
 J=$OUT/r-boot-sbat-grub.json
-jqt "sbat: GRUB's generation 5 is below the level's 6: denied, the signatures' verdict kept" "$J" \
-	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi | startswith("denied by SbatLevelRT: grub generation 5 is below 6 (signatures: allowed by ")'
+jqt "sbat: GRUB's generation $G_GRUB is below the level's $((G_GRUB + 1)): denied, the signatures' verdict kept" "$J" \
+	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi | startswith("denied by SbatLevelRT: grub generation \($g) is below \($g + 1) (signatures: allowed by ")' \
+	--argjson g "$G_GRUB"
 jqt "sbat: shim at the level is not revoked, and says so" "$J" \
 	'.binaries[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi") | .sbat_level == "not revoked by SbatLevelRT" and (.uefi | startswith("allowed by db"))'
 jqt "sbat: an image without .sbat gets no SBAT verdict" "$J" \
 	'.binaries[] | select(.path == "/boot/efi/EFI/test/vendor.efi") | .sbat == [] and .sbat_level == null'
 jqt "sbat: a revoked boot loader is not a Kaspersky finding" "$J" '.findings == []'
-sbat_root sbat-shim 'sbat,1,2025051000\nshim,5\n'
+sbat_root sbat-shim "sbat,1,2025051000\\nshim,$((G_SHIM + 1))\\n"
 run_scan boot-sbat-shim --root "$OUT/sbat-shim"
-jqt "sbat: shim 4 below a level of 5 is denied (shim's self-check), GRUB passes" "$OUT/r-boot-sbat-shim.json" \
-	'[.binaries[] | select(.path | test("/EFI/debian/")) | .sbat_level] == ["not revoked by SbatLevelRT","shim generation 4 is below 5"]'
+jqt "sbat: shim $G_SHIM below a level of $((G_SHIM + 1)) is denied (shim's self-check), GRUB passes" "$OUT/r-boot-sbat-shim.json" \
+	'[.binaries[] | select(.path | test("/EFI/debian/")) | .sbat_level] == ["not revoked by SbatLevelRT","shim generation \($g) is below \($g + 1)"]' \
+	--argjson g "$G_SHIM"
 
 # ---- a Kaspersky certificate in db or the MOK list: the machine trusts Kaspersky to boot code
 run_scan boot-kldb --root "$E/sb-kaspersky-db"
@@ -94,8 +152,12 @@ jqt "vendor certificate: GRUB allowed under shim's vendor certificate" "$OUT/r-b
 	'.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .uefi == "allowed by shim: signed under shim'"'"'s vendor certificate"'
 jqt "vendor certificate: GRUB's chain anchored by it" "$OUT/r-boot-vendor.json" \
 	'[.binaries[] | select(.path == "/boot/efi/EFI/debian/grubx64.efi") | .signatures[].anchor.database] == ["shim vendor certificate"]'
-jqt "vendor certificate: listed as a source, with Debian shim's own dbx (114 hashes)" "$OUT/r-boot-vendor.json" \
-	'[.coverage[] | select(.source == "shim vendor certificates") | .detail | test("vendor dbx: 114 hashes")] | any'
+# the SHA256 entries of the vendor dbx in the downloaded shim's .vendor_cert
+dd if="$VC" of="$OUT/shim-vendor-dbx.esl" bs=1 skip="$VC_DOFF" count="$VC_DSZ" status=none
+NVDBX=$(python3 tests/efi-fixture.py esl-dump "$OUT/shim-vendor-dbx.esl" | awk '$3 == "SHA256" { print $4 }' | sort -u | wc -l)
+jqt "vendor certificate: listed as a source, with Debian shim's own dbx ($NVDBX hashes)" "$OUT/r-boot-vendor.json" \
+	'[.coverage[] | select(.source == "shim vendor certificates") | .detail | contains("vendor dbx: \($n) hashes")] | any' \
+	--arg n "$NVDBX"
 
 # ---- inspect takes certificates, raw efivar files and boot entries too
 set +e

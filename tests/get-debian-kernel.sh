@@ -20,7 +20,8 @@ apt_update() {
 	UPDATED=yes
 	apt-get update >>"$LOG" 2>&1 || { cat "$LOG" >&2; die "apt-get update failed"; }
 }
-# the binary package that linux-image-amd64 depends on, e.g. linux-image-6.1.0-56-amd64
+# the binary package that linux-image-amd64 depends on (linux-image-<ABI release>), as the
+# package lists say today: the tests derive the release from it and never name one
 resolve() {
 	{ apt-cache depends linux-image-amd64 2>>"$LOG" || true; } |
 		sed -n 's/^ *|\{0,1\}Depends: <\{0,1\}\(linux-image-[^ >]*\)>\{0,1\}$/\1/p;T;q'
@@ -46,6 +47,8 @@ if [ -z "$DEB" ]; then
 	[ -n "$DEB" ] || { cat "$LOG" >&2; die "apt-get download $PKG produced no .deb in $CACHE"; }
 fi
 VERSION=$(dpkg-deb -f "$DEB" Version) || die "unreadable package $DEB"
+# images of earlier ABIs (the archive moved on) are not used again
+find "$CACHE" -maxdepth 1 -name 'linux-image-*.deb' ! -name "$(basename "$DEB")" -delete
 
 ROOT=$CACHE/root
 STAMP=$CACHE/root.unpacked

@@ -362,12 +362,12 @@ attribute word, then the data), an ESP under \`boot/efi/\` and an \`etc/fstab\` 
   **not** a Kaspersky finding) + one SHA256 list with the Authenticode hash of \`plain.efi\`
   (\`$(hashof plain.efi)\`, not on any ESP).
 - MokListRT (standard): the vendor test cert + shim's built-in vendor certificate (Debian Secure Boot
-  CA, from shim's \`.vendor_cert\`), as shim mirrors it. MokListXRT: shim's vendor dbx (114 SHA256 hashes
-  from \`.vendor_cert\`).
-- Debian ESP (\`debian_esp\`): \`EFI/debian/shimx64.efi\` (Debian's shim, two signatures: Microsoft
-  Corporation UEFI CA 2011 and Microsoft UEFI CA 2023 chains; Authenticode \`$SHIM_AH\`),
-  \`EFI/BOOT/BOOTX64.EFI\` (same file), \`EFI/debian/grubx64.efi\` (signed by Debian Secure Boot Signer
-  2022 - grub2, chains to the Debian Secure Boot CA, which is in shim/MokListRT but **not** in db;
+  CA, from shim's \`.vendor_cert\`), as shim mirrors it. MokListXRT: shim's vendor dbx
+  ($($PY esl-dump "$E/shim-vendor-dbx.esl" | grep -c ' SHA256 ') SHA256 hashes from \`.vendor_cert\`).
+- Debian ESP (\`debian_esp\`): \`EFI/debian/shimx64.efi\` (Debian's shim, signed under Microsoft's
+  UEFI CAs above; Authenticode \`$SHIM_AH\`),
+  \`EFI/BOOT/BOOTX64.EFI\` (same file), \`EFI/debian/grubx64.efi\` (signed by Debian's GRUB signer,
+  which chains to the Debian Secure Boot CA, which is in shim/MokListRT but **not** in db;
   Authenticode \`$GRUB_AH\`), \`EFI/debian/grub.cfg\`; Boot0000 "debian" =
   HD(1,GPT,$PARTUUID)/\\EFI\\debian\\shimx64.efi.
 - Test binaries (\`$BIN\`, from tests/mkefi.sh; Authenticode hashes in \`$EFI/hashes.tsv\`):

@@ -25,7 +25,7 @@ OUT=${4%/}
 KDSTD=${5:-}
 HWDB=${6:-}
 
-for c in cpio gzip depmod readelf; do
+for c in cpio gzip xz zstd depmod modinfo readelf; do
 	command -v "$c" >/dev/null || die "'$c' not found (tools/install-deps.sh test installs it)"
 done
 BB=$(command -v busybox || true)
@@ -49,10 +49,10 @@ VMLINUZ=$DEB/boot/vmlinuz-$REL
 [ -f "$VMLINUZ" ] || die "$VMLINUZ not found"
 DM=$DEB/lib/modules/$REL
 
-# Debian's own modules, dependencies first, at their paths below kernel/:
-# e1000 binds qemu's default NIC (PCI 0000:00:03.0), vfat needs fat, pcspkr binds a platform device
-DEBIAN_MODS="drivers/net/ethernet/intel/e1000/e1000.ko fs/fat/fat.ko fs/fat/vfat.ko
-	drivers/net/dummy.ko lib/crc-itu-t.ko drivers/input/misc/pcspkr.ko"
+# Debian's own modules by file name, dependencies first, staged at their paths in the
+# package: e1000 binds qemu's default NIC (PCI 0000:00:03.0), vfat needs fat,
+# pcspkr binds a platform device
+DEBIAN_MODS="e1000 fat vfat dummy crc-itu-t pcspkr"
 # the test modules, signed with a key the kernel does not hold: taint O and E
 TEST_MODS="kdt_neutral.ko kav4fs_oas.ko klpx_lookalike.ko"
 CERT=$KM/pki/vendor/cert.pem
@@ -64,7 +64,7 @@ for m in $TEST_MODS; do
 	[ -f "$f" ] || die "$f not found (tests/build-kmods.sh)"
 	vm=$(modinfo -F vermagic "$f") || die "modinfo $f failed"
 	[ "${vm%% *}" = "$REL" ] ||
-		die "$m was built for '${vm%% *}', the Debian kernel image is '$REL': install linux-headers-$REL (or update the package lists so that tests/get-debian-kernel.sh fetches the release of the installed headers) and rebuild with tests/build-kmods.sh"
+		die "$m was built for '${vm%% *}', the Debian kernel image is '$REL': rebuild them with tests/build-kmods.sh $KM $REL (which installs linux-headers-$REL if missing)"
 done
 
 mkdir -p "$OUT"
@@ -97,11 +97,23 @@ for f in modules.builtin modules.builtin.modinfo modules.order; do
 done
 
 : >"$S/modules.load"
-for m in $DEBIAN_MODS; do
-	[ -f "$DM/kernel/$m" ] || die "$DM/kernel/$m not found in the Debian package"
-	mkdir -p "$S/lib/modules/$REL/kernel/$(dirname "$m")"
-	cp "$DM/kernel/$m" "$S/lib/modules/$REL/kernel/$m"
-	echo "kernel/$m" >>"$S/modules.load"
+for name in $DEBIAN_MODS; do
+	# the one file NAME.ko[.xz|.zst|.gz] below kernel/
+	mapfile -t found < <(cd "$DM" && find kernel -type f \( -name "$name.ko" -o -name "$name.ko.xz" \
+		-o -name "$name.ko.zst" -o -name "$name.ko.gz" \))
+	[ "${#found[@]}" -eq 1 ] || die "expected one module file $name.ko* in the Debian package, found: ${found[*]:-none}"
+	m=${found[0]}
+	# busybox's insmod takes plain .ko files: a compressed one goes in decompressed (its
+	# signature covers the uncompressed module)
+	plain=${m%.xz}; plain=${plain%.zst}; plain=${plain%.gz}
+	mkdir -p "$S/lib/modules/$REL/$(dirname "$m")"
+	case $m in
+	*.xz) xz -dc "$DM/$m" >"$S/lib/modules/$REL/$plain" ;;
+	*.zst) zstd -qdc "$DM/$m" >"$S/lib/modules/$REL/$plain" ;;
+	*.gz) gzip -dc "$DM/$m" >"$S/lib/modules/$REL/$plain" ;;
+	*) cp "$DM/$m" "$S/lib/modules/$REL/$plain" ;;
+	esac
+	echo "$plain" >>"$S/modules.load"
 done
 for m in $TEST_MODS; do
 	cp "$KM/modules/$m" "$S/lib/modules/$REL/extra/$m"

@@ -1,17 +1,27 @@
 #!/bin/sh
-# install-deps.sh build|test - install the Debian/Ubuntu packages kdetect needs to be
-# built (build) or tested (test). Installs only what is missing, and says nothing when
-# everything is present. Debian 12, Ubuntu 22.04 and 24.04.
+# install-deps.sh build|test|headers RELEASE - install the Debian/Ubuntu packages kdetect
+# needs to be built (build) or tested (test), or the kernel headers of one release (headers:
+# the test modules a test kernel loads must be built against its very release). Installs
+# only what is missing, and says nothing when everything is present. Debian 12, Ubuntu
+# 22.04 and 24.04.
 set -eu
 
 prog=install-deps.sh
 die() { echo "$prog: error: $*" >&2; exit 1; }
+usage() { echo "usage: $prog build|test|headers RELEASE" >&2; exit 2; }
 
-[ $# -eq 1 ] || { echo "usage: $prog build|test" >&2; exit 2; }
+[ $# -ge 1 ] || usage
 mode=$1
 case $mode in
-build|test) ;;
-*) echo "usage: $prog build|test" >&2; exit 2 ;;
+build|test) [ $# -eq 1 ] || usage ;;
+headers)
+	[ $# -eq 2 ] || usage
+	release=$2
+	case $release in
+	''|*[!A-Za-z0-9.+~_-]*) die "bad kernel release '$release'" ;;
+	esac
+	;;
+*) usage ;;
 esac
 
 command -v dpkg-query >/dev/null 2>&1 ||
@@ -51,13 +61,18 @@ want() {
 	done
 }
 
-# build: gcc alone lacks the C library headers (libc6-dev is only a Recommends of gcc)
-want build-essential "gcc make libc6-dev"
-# pkg-config is a transitional package for pkgconf on Debian 12 and Ubuntu 24.04
-want pkg-config pkgconf
-for pkg in libelf-dev libkmod-dev libudev-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev; do
-	want "$pkg"
-done
+if [ "$mode" = headers ]; then
+	# on Debian the package pulls in its linux-kbuild-X.Y (kbuild scripts and sign-file)
+	want "linux-headers-$release"
+else
+	# build: gcc alone lacks the C library headers (libc6-dev is only a Recommends of gcc)
+	want build-essential "gcc make libc6-dev"
+	# pkg-config is a transitional package for pkgconf on Debian 12 and Ubuntu 24.04
+	want pkg-config pkgconf
+	for pkg in libelf-dev libkmod-dev libudev-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev; do
+		want "$pkg"
+	done
+fi
 
 if [ "$mode" = test ]; then
 	# $headers pulls in the headers of the current kernel ABI and, on Debian, the
