@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,10 +55,36 @@ static char *dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+/*
+ * A character device (/dev/null, a terminal) or a FIFO, or a symlink to one
+ * (/dev/stdout): written in place, never renamed over. A FIFO is opened without
+ * blocking, so that one nobody reads fails now instead of hanging after the scan.
+ */
+static int open_stream(struct report_output *o, const char *path, char **err)
+{
+	int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0) {
+		*err = xasprintf("cannot write %s: %s", path,
+				 errno == ENXIO ? "no process reads from it" : strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 || !(o->f = fdopen(fd, "w"))) {
+		*err = xasprintf("cannot write %s: %s", path,
+				 errno ? strerror(errno) : "it changed while being opened");
+		close(fd);
+		return -1;
+	}
+	o->path = xstrdup(path);
+	return 0;
+}
+
 int output_open(struct report_output *o, const char *path, char **err)
 {
 	const char *base;
-	struct stat st;
+	struct stat st, target;
 	mode_t um;
 	char *dir;
 	int fd;
@@ -72,9 +99,23 @@ int output_open(struct report_output *o, const char *path, char **err)
 		*err = xasprintf("cannot write %s: no file name (it names a directory)", path);
 		return -1;
 	}
-	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		*err = xasprintf("cannot write %s: it is a directory", path);
-		return -1;
+	if (lstat(path, &st) == 0) {
+		bool link = S_ISLNK(st.st_mode);
+
+		if (link && stat(path, &target) == 0)
+			st = target;
+		if (S_ISDIR(st.st_mode)) {
+			*err = xasprintf("cannot write %s: it is a directory", path);
+			return -1;
+		}
+		if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+			return open_stream(o, path, err);
+		if (S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
+			*err = xasprintf("cannot write %s: a %s, not a file", path,
+					 S_ISBLK(st.st_mode) ? "block device" : "socket");
+			return -1;
+		}
+		/* a regular file, or a symlink to one or to nothing: replaced, not written through */
 	}
 	dir = dir_of(path);
 	if (stat(dir, &st) < 0) {
@@ -128,11 +169,19 @@ int output_commit(struct report_output *o, char **err)
 	}
 	if (fflush(o->f) || ferror(o->f))
 		e = errno ? errno : EIO;
-	else if (fsync(fileno(o->f)) < 0)
+	else if (o->tmp && fsync(fileno(o->f)) < 0)
 		e = errno;
 	if (fclose(o->f) && !e)
 		e = errno;
 	o->f = NULL;
+	if (!o->tmp) {
+		/* a device or FIFO, written in place */
+		if (e)
+			*err = xasprintf("cannot write %s: %s", o->path, strerror(e));
+		free(o->path);
+		o->path = NULL;
+		return e ? -1 : 0;
+	}
 	if (!e && rename(o->tmp, o->path) < 0)
 		e = errno;
 	if (e) {

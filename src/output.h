@@ -11,13 +11,16 @@
 struct report_output {
 	FILE *f;		/* where to write the report */
 	char *path;		/* the report file, NULL for standard output */
-	char *tmp;		/* the temporary file beside it, until committed */
+	char *tmp;		/* the temporary file beside it, until committed; NULL for a
+				 * device or FIFO, written in place */
 };
 
 /*
- * Prepare the report's destination: NULL or "-" is standard output; a path
- * gets a temporary file in its directory now, so that an unwritable target
- * fails before a long scan. Returns 0, or -1 with *err naming the file and why.
+ * Prepare the report's destination: NULL or "-" is standard output; a device
+ * or FIFO (or a symlink to one, such as /dev/stdout) is opened now and written
+ * in place; any other path gets a temporary file in its directory now, so that
+ * an unwritable target fails before a long scan. Returns 0, or -1 with *err
+ * naming the file and why.
  */
 int output_open(struct report_output *o, const char *path, char **err);
 /*

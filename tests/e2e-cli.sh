@@ -103,18 +103,30 @@ check "a write error names the file and the reason" grep -q "cannot write $C/kee
 check "a write error leaves the previous report as it was" cmp -s "$C/quiet.json" "$C/keep.json"
 check "a write error removes the temporary file" bash -c "! ls -A '$C' | grep -q kdetect-"
 
-# the target is replaced, not written through: a symlink, a FIFO, another user's file
+# a file at the target is replaced, not written through: a symlink to a file, another user's file
 ln -s "$C/victim" "$C/link.json"
 : >"$C/victim"
 "$KD" scan --root "$R/clean" -f json -o "$C/link.json" >/dev/null || true
 check "a symlink at the target is replaced, not followed" bash -c "[ ! -L '$C/link.json' ] && [ ! -s '$C/victim' ]"
+# a FIFO is written in place: with a reader the report arrives, without one it fails at once
 mkfifo "$C/fifo.json"
+set +e
+timeout 60 "$KD" scan --root "$R/clean" -f json -o "$C/fifo.json" >/dev/null 2>"$C/err"
+RC=$?
+set -e
+expect_rc 2 "-o onto a FIFO nobody reads fails at once, does not block"
+check "-o onto a FIFO nobody reads says so" grep -q "cannot write $C/fifo.json: no process reads from it" "$C/err"
+cat "$C/fifo.json" >"$C/from-fifo.json" &
+reader=$!
 set +e
 timeout 60 "$KD" scan --root "$R/clean" -f json -o "$C/fifo.json" >/dev/null
 RC=$?
 set -e
-expect_rc 0 "-o onto a FIFO does not block"
-check "a FIFO at the target is replaced by the report" bash -c "[ -f '$C/fifo.json' ] && jq -e . '$C/fifo.json' >/dev/null"
+wait "$reader" || true
+expect_rc 0 "-o onto a FIFO with a reader"
+check "the FIFO stays a FIFO" test -p "$C/fifo.json"
+report_made "$C/from-fifo.json"
+jqt "the reader of the FIFO gets the whole report" "$C/from-fifo.json" '.schema == "kdetect-report/1"'
 if [ "$(id -u)" -eq 0 ]; then
 	echo old >"$C/theirs.json"
 	chown 65534:65534 "$C/theirs.json"
@@ -122,6 +134,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	"$KD" scan --root "$R/clean" -f json -o "$C/theirs.json" >/dev/null || true
 	check "another user's file at the target is replaced by ours (owner, mode 0644)" \
 		bash -c "[ \"\$(stat -c '%u %a' '$C/theirs.json')\" = '0 644' ]"
+	# a device node (here a private /dev/null) is written to, never replaced by a file
+	mknod "$C/null" c 1 3
+	"$KD" scan --root "$R/clean" -f json -o "$C/null" >/dev/null || true
+	check "-o onto a character device leaves it a device" test -c "$C/null"
+	check "-o onto a character device leaves no temporary file" bash -c "! ls -A '$C' | grep -q kdetect-"
 fi
 
 # -o - is standard output
@@ -143,7 +160,7 @@ set +e
 RC=$?
 set -e
 expect_rc 1 "inspect - finds the Kaspersky-signed module on standard input"
-report_made "$C/stdin.json" "$C/fifo.json"
+report_made "$C/stdin.json"
 jqt "inspect - reads the module from a redirected file" "$C/stdin.json" \
 	'[.modules[] | {name, path, s: .signature.status}] == [{"name":"kdt_klsigned","path":"(standard input)","s":"unverifiable"}]'
 set +e
