@@ -8,12 +8,7 @@ cd "$(dirname "$0")/.."
 
 . tests/lib.sh
 
-echo "e2e-cli: building test modules and fixture roots"
-tests/build-kmods.sh "$OUT/kmods"
-tests/mkroots.sh "$OUT/kmods/modules" "$OUT/kmods/pki" "$OUT/roots"
-R=$OUT/roots
-PKI=$OUT/kmods/pki
-M=$OUT/kmods/modules
+kernel_fixtures e2e-cli
 C=$OUT/cli
 rm -rf "$C"
 mkdir -p "$C"

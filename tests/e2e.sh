@@ -7,12 +7,7 @@ cd "$(dirname "$0")/.."
 
 . tests/lib.sh
 
-echo "e2e: building test modules and fixture roots"
-tests/build-kmods.sh "$OUT/kmods"
-tests/mkroots.sh "$OUT/kmods/modules" "$OUT/kmods/pki" "$OUT/roots"
-R=$OUT/roots
-PKI=$OUT/kmods/pki
-M=$OUT/kmods/modules
+kernel_fixtures e2e
 # the release of the installed headers the modules were built with: every fixture root's kernel
 REL=$(cat "$OUT/kmods/release")
 

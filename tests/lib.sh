@@ -85,6 +85,16 @@ run_scan() {
 		bad "$name: $KD_SAME_AS gives another report (exit $rc2, expected $RC; diff $OUT/r-$name.json $OUT/r-$name.same.json)"
 	fi
 }
+# kernel_fixtures SUITE: build the test modules and the fixture roots the kernel-side suites
+# share (tests/build-kmods.sh, tests/mkroots.sh); sets R (roots), PKI and M (modules)
+kernel_fixtures() {
+	echo "$1: building test modules and fixture roots"
+	tests/build-kmods.sh "$OUT/kmods"
+	tests/mkroots.sh "$OUT/kmods/modules" "$OUT/kmods/pki" "$OUT/roots"
+	R=$OUT/roots
+	PKI=$OUT/kmods/pki
+	M=$OUT/kmods/modules
+}
 expect_rc() { if [ "$RC" -eq "$1" ]; then ok; else bad "$2: exit status $RC, expected $1"; fi; }
 
 # make_chroot SRC DEST: a copy of the fixture root SRC with kdetect and its libraries,
