@@ -1480,6 +1480,7 @@ static void finish(struct scan_result *res, const struct kd_root *root)
 	integrity_findings(res);
 	if (res->nfindings > 1)
 		qsort(res->findings, res->nfindings, sizeof(*res->findings), cmp_finding);
+	findings_group(res, root);
 }
 
 static int common_setup(struct scan_ctx *ctx, const struct scan_options *opt,
@@ -1690,6 +1691,7 @@ void scan_result_free(struct scan_result *res)
 		kv_free(&f->evidence);
 	}
 	free(res->findings);
+	findings_group_free(res);
 	for (size_t i = 0; i < res->nloaded; i++)
 		loaded_module_free(&res->loaded[i]);
 	free(res->loaded);
