@@ -29,7 +29,8 @@
 #include "util.h"
 
 #define DPKG_INFO "var/lib/dpkg/info"
-#define DPKG_LIST_CAP (32u << 20)
+#define DPKG_LIST_CAP (16u << 20)
+#define DPKG_LIST_ENTRIES 100000	/* Debian's largest packages list fewer files */
 #define DPKG_INFO_MAX 1000000
 #define INSTALLED_IN_SHOWN 10
 
@@ -199,13 +200,15 @@ static void anchor_package(struct anchors *a, struct scan_result *res, size_t f,
 	struct strlist dirs = { 0 };
 	const char *manager = kv_get(&fi->evidence, "package.manager");
 	char *text, *save = NULL;
+	size_t entries = 0;
 
 	if (!root || !manager || strcmp(manager, "dpkg") || !dpkg_name_ok(fi->name))
 		return;
 	text = dpkg_file_list(root, fi->name, info, info_read);
 	if (!text)
 		return;
-	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(text, "\n", &save); line && entries++ < DPKG_LIST_ENTRIES;
+	     line = strtok_r(NULL, "\n", &save)) {
 		size_t before = a->n;
 
 		anchor_tree(a, f, line);
