@@ -14,7 +14,8 @@
  *    script, the program a service or a process runs, a file a rule matched;
  *  - the same module (name and file): the rules' findings about it and its
  *    integrity and hidden-module findings;
- *  - the same binary (path), certificate (SHA-256) or key (key id).
+ *  - the same binary (path), certificate (SHA-256) or key (key id); a boot
+ *    entry and the one EFI binary on the ESP whose path is the entry's file.
  *
  * Modules, binaries and certificates never join a product: a module signed by
  * Kaspersky is code in the kernel, reported as itself whatever installed it.
@@ -225,6 +226,40 @@ static void anchor_package(struct anchors *a, struct scan_result *res, size_t f,
 	sl_free(&dirs);
 }
 
+/*
+ * The EFI binary a boot entry starts: the one whose path ends with the
+ * entry's file path ("\EFI\kaspersky\klshim.efi"; FAT ignores case), else
+ * NULL (none, or one on each of two ESPs: which one boots is not known).
+ */
+static const char *boot_binary(const struct scan_result *res, const char *entry)
+{
+	const char *found = NULL;
+	size_t n;
+	char *want;
+
+	if (!entry || entry[0] != '\\')
+		return NULL;
+	want = xstrdup(entry);
+	for (char *c = want; *c; c++)
+		if (*c == '\\')
+			*c = '/';
+	n = strlen(want);
+	for (size_t i = 0; i < res->npes; i++) {
+		const char *path = res->pes[i].path;
+		size_t len = path ? strlen(path) : 0;
+
+		if (len <= n || strcmp(res->pes[i].kind, "efi") || !str_iequals(path + len - n, want))
+			continue;
+		if (found) {
+			found = NULL;
+			break;
+		}
+		found = path;
+	}
+	free(want);
+	return found;
+}
+
 /* The loaded module a hidden-module finding names: its file, as the module findings give it. */
 static const char *loaded_module_path(const struct scan_result *res, const char *name)
 {
@@ -282,8 +317,11 @@ static void anchor_finding(struct anchors *a, struct scan_result *res, size_t i,
 			anchor_add(a, i, A_SAME, xasprintf("C%s", v), NULL);
 		if ((v = kv_get(ev, "cert.skid")))
 			anchor_add(a, i, A_SAME, xasprintf("K%s", v), NULL);
+	} else if (!strcmp(f->kind, "boot")) {
+		if ((v = boot_binary(res, kv_get(ev, "boot.path"))))
+			anchor_add(a, i, A_SAME, xasprintf("B%s", v), NULL);
 	}
-	/* boot entries, and kinds added later, stand alone */
+	/* kinds added later stand alone */
 }
 
 static size_t uf_find(size_t *parent, size_t x)
@@ -348,12 +386,14 @@ static void join_run(size_t *parent, const struct anchor *v, size_t n)
 
 /*
  * What the report calls each group: a product by the names of its trees, with
- * the directories seen; a module; else what its first finding is about.
+ * the directories seen; a module; a boot entry's loader by the binary; else
+ * what its first finding is about.
  */
 static void name_groups(struct scan_result *res, const struct anchors *a)
 {
 	struct strlist *names = xcalloc(res->ngroups, sizeof(*names));
 	bool *module = xcalloc(res->ngroups, sizeof(*module));
+	const struct finding **binary = xcalloc(res->ngroups, sizeof(*binary));
 
 	for (size_t i = 0; i < a->n; i++) {
 		const struct anchor *x = &a->v[i];
@@ -362,6 +402,9 @@ static void name_groups(struct scan_result *res, const struct anchors *a)
 
 		if (x->key[0] == 'M')
 			module[g] = true;
+		/* a boot entry and its loader: called by the binary */
+		if (x->key[0] == 'B' && strcmp(res->findings[x->finding].kind, "boot"))
+			binary[g] = &res->findings[x->finding];
 		if (x->key[0] != 'T')
 			continue;
 		base = strrchr(x->key, '/') + 1;
@@ -372,7 +415,7 @@ static void name_groups(struct scan_result *res, const struct anchors *a)
 	}
 	for (size_t i = 0; i < res->ngroups; i++) {
 		struct finding_group *g = &res->groups[i];
-		const struct finding *lead = &res->findings[g->members[0]];
+		const struct finding *lead = binary[i] ? binary[i] : &res->findings[g->members[0]];
 
 		sl_sort(&g->places);
 		if (names[i].n) {
@@ -392,6 +435,7 @@ static void name_groups(struct scan_result *res, const struct anchors *a)
 	}
 	free(names);
 	free(module);
+	free(binary);
 }
 
 void findings_group(struct scan_result *res, const struct kd_root *root)

@@ -1104,7 +1104,7 @@ static struct finding_group *text_groups(const struct scan_result *res, size_t *
 
 static void text_group(struct text *t, const struct scan_result *res, const struct finding_group *g)
 {
-	const struct finding *lead = &res->findings[g->members[0]];
+	const struct finding *lead = &res->findings[g->members[0]], *named = lead;
 	const struct module_rec *shown_mod = NULL;
 	struct strlist rules = { 0 };
 
@@ -1116,8 +1116,15 @@ static void text_group(struct text *t, const struct scan_result *res, const stru
 		text_finding(t, res, lead, TEXT_BODY, true, &shown_mod);
 		return;
 	}
+	/* a group of another kind is named after its first finding of that kind */
+	for (size_t i = 0; i < g->n; i++) {
+		if (!strcmp(res->findings[g->members[i]].kind, g->kind)) {
+			named = &res->findings[g->members[i]];
+			break;
+		}
+	}
 	tx_puts(t, !strcmp(g->kind, "product") || !strcmp(g->kind, "module") ? g->kind :
-		   kind_word(lead));
+		   kind_word(named));
 	tx_puts(t, " ");
 	tx_value_tail(t, g->name, TEXT_BODY + 2, 2, 16);
 	tx_printf(t, ": %zu findings", g->n);

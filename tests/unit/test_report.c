@@ -1139,10 +1139,22 @@ static void build_groups(struct scan_result *res)
 	kv_add(&f->evidence, "cert.sha256", "aa");
 	f = fnd(res, "KL-CERT-001", SEV_CRITICAL, "trust", "CN=Kaspersky Lab 2", "/proc/keys");
 	kv_add(&f->evidence, "cert.sha256", "bb");
-	/* 16: a boot loader and its boot entry */
+	/* 16, 17: a boot loader and the boot entry that starts it (FAT ignores case) */
 	fnd(res, "KL-BOOT-003", SEV_HIGH, "efi", "kl_main.efi", "/boot/efi/EFI/kl/kl_main.efi");
-	f = fnd(res, "KL-BOOT-004", SEV_CRITICAL, "boot", "Boot0003", "\\EFI\\kl\\kl_main.efi");
+	f = fnd(res, "KL-BOOT-004", SEV_CRITICAL, "boot", "Boot0003", "\\EFI\\KL\\kl_main.efi");
+	kv_add(&f->evidence, "boot.path", "\\EFI\\KL\\kl_main.efi");
 	finding_also(f, &(struct rule){ .id = "KL-BOOT-001" }, SEV_HIGH);
+	/* 18, 19: a file by that name on each of two ESPs: which one the entry starts is not known */
+	fnd(res, "KL-BOOT-003", SEV_HIGH, "efi", "x.efi", "/boot/efi/EFI/dup/x.efi");
+	f = fnd(res, "KL-BOOT-004", SEV_HIGH, "boot", "Boot0004", "\\EFI\\dup\\x.efi");
+	kv_add(&f->evidence, "boot.path", "\\EFI\\dup\\x.efi");
+	res->npes = 4;
+	res->pes = xcalloc(res->npes, sizeof(*res->pes));
+	res->pes[0] = (struct pe_rec){ .path = xstrdup("/boot/efi/EFI/kl/kl_main.efi"), .kind = "efi" };
+	res->pes[1] = (struct pe_rec){ .path = xstrdup("/boot/efi/EFI/dup/x.efi"), .kind = "efi" };
+	res->pes[2] = (struct pe_rec){ .path = xstrdup("/efi2/EFI/DUP/X.EFI"), .kind = "efi" };
+	/* a driver is not what a boot entry starts */
+	res->pes[3] = (struct pe_rec){ .path = xstrdup("/win/EFI/kl/kl_main.efi"), .kind = "driver" };
 }
 
 static void expect_group(const struct scan_result *res, size_t g, const char *kind, const char *name,
@@ -1168,7 +1180,7 @@ static void test_group(void **state)
 	UNIT_UNUSED(state);
 	build_groups(res);
 	findings_group(res, NULL);
-	assert_int_equal(res->ngroups, 12);
+	assert_int_equal(res->ngroups, 13);
 	/* KESL: its files, the unit that starts its launcher, the process that runs from it */
 	expect_group(res, 0, "product", "kesl", SEV_HIGH, (size_t[]){ 0, 2, 3, 6 }, 4);
 	assert_int_equal(res->groups[0].places.n, 1);
@@ -1185,12 +1197,14 @@ static void test_group(void **state)
 	expect_group(res, 7, "hidden", "kdt_klsigned", SEV_INFO, (size_t[]){ 12 }, 1);
 	expect_group(res, 8, "trust", "CN=Kaspersky Lab", SEV_CRITICAL, (size_t[]){ 13, 14 }, 2);
 	expect_group(res, 9, "trust", "CN=Kaspersky Lab 2", SEV_CRITICAL, (size_t[]){ 15 }, 1);
-	expect_group(res, 10, "efi", "kl_main.efi", SEV_HIGH, (size_t[]){ 16 }, 1);
-	expect_group(res, 11, "boot", "Boot0003", SEV_CRITICAL, (size_t[]){ 17 }, 1);
+	/* the loader and the entry that starts it, named after the loader */
+	expect_group(res, 10, "efi", "kl_main.efi", SEV_CRITICAL, (size_t[]){ 16, 17 }, 2);
+	expect_group(res, 11, "efi", "x.efi", SEV_HIGH, (size_t[]){ 18 }, 1);
+	expect_group(res, 12, "boot", "Boot0004", SEV_HIGH, (size_t[]){ 19 }, 1);
 
 	/* grouping again gives the same */
 	findings_group(res, NULL);
-	assert_int_equal(res->ngroups, 12);
+	assert_int_equal(res->ngroups, 13);
 	expect_group(res, 0, "product", "kesl", SEV_HIGH, (size_t[]){ 0, 2, 3, 6 }, 4);
 }
 
@@ -1319,8 +1333,8 @@ static void test_group_dpkg(void **state)
 static void test_text_groups(void **state)
 {
 	static const char *const want[] = {
-		"kdetect " KDETECT_VERSION ": FINDINGS (12)\n",
-		"\nFindings: 12 (4 critical, 6 high, 1 medium, 1 info), from 18 rule matches\n",
+		"kdetect " KDETECT_VERSION ": FINDINGS (13)\n",
+		"\nFindings: 13 (4 critical, 7 high, 1 medium, 1 info), from 20 rule matches\n",
 		"\n  HIGH     product kesl: 4 findings\n"
 		"           in /opt/kaspersky/kesl\n"
 		"           rules: KL-FILE-001 KL-SVC-002 KL-PROC-001 KL-FILE-008\n"
@@ -1347,8 +1361,13 @@ static void test_text_groups(void **state)
 		"             high, KD-HIDDEN-SYSFS: title of KD-HIDDEN-SYSFS\n",
 		"\n  INFO     kernel taint kdt_klsigned\n",
 		"\n  CRITICAL certificate CN=Kaspersky Lab: 2 findings\n",
-		"\n  CRITICAL boot entry Boot0003  \\\\EFI\\\\kl\\\\kl_main.efi\n",
-		"           rules: KL-BOOT-004 KL-BOOT-001\n",
+		"\n  CRITICAL EFI binary kl_main.efi: 2 findings\n"
+		"           rules: KL-BOOT-003 KL-BOOT-004 KL-BOOT-001\n"
+		"           EFI binary kl_main.efi  /boot/efi/EFI/kl/kl_main.efi\n"
+		"             high, KL-BOOT-003: title of KL-BOOT-003\n"
+		"           boot entry Boot0003  \\\\EFI\\\\KL\\\\kl_main.efi\n"
+		"             critical, KL-BOOT-004 KL-BOOT-001: title of KL-BOOT-004\n",
+		"\n  HIGH     boot entry Boot0004  \\\\EFI\\\\dup\\\\x.efi\n",
 	};
 	size_t len;
 	char *text;
@@ -1372,12 +1391,12 @@ static void test_text_groups(void **state)
 	/* the JSON keeps one finding per rule and subject, and says which thing each is about */
 	text = render_t(FORMAT_JSON, 1, &len);
 	assert_non_null(strstr(text, "\"group\": 1\n"));
-	assert_non_null(strstr(text, "\"group\": 12\n"));
+	assert_non_null(strstr(text, "\"group\": 13\n"));
 	if (have_jq()) {
 		jdoc_open(&T.doc, text, len);
-		jq_expect(&T.doc, ".findings | length", "18");
+		jq_expect(&T.doc, ".findings | length", "20");
 		jq_expect(&T.doc, "[.findings[].group] | map(tostring) | join(\",\")",
-			  "1,2,1,1,3,4,1,4,5,6,7,4,8,9,9,10,11,12");
+			  "1,2,1,1,3,4,1,4,5,6,7,4,8,9,9,10,11,11,12,13");
 	}
 }
 
