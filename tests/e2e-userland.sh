@@ -67,7 +67,7 @@ jqt "appliance: engine findings are medium, in the product's directory" "$J" \
 jqt "appliance: bases found by their content, one finding in /opt/acme-gateway and one in /srv/filtr" "$J" \
 	'[.findings[] | select(.rule == "KL-ENG-001") | select(.evidence.matched | test("file.bytes at 0")) | .evidence.directory] == ["/opt/acme-gateway/engine/bases", "/srv/filtr/bases"]'
 jqt "appliance: engine and bases of the appliance are one thing, the remnant in /srv/filtr another" "$J" \
-	'[.findings | group_by(.group)[] | map(.name) | sort] == [["/opt/acme-gateway/engine", "/opt/acme-gateway/engine/bases"], ["/srv/filtr/bases"]]'
+	'[.findings | group_by(.group)[] | map(.name) | sort] | sort == [["/opt/acme-gateway/engine", "/opt/acme-gateway/engine/bases"], ["/srv/filtr/bases"]]'
 jqt "appliance: no Kaspersky package, service or process" "$J" \
 	'[.findings[] | select(.kind != "file")] == []'
 J=$OUT/r-ul-remnants.json
@@ -94,7 +94,7 @@ jqt "endpoint: the install-tree rule gives a finding per product tree" "$J" \
 for J in "$OUT/r-ul-endpoint.json" "$OUT/r-ul-endpoint-live.json"; do
 	[ -e "$J" ] || continue
 	jqt "${J##*/}: two products, two groups, none with the other's package, unit, process or files" "$J" \
-		'(.findings | group_by(.group) | map([.[] | [.name, .path, .evidence["service.exec"], .evidence["process.exe"], (.evidence.file | if type == "array" then .[] else . end)] | .[] | strings | select(test("kesl|klnagent")) | test("klnagent")] | unique)) == [[false], [true]]'
+		'(.findings | group_by(.group) | map([.[] | [.name, .path, .evidence["service.exec"], .evidence["process.exe"], (.evidence.file | if type == "array" then .[] else . end)] | .[] | strings | select(test("kesl|klnagent")) | test("klnagent")] | unique) | sort) == [[false], [true]]'
 done
 
 # the text report: one product reads as one finding, lines hold in 100 columns
