@@ -1519,6 +1519,7 @@ static const struct {
 	{ "matched", KV_LIST },
 	{ "directory", KV_LIST },
 	{ "file", KV_LIST },
+	{ "installed_in", KV_LIST },
 	{ "file.size", KV_NUMBER },
 	{ "process.pid", KV_NUMBER },
 	{ "process.uid", KV_NUMBER },
@@ -1696,6 +1697,7 @@ static void finish(struct scan_result *res, const struct kd_root *root)
 	integrity_findings(res);
 	if (res->nfindings > 1)
 		qsort(res->findings, res->nfindings, sizeof(*res->findings), cmp_finding);
+	findings_group(res, root);
 }
 
 static int common_setup(struct scan_ctx *ctx, const struct scan_options *opt,
@@ -2047,6 +2049,7 @@ void scan_result_free(struct scan_result *res)
 		kv_free(&f->evidence);
 	}
 	free(res->findings);
+	findings_group_free(res);
 	for (size_t i = 0; i < res->nloaded; i++)
 		loaded_module_free(&res->loaded[i]);
 	free(res->loaded);

@@ -93,6 +93,20 @@ struct finding {
 	char *path;
 	char *summary;
 	struct kvlist evidence;
+	size_t group;			/* index in scan_result.groups: the thing it is about */
+};
+
+/*
+ * The findings about one thing (group.c): an installed product with its
+ * files, packages, services and processes; a module; a binary; a certificate.
+ */
+struct finding_group {
+	char *kind;			/* "product", "module", else the kind of its findings */
+	char *name;			/* the product's name(s), or its first finding's subject */
+	struct strlist places;		/* a product's directories as seen, sorted */
+	enum severity severity;		/* the highest of its findings' */
+	size_t *members;		/* indices in findings, in their order */
+	size_t n;
 };
 
 /*
@@ -194,6 +208,8 @@ struct scan_result {
 	size_t nmods;
 	struct finding *findings;
 	size_t nfindings;
+	struct finding_group *groups;	/* in the order of their first finding */
+	size_t ngroups;
 	struct loaded_module *loaded;
 	size_t nloaded;
 	struct kernel_key *keys;
@@ -230,6 +246,13 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 char *module_taint_why(const struct module_rec *m, char flag);
 void pe_sig_free(struct pe_sig *s);
 bool scan_incomplete(const struct scan_result *res);
+/*
+ * Which findings are about the same thing (group.c): sets findings[].group and
+ * res->groups, for findings already in their final order. With a root, dpkg's
+ * file lists of the packages found are read to link them to their files.
+ */
+void findings_group(struct scan_result *res, const struct kd_root *root);
+void findings_group_free(struct scan_result *res);
 int scan_exit_status(const struct scan_result *res);
 void scan_result_free(struct scan_result *res);
 

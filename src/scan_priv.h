@@ -73,6 +73,16 @@ bool boot_inspect_other(struct scan_result *res, const char *path, const uint8_t
 void scan_hidden(const struct kd_root *root, struct scan_result *res);
 /* Apply the certificate rules to every trusted (or inspected) certificate. */
 void scan_trusted_certs(struct scan_result *res, const struct kd_root *root);
+/*
+ * The product tree a path lies in, by the layout of /opt (FHS 3.0, 3.13): a
+ * product's static files in /opt/NAME, its data in /var/opt/NAME and its
+ * configuration in /etc/opt/NAME. Kaspersky's provider directory holds one
+ * product in each subdirectory (/opt/kaspersky/kesl), whose logs are in
+ * /var/log/kaspersky/kesl. Returns the tree's key ("/opt/kaspersky/kesl"), with
+ * *dir (if dir) the tree's directory the path lies in ("/var/opt/kaspersky/kesl"),
+ * or NULL when the path is not below such a directory. Caller frees both.
+ */
+char *product_tree(const char *path, char **dir);
 /* A subject with host.path lookups in this root (facts to be filled in). */
 struct subject host_subject(const struct kd_root *root);
 

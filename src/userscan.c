@@ -19,6 +19,7 @@
 
 #define WALK_FILE_BUDGET 500000
 #define FILE_EXAMPLES 10
+#define FILE_PLACES 256		/* per rule; what a rule matches beyond them is one finding */
 
 /* Where install trees live (and Kaspersky's own log directory); --path adds more. */
 static const char *const default_places[] = {
@@ -182,17 +183,24 @@ void scan_trusted_certs(struct scan_result *res, const struct kd_root *root)
 
 /* ---- files ---- */
 
+/* What one rule matched in one place: a product tree, else one directory. */
 struct file_hits {
+	char *place;		/* product_tree()'s key, or the directory; NULL: the places past the cap */
 	size_t count;
 	struct strlist examples;
 	struct strlist dirs;
 	struct kvlist ev;	/* of the first match */
 };
 
+struct rule_hits {
+	struct file_hits *v;
+	size_t n;
+};
+
 struct file_scan {
 	struct scan_result *res;
 	const struct kd_root *root;
-	struct file_hits *hits;	/* one per rule */
+	struct rule_hits *hits;	/* one per rule */
 	size_t content_cap;
 	/* the current file's content, read once on first use */
 	int dirfd;
@@ -231,6 +239,37 @@ static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 	return n < fs->content_len ? n : fs->content_len;
 }
 
+/*
+ * Where a matched file belongs: its product tree, so that two products under
+ * /opt/kaspersky are two findings of a rule, else its directory.
+ */
+static struct file_hits *hits_for(struct rule_hits *rh, const char *path)
+{
+	char *place = product_tree(path, NULL);
+	struct file_hits *h;
+
+	if (!place) {
+		const char *slash = strrchr(path, '/');
+
+		place = xstrndup(path, slash && slash != path ? (size_t)(slash - path) : 1);
+	}
+	for (size_t i = 0; i < rh->n; i++) {
+		if (rh->v[i].place ? !strcmp(rh->v[i].place, place) : rh->n > FILE_PLACES) {
+			free(place);
+			return &rh->v[i];
+		}
+	}
+	if (rh->n == FILE_PLACES) {
+		free(place);
+		place = NULL;
+	}
+	rh->v = xreallocarray(rh->v, rh->n + 1, sizeof(*rh->v));
+	h = &rh->v[rh->n++];
+	memset(h, 0, sizeof(*h));
+	h->place = place;
+	return h;
+}
+
 static void on_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
 {
 	struct file_scan *fs = ctx;
@@ -252,8 +291,8 @@ static void on_file(const char *path, const char *name, uint64_t size, int dirfd
 	fs->content_len = 0;
 	for (size_t r = 0; r < res->rules.n; r++) {
 		const struct rule *rule = &res->rules.v[r];
-		struct file_hits *h = &fs->hits[r];
 		struct kvlist ev = { 0 };
+		struct file_hits *h;
 		const char *slash;
 		char *dir;
 
@@ -261,6 +300,7 @@ static void on_file(const char *path, const char *name, uint64_t size, int dirfd
 			kv_free(&ev);
 			continue;
 		}
+		h = hits_for(&fs->hits[r], path);
 		if (!h->count)
 			h->ev = ev;
 		else
@@ -312,29 +352,34 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 		free(src);
 	}
 	for (size_t r = 0; r < res->rules.n; r++) {
-		struct file_hits *h = &fs.hits[r];
 		const struct rule *rule = &res->rules.v[r];
-		struct finding *f;
-		char count[24];
 
-		if (!h->count)
-			continue;
-		/* one finding per rule: the product directory and a few of the files */
-		f = add_finding(res, rule->id, rule->severity, "file", h->dirs.v[0], h->examples.v[0],
-				xstrdup(rule->title));
-		snprintf(count, sizeof(count), "%zu", h->count);
-		evidence_add(&f->evidence, "files_matched", count);
-		for (size_t k = 0; k < h->ev.n; k++)
-			evidence_add(&f->evidence, h->ev.v[k].key, h->ev.v[k].value);
-		for (size_t k = 0; k < h->dirs.n; k++)
-			evidence_add(&f->evidence, "directory", h->dirs.v[k]);
-		for (size_t k = 0; k < h->examples.n; k++)
-			evidence_add(&f->evidence, "file", h->examples.v[k]);
+		for (size_t i = 0; i < fs.hits[r].n; i++) {
+			struct file_hits *h = &fs.hits[r].v[i];
+			struct finding *f;
+			char count[24];
+
+			/* one finding per rule and place: the directory and a few of the files */
+			f = add_finding(res, rule->id, rule->severity, "file", h->dirs.v[0],
+					h->examples.v[0], xstrdup(rule->title));
+			snprintf(count, sizeof(count), "%zu", h->count);
+			evidence_add(&f->evidence, "files_matched", count);
+			for (size_t k = 0; k < h->ev.n; k++)
+				evidence_add(&f->evidence, h->ev.v[k].key, h->ev.v[k].value);
+			for (size_t k = 0; k < h->dirs.n; k++)
+				evidence_add(&f->evidence, "directory", h->dirs.v[k]);
+			for (size_t k = 0; k < h->examples.n; k++)
+				evidence_add(&f->evidence, "file", h->examples.v[k]);
+		}
 	}
 	for (size_t r = 0; r < res->rules.n; r++) {
-		sl_free(&fs.hits[r].examples);
-		sl_free(&fs.hits[r].dirs);
-		kv_free(&fs.hits[r].ev);
+		for (size_t i = 0; i < fs.hits[r].n; i++) {
+			free(fs.hits[r].v[i].place);
+			sl_free(&fs.hits[r].v[i].examples);
+			sl_free(&fs.hits[r].v[i].dirs);
+			kv_free(&fs.hits[r].v[i].ev);
+		}
+		free(fs.hits[r].v);
 	}
 	free(fs.hits);
 	sl_free(&places);

@@ -189,6 +189,8 @@ jqt "kl-boot: an unsigned fde_ld0 loader found by name" "$J" \
 jqt "kl-boot: Secure Boot off is said in every verdict" "$J" \
 	'[.binaries[].uefi | test("not enforcing")] | all'
 jqt "kl-boot: Microsoft-signed shim not flagged" "$J" '[.findings[] | select(.path == "/boot/efi/EFI/debian/shimx64.efi")] == []'
+jqt "kl-boot: the boot entry and the loader it starts are one thing, the other binaries each one" "$J" \
+	'[.findings | group_by(.group)[] | map(.name) | sort] | sort == [["Boot0001", "klshim.efi"], ["fde_ld0-efi64-test.efi"], ["kl_main.efi"], ["klshim-cert.efi"], ["klshim-strings.efi"]]'
 
 # ---- dbx: an image hash, a certificate's TBS hash and a certificate revoke binaries
 run_scan boot-revoked --root "$E/revoked"

@@ -19,11 +19,11 @@ while IFS=$'\t' read -r name exit_status rest; do
 		[ -z "${KD_SANITIZER:-}" ] || continue	# see tests/e2e.sh: no chroot for sanitizer builds
 		make_chroot "$U/$case_dir" "$OUT/chroot-ul"
 		set +e
-		chroot "$OUT/chroot-ul" /kdetect scan --format json >"$OUT/r-ul-live.json" 2>/dev/null
+		chroot "$OUT/chroot-ul" /kdetect scan --format json >"$OUT/r-ul-$case_dir-live.json" 2>/dev/null
 		RC=$?
 		set -e
-		report_made "$OUT/r-ul-live.json"
-		J=$OUT/r-ul-live.json
+		J=$OUT/r-ul-$case_dir-live.json
+		report_made "$J"
 	else
 		run_scan "ul-$name" --root "$U/$name"
 		J=$OUT/r-ul-$name.json
@@ -65,18 +65,71 @@ jqt "kesl: processes are not read from an image" "$J" '.coverage[] | select(.sou
 J=$OUT/r-ul-appliance.json
 jqt "appliance: engine findings are medium, in the product's directory" "$J" \
 	'[.findings[] | select(.kind == "file") | .severity] | unique == ["medium"]'
-jqt "appliance: bases found by their content, in /opt/acme-gateway and /srv/filtr" "$J" \
-	'.findings[] | select(.rule == "KL-ENG-001") | (.evidence.directory | index("/opt/acme-gateway/engine/bases") != null) and (.evidence.directory | index("/srv/filtr/bases") != null) and (.evidence.matched | length == 1 and (.[0] | test("file.bytes at 0")))'
+jqt "appliance: bases found by their content, one finding in /opt/acme-gateway and one in /srv/filtr" "$J" \
+	'[.findings[] | select(.rule == "KL-ENG-001") | select(.evidence.matched | any(test("file.bytes at 0"))) | .evidence.directory] == [["/opt/acme-gateway/engine/bases"], ["/srv/filtr/bases"]]'
+jqt "appliance: engine and bases of the appliance are one thing, the remnant in /srv/filtr another" "$J" \
+	'[.findings | group_by(.group)[] | map(.name) | sort] | sort == [["/opt/acme-gateway/engine", "/opt/acme-gateway/engine/bases"], ["/srv/filtr/bases"]]'
 jqt "appliance: no Kaspersky package, service or process" "$J" \
 	'[.findings[] | select(.kind != "file")] == []'
 J=$OUT/r-ul-remnants.json
 jqt "remnants: low only" "$J" '[.findings[].severity] | unique == ["low"]'
+jqt "remnants: the package's file list joins it to the data it left" "$J" \
+	'([.findings[].group] | unique | length == 1) and (.findings[] | select(.kind == "package") | .evidence.installed_in == "/var/opt/kaspersky/kesl")'
 J=$OUT/r-ul-rpm.json
 jqt "rpm: database reported as not read" "$J" \
 	'.coverage[] | select(.source | test("rpm")) | .status == "error" and (.detail | test("not read"))'
 jqt "rpm: incomplete" "$J" '.summary.incomplete'
 J=$OUT/r-ul-lookalikes.json
 jqt "lookalikes: nothing found" "$J" '.findings == [] and (.summary.incomplete | not)'
+
+# one thing per product: the findings about one product are one group, two products two groups
+for J in "$OUT/r-ul-kesl.json" "$OUT/r-ul-klnagent.json" "$OUT/r-ul-scanengine.json" "$OUT/r-ul-kesl-live.json"; do
+	[ -e "$J" ] || continue
+	jqt "${J##*/}: one product, one group" "$J" '[.findings[].group] | unique == [1]'
+done
+jqt "kesl: the package's file list names the trees it installed into" "$OUT/r-ul-kesl.json" \
+	'[.findings[] | select(.kind == "package") | .evidence.installed_in] == [["/opt/kaspersky/kesl", "/var/opt/kaspersky/kesl"]]'
+J=$OUT/r-ul-endpoint.json
+jqt "endpoint: the install-tree rule gives a finding per product tree" "$J" \
+	'[.findings[] | select(.rule == "KL-FILE-001") | .name] == ["/opt/kaspersky/kesl/bin", "/opt/kaspersky/klnagent64/bin"]'
+for J in "$OUT/r-ul-endpoint.json" "$OUT/r-ul-endpoint-live.json"; do
+	[ -e "$J" ] || continue
+	jqt "${J##*/}: two products, two groups, none with the other's package, unit, process or files" "$J" \
+		'(.findings | group_by(.group) | map([.[] | [.name, .path, .evidence["service.exec"], .evidence["process.exe"], (.evidence.file | if type == "array" then .[] else . end)] | .[] | strings | select(test("kesl|klnagent")) | test("klnagent")] | unique) | sort) == [[false], [true]]'
+done
+
+# the text report: one product reads as one finding, lines hold in 100 columns
+"$KD" scan --root "$U/kesl" >"$OUT/r-ul-kesl.txt" || true
+check "kesl text: one finding, the product, with its package, units and files" \
+	bash -c "head -n 1 '$OUT/r-ul-kesl.txt' | grep -qx 'kdetect [0-9.]*: FINDINGS (1)' &&
+		grep -qx '  HIGH     product kesl: 8 findings' '$OUT/r-ul-kesl.txt' &&
+		grep -qx '           in /opt/kaspersky/kesl, /var/log/kaspersky/kesl, /var/opt/kaspersky/kesl' '$OUT/r-ul-kesl.txt' &&
+		grep -qx '           package kesl' '$OUT/r-ul-kesl.txt' &&
+		grep -qx '           service kesl  /etc/init.d/kesl' '$OUT/r-ul-kesl.txt' &&
+		grep -qx '             high, KL-SVC-001 KL-SVC-002: Kaspersky product service is installed' '$OUT/r-ul-kesl.txt'"
+"$KD" scan --root "$U/endpoint" >"$OUT/r-ul-endpoint.txt" || true
+check "endpoint text: two products" \
+	bash -c "head -n 1 '$OUT/r-ul-endpoint.txt' | grep -q ': FINDINGS (2)$' &&
+		grep -qx '  HIGH     product kesl: 4 findings' '$OUT/r-ul-endpoint.txt' &&
+		grep -qx '  HIGH     product klnagent64: 4 findings' '$OUT/r-ul-endpoint.txt'"
+for c in kesl appliance klnagent scanengine remnants rpm endpoint; do
+	"$KD" scan --root "$U/$c" >"$OUT/r-ul-$c.txt" || true
+	check "$c text: no line longer than 100 columns" \
+		bash -c "! LC_ALL=C.UTF-8 awk 'length > 100 { print; bad = 1 } END { exit !bad }' '$OUT/r-ul-$c.txt'"
+done
+check "rpm text: nothing found, but incomplete" \
+	bash -c "head -n 1 '$OUT/r-ul-rpm.txt' | grep -qx 'kdetect [0-9.]*: nothing found, but INCOMPLETE'"
+# findings do not hide that a source could not be read
+rm -rf "$OUT/ul-rpm-kesl"
+cp -a "$U/rpm" "$OUT/ul-rpm-kesl"
+mkdir -p "$OUT/ul-rpm-kesl/opt/kaspersky/kesl/bin"
+cp "$U/kesl/opt/kaspersky/kesl/bin/kesl-control" "$OUT/ul-rpm-kesl/opt/kaspersky/kesl/bin/"
+run_scan ul-rpm-kesl --root "$OUT/ul-rpm-kesl"
+expect_rc 1 "rpm with a KESL tree: findings"
+jqt "rpm with a KESL tree: incomplete" "$OUT/r-ul-rpm-kesl.json" '.summary.incomplete'
+"$KD" scan --root "$OUT/ul-rpm-kesl" >"$OUT/r-ul-rpm-kesl.txt" || true
+check "rpm with a KESL tree: the text says FINDINGS and INCOMPLETE" \
+	bash -c "head -n 1 '$OUT/r-ul-rpm-kesl.txt' | grep -qx 'kdetect [0-9.]*: FINDINGS (1), INCOMPLETE'"
 
 # the rule set in use is recorded, and --rules / --rules-add / rules check work
 jqt "report records the rule set" "$OUT/r-ul-kesl.json" \

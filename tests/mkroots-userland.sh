@@ -9,7 +9,7 @@ die() { echo "mkroots-userland.sh: error: $*" >&2; exit 1; }
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
 [ "$OUT" != / ] || die "refusing OUTDIR=/"
-CASES="kesl appliance klnagent scanengine lookalikes remnants rpm"
+CASES="kesl appliance klnagent scanengine lookalikes remnants rpm endpoint"
 
 TMP=$OUT/.tmp-userland
 rm -rf "$TMP"
@@ -93,6 +93,23 @@ pkg() {
 		[ -z "${6:-}" ] || printf 'Depends: %s\n' "$6"
 		printf 'Description: %s\n .\n kdetect test fixture package.\n\n' "$5"
 	} >>"$R/$DPKG"
+}
+# pkglist NAME PATH...: var/lib/dpkg/info/NAME.list as dpkg writes it: "/.", then every directory
+# on the way to each PATH and the PATH itself, each once (paths as the package ships them)
+pkglist() {
+	local name=$1 p d
+	shift
+	{
+		echo /.
+		for p in "$@"; do
+			d=
+			while IFS= read -r c; do
+				[ -n "$c" ] || continue
+				d=$d/$c
+				echo "$d"
+			done < <(tr / '\n' <<<"${p#/}")
+		done
+	} | awk '!seen[$0]++' >"$R/var/lib/dpkg/info/$name.list"
 }
 # base_pkgs: three ordinary Debian 12 packages with the fields real entries have
 base_pkgs() {
@@ -303,13 +320,17 @@ initscript kesl /opt/kaspersky/kesl/libexec/kesl_launcher.sh
 rclinks kesl 01
 proc_init
 proc 1234 wdserver 0 /opt/kaspersky/kesl/libexec/wdserver
+pkglist kesl /$K/bin/kesl-control /$K/bin/kesl-setup.pl /$K/libexec/kesl_launcher.sh \
+	/$K/libexec/wdserver /$K/lib /$K/doc/license.en /var/opt/kaspersky/kesl/common \
+	/lib/systemd/system/kesl.service /lib/systemd/system/kesl-supervisor.service /etc/init.d/kesl
 cat >>"$MD" <<'EOF'
 ## kesl
 
 KESL installed, classic (not merged) /usr: `lib/` is a real directory.
 
 - `var/lib/dpkg/status`: bash, coreutils, **kesl** (install ok installed, 12.1.0.1297, "AO Kaspersky
-  Lab <support@kaspersky.com>", amd64), openssl.
+  Lab <support@kaspersky.com>", amd64), openssl; `var/lib/dpkg/info/kesl.list` names the tree's
+  files, `/var/opt/kaspersky/kesl/common`, both units and `/etc/init.d/kesl`.
 - `/opt/kaspersky/kesl/`: `bin/kesl-control`, `bin/kesl-setup.pl`, `libexec/kesl_launcher.sh`,
   `libexec/wdserver`, `lib/` (empty), `doc/license.en`.
 - `/var/opt/kaspersky/kesl/common/kesl.ini` (`NtpFwMark=0x200`, `BypassFwMark=0x400`).
@@ -336,7 +357,8 @@ KESL installed, classic (not merged) /usr: `lib/` is a real directory.
 
 Must not be flagged: package bash/coreutils/openssl, process 1 (systemd), /usr/lib/systemd/systemd.
 Unit files under lib/systemd/system may be listed by a file rule that reads content.
-**Exit 1** (both modes).
+**Exit 1** (both modes). The text report shows all of it as one thing, product kesl: the files
+and the unit's program are in its tree, and the package's file list names the tree and the SysV script.
 
 EOF
 expect kesl 1 package:kesl service:kesl.service service:kesl-supervisor.service service:kesl \
@@ -388,11 +410,11 @@ A third-party product (Acme gateway) that embeds Kaspersky's engine; no Kaspersk
 | file | /opt/acme-gateway/engine/bases/scanner.ppl, unpacker.ppl (if a plug-in rule exists) | medium |
 | file | /srv/filtr/bases/base001.avc, base002.avc | low or info intended: bases without an engine (see note) |
 
-Note: file rules give one finding per rule, and the rule language cannot make a bases match
-depend on an engine in the same directory, so /srv/filtr will most likely be listed in the same
-(medium) bases finding as the appliance's bases. That is acceptable for the TSV (it checks only
-that the paths are listed); the finding's distinct directories must show both
-`/opt/acme-gateway/engine/bases` and `/srv/filtr/bases`.
+Note: file rules give one finding per rule and place (a product tree such as /opt/acme-gateway,
+else a directory), and the rule language cannot make a bases match depend on an engine in the
+same directory, so /srv/filtr/bases is a bases finding of its own, at the same (medium) severity as
+the appliance's bases. The appliance's engine and bases are one thing (product acme-gateway), the
+remnant in /srv/filtr another.
 
 Must not be flagged: package acme-gateway, service acme-gateway.service, /opt/acme-gateway/bin/acme-scand,
 /opt/acme-gateway/etc/acme-gateway.conf (it names the path "kavehost" in text; a content rule must
@@ -426,13 +448,16 @@ unit usr/lib/systemd/system klnagent64.service /opt/kaspersky/klnagent64/sbin/kl
 enable klnagent64.service /lib/systemd/system/klnagent64.service
 proc_init
 proc 1300 klnagent 0 /opt/kaspersky/klnagent64/sbin/klnagent
+pkglist klnagent64 /$N/bin/klnagchk /$N/sbin/klnagent /$N/lib/bin/setup/postinstall.pl \
+	/lib/systemd/system/klnagent64.service
 cat >>"$MD" <<'EOF'
 ## klnagent
 
 Network Agent on a **merged-/usr** root, like a fresh Debian 12: `lib -> usr/lib`, `bin -> usr/bin`,
 `sbin -> usr/sbin`, `lib64 -> usr/lib64` (relative symlinks).
 
-- dpkg: bash, coreutils, **klnagent64** (install ok installed, 14.2.0-35148, AO Kaspersky Lab), openssl.
+- dpkg: bash, coreutils, **klnagent64** (install ok installed, 14.2.0-35148, AO Kaspersky Lab), openssl;
+  `var/lib/dpkg/info/klnagent64.list` names the unit as the package ships it, `/lib/systemd/system/klnagent64.service`.
 - `/opt/kaspersky/klnagent64/`: `bin/klnagchk`, `sbin/klnagent`, `lib/bin/setup/postinstall.pl`.
 - `/var/opt/kaspersky/klnagent64/klnagent.conf` (the file name is made up; the directory is the indicator).
 - unit file `usr/lib/systemd/system/klnagent64.service` (ExecStart=/opt/kaspersky/klnagent64/sbin/klnagent),
@@ -573,12 +598,16 @@ NtpFwMark=0x200
 BypassFwMark=0x400
 EOF
 txt var/log/kaspersky/kesl/kesl.log <<<'2024-03-01 12:00:00.000 INF kdetect fixture: service stopped, package removed'
+# dpkg -r keeps in the list what it could not remove: directories not empty, conffiles
+pkglist kesl /var/opt/kaspersky/kesl/common
 cat >>"$MD" <<'EOF'
 ## remnants
 
 Leftovers of an uninstalled KESL (`apt remove`, not purge).
 
-- dpkg: bash, coreutils, **kesl** (`Status: deinstall ok config-files`, Config-Version 12.1.0.1297), openssl.
+- dpkg: bash, coreutils, **kesl** (`Status: deinstall ok config-files`, Config-Version 12.1.0.1297), openssl;
+  `var/lib/dpkg/info/kesl.list` still names the directories `dpkg -r` left because they are not empty
+  (`/var/opt/kaspersky/kesl/common`).
 - `/var/opt/kaspersky/kesl/common/kesl.ini`, `/var/log/kaspersky/kesl/kesl.log`.
 - No `/opt/kaspersky`, no units, no SysV script, no proc/.
 
@@ -621,11 +650,60 @@ and no `var/lib/dpkg/`; `etc/os-release` says "Example Enterprise Linux 9.4"; em
 EOF
 expect rpm 3
 
+# ================================================================ 8. endpoint
+new_root endpoint
+dpkg_init
+base_pkgs
+pkg kesl "install ok installed" 12.1.0.1297 "AO Kaspersky Lab <support@kaspersky.com>" \
+	"Kaspersky Endpoint Security for Linux" "perl, libc6 (>= 2.17)"
+pkg klnagent64 "install ok installed" 14.2.0-35148 "AO Kaspersky Lab <support@kaspersky.com>" \
+	"Kaspersky Security Center Network Agent" "libc6 (>= 2.17), perl"
+fakebin $K/bin/kesl-control
+fakebin $K/libexec/wdserver
+txt $K/libexec/kesl_launcher.sh 755 <<<'#!/bin/sh
+exec /opt/kaspersky/kesl/libexec/wdserver "$@"'
+unit lib/systemd/system kesl.service /opt/kaspersky/kesl/libexec/kesl_launcher.sh \
+	"Kaspersky Endpoint Security for Linux"
+enable kesl.service /lib/systemd/system/kesl.service
+fakebin $N/bin/klnagchk
+fakebin $N/sbin/klnagent
+unit lib/systemd/system klnagent64.service /opt/kaspersky/klnagent64/sbin/klnagent \
+	"Kaspersky Security Center Network Agent"
+enable klnagent64.service /lib/systemd/system/klnagent64.service
+pkglist kesl /$K/bin/kesl-control /$K/libexec/kesl_launcher.sh /$K/libexec/wdserver \
+	/lib/systemd/system/kesl.service
+pkglist klnagent64 /$N/bin/klnagchk /$N/sbin/klnagent /lib/systemd/system/klnagent64.service
+proc_init
+proc 1234 wdserver 0 /opt/kaspersky/kesl/libexec/wdserver
+proc 1300 klnagent 0 /opt/kaspersky/klnagent64/sbin/klnagent
+cat >>"$MD" <<'EOF'
+## endpoint
+
+A managed endpoint: KESL and the Network Agent side by side under `/opt/kaspersky`, each with its
+package (and file list), its enabled unit and (live) its process.
+
+- dpkg: bash, coreutils, **kesl**, **klnagent64** (both install ok installed, AO Kaspersky Lab), openssl;
+  `kesl.list` and `klnagent64.list` name each package's files and unit.
+- `/opt/kaspersky/kesl/{bin/kesl-control,libexec/kesl_launcher.sh,libexec/wdserver}`,
+  `/opt/kaspersky/klnagent64/{bin/klnagchk,sbin/klnagent}`.
+- `lib/systemd/system/{kesl,klnagent64}.service`, both enabled.
+- `proc/1234` wdserver, `proc/1300` klnagent (uid 0, exe in their trees).
+
+Two products, two things: the file rules give one finding per rule and product tree (KL-FILE-001 twice),
+and findings of the two trees are never grouped together. **Exit 1** (both modes).
+
+EOF
+expect endpoint 1 package:kesl package:klnagent64 service:kesl.service service:klnagent64.service \
+	file:/opt/kaspersky/kesl/bin/kesl-control file:/opt/kaspersky/klnagent64/sbin/klnagent
+expect endpoint/live 1 package:kesl package:klnagent64 service:kesl.service service:klnagent64.service \
+	file:/opt/kaspersky/kesl/bin/kesl-control file:/opt/kaspersky/klnagent64/sbin/klnagent \
+	process:1234 process:1300
+
 # ---------------------------------------------------------------- done
 cat >>"$MD" <<'EOF'
 ## Cases with proc/
 
-kesl (pids 1, 1234), klnagent (pids 1, 1300), lookalikes (pids 1, 2000). Each `proc/PID` has `comm`,
+kesl (pids 1, 1234), klnagent (pids 1, 1300), lookalikes (pids 1, 2000), endpoint (pids 1, 1234, 1300). Each `proc/PID` has `comm`,
 `status` (`Uid:\t0\t0\t0\t0`), `cmdline` and `exe` (a symlink to the absolute executable path; the
 target exists in the root).
 EOF

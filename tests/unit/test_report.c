@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cert.h"
+#include "fsfix.h"
 #include "procfs.h"
 #include "report.h"
 #include "rules.h"
@@ -1033,26 +1034,93 @@ static void test_json_hostile_modinfo_keys(void **state)
 
 /* ---- report_write: text ---- */
 
+/* The line of text that starts with prefix (a copy), or a failure naming it. */
+static char *line_of(const char *text, const char *prefix)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (!strncmp(p, prefix, strlen(prefix)))
+			return xstrndup(p, n);
+		p += n + (nl != NULL);
+	}
+	fail_msg("no line starts with \"%s\"", prefix);
+	return NULL;
+}
+
+/* Columns of a line of the report: characters, an escape taking its length. */
+static size_t line_cols(const char *p, size_t n)
+{
+	size_t cols = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cols += ((unsigned char)p[i] & 0xc0) != 0x80;
+	return cols;
+}
+
+/*
+ * Every line at most 100 columns, no trailing blank, and every escape whole
+ * on its line: a backslash starts "\\" or "\xHH".
+ */
+static void assert_text_lines(const char *what, const char *text)
+{
+	unsigned int lineno = 1;
+
+	for (const char *p = text; *p; lineno++) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (line_cols(p, n) > 100)
+			fail_msg("%s: line %u has %zu columns: %.*s", what, lineno, line_cols(p, n),
+				 (int)n, p);
+		if (n && p[n - 1] == ' ')
+			fail_msg("%s: line %u ends in a blank: \"%.*s\"", what, lineno, (int)n, p);
+		for (size_t i = 0; i < n; i++) {
+			if (p[i] != '\\')
+				continue;
+			if (i + 1 < n && p[i + 1] == '\\') {
+				i++;
+				continue;
+			}
+			if (i + 3 < n && p[i + 1] == 'x' && strchr("0123456789abcdef", p[i + 2]) &&
+			    strchr("0123456789abcdef", p[i + 3])) {
+				i += 3;
+				continue;
+			}
+			fail_msg("%s: line %u cuts an escape: \"%.*s\"", what, lineno, (int)n, p);
+		}
+		p += n + (nl != NULL);
+	}
+}
+
 static void test_text_report(void **state)
 {
 	static const char *const want[] = {
-		"kdetect " KDETECT_VERSION ": FINDINGS (1)\n",
+		"kdetect " KDETECT_VERSION ": FINDINGS (1), INCOMPLETE\n",
 		"host " H_HOST_SAFE ", kernel 6.1.0-13-amd64, offline root /mnt/evil\\x0aroot\n"
-		"scan 2024-02-29T23:59:59Z, 1.881 s, machine-id uninitialized\\x1b[2J, "
-		"boot-id 6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\n",
-		"\nFindings\n",
-		"  CRITICAL KL-MOD-001     " H_NAME_SAFE "  " H_PATH_SAFE "\n",
-		"           modinfo.author: " H_AUTHOR_SAFE "\n",
-		"           rules: KL-MOD-001 KL-CERT-003\n",
-		"           taint O: built outside the kernel tree (no intree=Y in modinfo)\n",
-		"           taint E: signed by a key the kernel does not trust (",
+		"scan 2024-02-29T23:59:59Z, 1.881 s, machine-id uninitialized\\x1b[2J,\n"
+		"     boot-id 6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\n",
+		"\nFindings: 1 (1 critical)\n\n",
+		"  CRITICAL module " H_NAME_SAFE "  " H_PATH_SAFE "\n"
+		"           Module metadata names Kaspersky\n"
+		"           rules: KL-MOD-001 KL-CERT-003\n"
+		"           loaded: yes\n"
+		"           modinfo.author: " H_AUTHOR_SAFE "\n"
+		"                           second\n"
+		"           release: 6.1.0-13-amd64\n",
+		"           file: /opt/a\n"
+		"           taint O: built outside the kernel tree (no intree=Y in modinfo)\n"
+		"           taint E: signed by a key the kernel does not trust (jurisdictionC=RU,\n"
+		"                    jurisdictionST=Moscow, ",
 		"           modules that use it: kav4fs_oas redir\\x1bfs\n",
 		"           devices that depend on it (1):\n"
 		"             pci 0000:00:03.0 (driver kl\\x1bdrv) 8086:100e Intel\\x1b[2J Corporation 82540EM\n",
 		"\nCoverage\n",
 		"  error   /boot/vmlinuz-\\x1b[31mx: bad \\xff detail\\x0d\n",
 		"\nTrust sources\n",
-		"  keyring      Evil\\x1b[2JCA  key id ab\\x9bcd\n",
+		"  keyring      Evil\\x1b[2JCA  key id ab\\x9bcd\n"
+		"               from /proc/keys, in proc/keys\n",
 		"\nKernel taint 12288 = OE\n",
 		"\nBoot chain\n  driver malformed    /Windows/System32/drivers/kl\\x1b[31mif.sys\n"
 		"           nested signature: not SignedData\\x0d\n"
@@ -1067,36 +1135,573 @@ static void test_text_report(void **state)
 		"           vendor_cert: ",
 		"           uefi: not allowed by db, MokListRT or a shim\n",
 		"\nModules: 3 (1 loaded); valid 1 unverifiable 1 unsigned 1\n",
-		"  loaded " H_NAME_SAFE,
-		" valid        signed by ",
-		"(" PINNED_CERT ") [taint OE]\n         " H_PATH_SAFE "\n",
-		"  file   " H_QUOTE_SAFE,
-		"no signature \\x1b[5m\n         (no file)\n",
-		"issuer CN=\\x1b[1mx serial 01: no cert\\x7f\n",
-		"...(1976 more bytes)\n",
+		/* the name column holds, and a DN too long for the line is its CN and O */
+		"  loaded " H_NAME_SAFE "     valid        signed by CN=Kaspersky Lab, O=Kaspersky Lab, ...\n"
+		"                                               (" PINNED_CERT ") [taint OE]\n"
+		"         " H_PATH_SAFE "\n",
+		"  file   " H_QUOTE_SAFE "         unsigned     no signature \\x1b[5m\n"
+		"         (no file)\n",
+		"  file   big                      unverifiable issuer CN=\\x1b[1mx serial 01: no cert\\x7f\n",
 	};
 	static const char empty_head[] = "kdetect " KDETECT_VERSION ": nothing found\n"
 					 "host ?, kernel unknown\n";
-	size_t len;
-	char *text;
+	size_t len, shown = 0;
+	unsigned long more = 0;
+	char *text, *big;
 
 	UNIT_UNUSED(state);
 	build_result(&T.res);
 	text = render_t(FORMAT_TEXT, 1, &len);
 	assert_terminal_safe("text report", text, len);
+	assert_text_lines("text report", text);
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		if (!strstr(text, want[i]))
 			fail_msg("text report lacks \"%s\"", want[i]);
+	/* the 3000-byte path: four lines, then how much was left out */
+	big = strstr(text, "\n         pppp");
+	assert_non_null(big);
+	for (int line = 0; line < 4; line++) {
+		const char *p = big + 1 + 9;
+
+		assert_memory_equal(big + 1, "         ", 9);
+		while (*p == 'p') {
+			p++;
+			shown++;
+		}
+		if (line < 3) {
+			assert_int_equal(*p, '\n');
+		} else {
+			assert_int_equal(sscanf(p, "...(%lu more bytes)\n", &more), 1);
+		}
+		big = strchr(big + 1, '\n');
+	}
+	assert_int_equal(shown + more, BIG_PATH_LEN);
 
 	/* the verdict follows the exit status */
 	text = render_t(FORMAT_TEXT, 3, NULL);
-	assert_non_null(strstr(text, ": nothing found, but INCOMPLETE (1)\n"));
+	assert_true(strncmp(text, "kdetect " KDETECT_VERSION ": nothing found, but INCOMPLETE (1 informational)\n",
+			    strlen("kdetect " KDETECT_VERSION ": nothing found, but INCOMPLETE (1 informational)\n")) == 0);
 
 	scan_result_free(&T.res);
 	text = render_t(FORMAT_TEXT, 0, &len);
 	assert_terminal_safe("empty text report", text, len);
 	assert_true(strncmp(text, empty_head, strlen(empty_head)) == 0);
 	assert_null(strstr(text, "Findings"));
+}
+
+/* Findings and an inspection that could not read everything: the header says both. */
+static void test_text_incomplete_header(void **state)
+{
+	char *head;
+
+	UNIT_UNUSED(state);
+	build_result(&T.res);
+	assert_true(scan_incomplete(&T.res));	/* a coverage source in error */
+	head = line_of(render_t(FORMAT_TEXT, 1, NULL), "kdetect ");
+	assert_string_equal(head, "kdetect " KDETECT_VERSION ": FINDINGS (1), INCOMPLETE");
+	free(head);
+
+	T.res.cov[1].status = COV_OK;
+	assert_false(scan_incomplete(&T.res));
+	head = line_of(render_t(FORMAT_TEXT, 1, NULL), "kdetect ");
+	assert_string_equal(head, "kdetect " KDETECT_VERSION ": FINDINGS (1)");
+	free(head);
+
+	/* a module file that could not be read makes it incomplete too */
+	T.res.mods[2].sig.status = SIG_UNREAD;
+	head = line_of(render_t(FORMAT_TEXT, 1, NULL), "kdetect ");
+	assert_string_equal(head, "kdetect " KDETECT_VERSION ": FINDINGS (1), INCOMPLETE");
+	free(head);
+
+	/* nothing found: the exit status says it all */
+	T.res.findings[0].severity = SEV_INFO;
+	head = line_of(render_t(FORMAT_TEXT, 0, NULL), "kdetect ");
+	assert_string_equal(head, "kdetect " KDETECT_VERSION ": nothing found (1 informational)");
+	free(head);
+	head = line_of(render_t(FORMAT_TEXT, 3, NULL), "kdetect ");
+	assert_string_equal(head,
+			    "kdetect " KDETECT_VERSION ": nothing found, but INCOMPLETE (1 informational)");
+	free(head);
+}
+
+/* A finding of the synthetic results below. */
+static struct finding *fnd(struct scan_result *res, const char *rule, enum severity sev,
+			   const char *kind, const char *name, const char *path)
+{
+	return add_finding(res, rule, sev, kind, name, path, xasprintf("title of %s", rule));
+}
+
+/*
+ * One KESL, one Network Agent, a Kaspersky-signed module (whose file even lies
+ * in KESL's tree), a lookalike tree, two services that run /bin/sh, a taint
+ * finding named like the module, certificates, an EFI binary: which findings
+ * are about one thing.
+ */
+static void build_groups(struct scan_result *res)
+{
+	struct finding *f;
+
+	memset(res, 0, sizeof(*res));
+	res->nloaded = 1;
+	res->loaded = xcalloc(1, sizeof(*res->loaded));
+	res->loaded[0].name = xstrdup("kdt_klsigned");
+	res->loaded[0].taint = xstrdup("OE");
+	res->nmods = 1;
+	res->mods = xcalloc(1, sizeof(*res->mods));
+	res->mods[0].name = xstrdup("kdt_klsigned");
+	res->mods[0].path = xstrdup("/opt/kaspersky/kesl/lib/kdt_klsigned.ko");
+	res->mods[0].loaded = true;
+	res->mods[0].lm = &res->loaded[0];
+	res->mods[0].sig.status = SIG_UNVERIFIABLE;
+
+	/* 0 */
+	f = fnd(res, "KL-FILE-001", SEV_HIGH, "file", "/opt/kaspersky/kesl/bin",
+		"/opt/kaspersky/kesl/bin/kesl-control");
+	kv_add(&f->evidence, "directory", "/opt/kaspersky/kesl/bin");
+	kv_add(&f->evidence, "file", "/opt/kaspersky/kesl/bin/kesl-control");
+	/* 1: no root, so no file list: nothing links it */
+	f = fnd(res, "KL-PKG-001", SEV_HIGH, "package", "kesl", NULL);
+	kv_add(&f->evidence, "package.manager", "dpkg");
+	/* 2 */
+	f = fnd(res, "KL-SVC-002", SEV_HIGH, "service", "kesl.service",
+		"/lib/systemd/system/kesl.service");
+	kv_add(&f->evidence, "service.path", "/lib/systemd/system/kesl.service");
+	kv_add(&f->evidence, "service.exec", "/opt/kaspersky/kesl/libexec/kesl_launcher.sh");
+	/* 3: replaced by an update while it runs */
+	f = fnd(res, "KL-PROC-001", SEV_HIGH, "process", "wdserver",
+		"/opt/kaspersky/kesl/libexec/wdserver (deleted)");
+	kv_add(&f->evidence, "process.exe", "/opt/kaspersky/kesl/libexec/wdserver (deleted)");
+	/* 4: the other product under /opt/kaspersky */
+	f = fnd(res, "KL-FILE-001", SEV_HIGH, "file", "/opt/kaspersky/klnagent64/sbin",
+		"/opt/kaspersky/klnagent64/sbin/klnagent");
+	kv_add(&f->evidence, "directory", "/opt/kaspersky/klnagent64/sbin");
+	kv_add(&f->evidence, "file", "/opt/kaspersky/klnagent64/sbin/klnagent");
+	/* 5: the module, its file in KESL's tree */
+	f = fnd(res, "KL-CERT-001", SEV_CRITICAL, "kaspersky", "kdt_klsigned",
+		"/opt/kaspersky/kesl/lib/kdt_klsigned.ko");
+	/* 6: the file finding about the same file is KESL's */
+	f = fnd(res, "KL-FILE-008", SEV_HIGH, "file", "/opt/kaspersky/kesl/lib",
+		"/opt/kaspersky/kesl/lib/kdt_klsigned.ko");
+	kv_add(&f->evidence, "directory", "/opt/kaspersky/kesl/lib");
+	kv_add(&f->evidence, "file", "/opt/kaspersky/kesl/lib/kdt_klsigned.ko");
+	/* 7 */
+	fnd(res, "KD-SIG-INVALID", SEV_MEDIUM, "integrity", "kdt_klsigned",
+	    "/opt/kaspersky/kesl/lib/kdt_klsigned.ko");
+	/* 8, 9: two services that run a shell */
+	f = fnd(res, "KL-SVC-001", SEV_HIGH, "service", "a.service", "/etc/systemd/system/a.service");
+	kv_add(&f->evidence, "service.exec", "/bin/sh");
+	f = fnd(res, "KL-SVC-001", SEV_HIGH, "service", "b.service", "/etc/systemd/system/b.service");
+	kv_add(&f->evidence, "service.exec", "/bin/sh");
+	/* 10: a lookalike of the provider directory */
+	f = fnd(res, "KL-ENG-001", SEV_MEDIUM, "file", "/opt/kaspersky-tools/db",
+		"/opt/kaspersky-tools/db/base001.avc");
+	kv_add(&f->evidence, "directory", "/opt/kaspersky-tools/db");
+	kv_add(&f->evidence, "file", "/opt/kaspersky-tools/db/base001.avc");
+	/* 11: the loaded module is missing from sys/module */
+	fnd(res, "KD-HIDDEN-SYSFS", SEV_HIGH, "hidden", "kdt_klsigned", NULL);
+	/* 12: a taint letter, whatever its name */
+	fnd(res, "KD-TAINT-UNEXPLAINED", SEV_INFO, "hidden", "kdt_klsigned", NULL);
+	/* 13, 14: one certificate in two places; 15 another */
+	f = fnd(res, "KL-CERT-001", SEV_CRITICAL, "trust", "CN=Kaspersky Lab", "/proc/keys");
+	kv_add(&f->evidence, "cert.sha256", "aa");
+	f = fnd(res, "KL-CERT-001", SEV_CRITICAL, "trust", "CN=Kaspersky Lab", "/boot/vmlinuz-6.1");
+	kv_add(&f->evidence, "cert.sha256", "aa");
+	f = fnd(res, "KL-CERT-001", SEV_CRITICAL, "trust", "CN=Kaspersky Lab 2", "/proc/keys");
+	kv_add(&f->evidence, "cert.sha256", "bb");
+	/* 16, 17: a boot loader and the boot entry that starts it (FAT ignores case) */
+	fnd(res, "KL-BOOT-003", SEV_HIGH, "efi", "kl_main.efi", "/boot/efi/EFI/kl/kl_main.efi");
+	f = fnd(res, "KL-BOOT-004", SEV_CRITICAL, "boot", "Boot0003", "\\EFI\\KL\\kl_main.efi");
+	kv_add(&f->evidence, "boot.path", "\\EFI\\KL\\kl_main.efi");
+	finding_also(f, &(struct rule){ .id = "KL-BOOT-001" }, SEV_HIGH);
+	/* 18, 19: a file by that name on each of two ESPs: which one the entry starts is not known */
+	fnd(res, "KL-BOOT-003", SEV_HIGH, "efi", "x.efi", "/boot/efi/EFI/dup/x.efi");
+	f = fnd(res, "KL-BOOT-004", SEV_HIGH, "boot", "Boot0004", "\\EFI\\dup\\x.efi");
+	kv_add(&f->evidence, "boot.path", "\\EFI\\dup\\x.efi");
+	res->npes = 4;
+	res->pes = xcalloc(res->npes, sizeof(*res->pes));
+	res->pes[0] = (struct pe_rec){ .path = xstrdup("/boot/efi/EFI/kl/kl_main.efi"), .kind = "efi" };
+	res->pes[1] = (struct pe_rec){ .path = xstrdup("/boot/efi/EFI/dup/x.efi"), .kind = "efi" };
+	res->pes[2] = (struct pe_rec){ .path = xstrdup("/efi2/EFI/DUP/X.EFI"), .kind = "efi" };
+	/* a driver is not what a boot entry starts */
+	res->pes[3] = (struct pe_rec){ .path = xstrdup("/win/EFI/kl/kl_main.efi"), .kind = "driver" };
+}
+
+static void expect_group(const struct scan_result *res, size_t g, const char *kind, const char *name,
+			 enum severity sev, const size_t *members, size_t n)
+{
+	const struct finding_group *fg = &res->groups[g];
+
+	assert_true(g < res->ngroups);
+	assert_string_equal(fg->kind, kind);
+	assert_string_equal(fg->name, name);
+	assert_int_equal(fg->severity, sev);
+	assert_int_equal(fg->n, n);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(fg->members[i], members[i]);
+		assert_int_equal(res->findings[members[i]].group, g);
+	}
+}
+
+static void test_group(void **state)
+{
+	struct scan_result *res = &T.res;
+
+	UNIT_UNUSED(state);
+	build_groups(res);
+	findings_group(res, NULL);
+	assert_int_equal(res->ngroups, 13);
+	/* KESL: its files, the unit that starts its launcher, the process that runs from it */
+	expect_group(res, 0, "product", "kesl", SEV_HIGH, (size_t[]){ 0, 2, 3, 6 }, 4);
+	assert_int_equal(res->groups[0].places.n, 1);
+	assert_string_equal(res->groups[0].places.v[0], "/opt/kaspersky/kesl");
+	/* without its file list, nothing says where the package is */
+	expect_group(res, 1, "package", "kesl", SEV_HIGH, (size_t[]){ 1 }, 1);
+	expect_group(res, 2, "product", "klnagent64", SEV_HIGH, (size_t[]){ 4 }, 1);
+	/* the module is code in the kernel, not part of the product whose tree holds its file */
+	expect_group(res, 3, "module", "kdt_klsigned", SEV_CRITICAL, (size_t[]){ 5, 7, 11 }, 3);
+	/* a shell is not a product */
+	expect_group(res, 4, "service", "a.service", SEV_HIGH, (size_t[]){ 8 }, 1);
+	expect_group(res, 5, "service", "b.service", SEV_HIGH, (size_t[]){ 9 }, 1);
+	expect_group(res, 6, "product", "kaspersky-tools", SEV_MEDIUM, (size_t[]){ 10 }, 1);
+	expect_group(res, 7, "hidden", "kdt_klsigned", SEV_INFO, (size_t[]){ 12 }, 1);
+	expect_group(res, 8, "trust", "CN=Kaspersky Lab", SEV_CRITICAL, (size_t[]){ 13, 14 }, 2);
+	expect_group(res, 9, "trust", "CN=Kaspersky Lab 2", SEV_CRITICAL, (size_t[]){ 15 }, 1);
+	/* the loader and the entry that starts it, named after the loader */
+	expect_group(res, 10, "efi", "kl_main.efi", SEV_CRITICAL, (size_t[]){ 16, 17 }, 2);
+	expect_group(res, 11, "efi", "x.efi", SEV_HIGH, (size_t[]){ 18 }, 1);
+	expect_group(res, 12, "boot", "Boot0004", SEV_HIGH, (size_t[]){ 19 }, 1);
+
+	/* grouping again gives the same */
+	findings_group(res, NULL);
+	assert_int_equal(res->ngroups, 13);
+	expect_group(res, 0, "product", "kesl", SEV_HIGH, (size_t[]){ 0, 2, 3, 6 }, 4);
+}
+
+static void test_product_tree(void **state)
+{
+	static const struct {
+		const char *path, *key, *dir;
+	} cases[] = {
+		{ "/opt/kaspersky/kesl/bin/kesl-control", "/opt/kaspersky/kesl", "/opt/kaspersky/kesl" },
+		{ "/opt/kaspersky/kesl/bin", "/opt/kaspersky/kesl", "/opt/kaspersky/kesl" },
+		{ "/var/opt/kaspersky/kesl/common/kesl.ini", "/opt/kaspersky/kesl",
+		  "/var/opt/kaspersky/kesl" },
+		{ "/etc/opt/kaspersky/klms/scripts/x", "/opt/kaspersky/klms", "/etc/opt/kaspersky/klms" },
+		{ "/var/log/kaspersky/kesl/kesl.log", "/opt/kaspersky/kesl", "/var/log/kaspersky/kesl" },
+		{ "/opt/acme-gateway/engine/kavehost", "/opt/acme-gateway", "/opt/acme-gateway" },
+		{ "/var/opt/acme-gateway/x", "/opt/acme-gateway", "/var/opt/acme-gateway" },
+		{ "/opt/kaspersky-tools/db/base001.avc", "/opt/kaspersky-tools", "/opt/kaspersky-tools" },
+		{ "/opt/kaspersky/kesl/libexec/wdserver (deleted)", "/opt/kaspersky/kesl",
+		  "/opt/kaspersky/kesl" },
+		/* a name alone may be a file: a tree needs something in it */
+		{ "/opt/kaspersky/kesl", NULL, NULL },
+		{ "/opt/kaspersky/kesl/", NULL, NULL },
+		{ "/opt/kaspersky/README", NULL, NULL },
+		{ "/opt/kaspersky", NULL, NULL },
+		{ "/opt/acme", NULL, NULL },
+		{ "/opt/README", NULL, NULL },
+		/* not a layout we know */
+		{ "/var/log/acme/x.log", NULL, NULL },
+		{ "/srv/filtr/bases/base001.avc", NULL, NULL },
+		{ "/usr/lib/systemd/system/kesl.service", NULL, NULL },
+		{ "/optx/kaspersky/kesl/x", NULL, NULL },
+		{ "opt/kaspersky/kesl/x", NULL, NULL },
+		/* paths that are not clean name no tree */
+		{ "/opt/../etc/x", NULL, NULL },
+		{ "/opt/./kaspersky/kesl/x", NULL, NULL },
+		{ "/opt//kaspersky/kesl/x", NULL, NULL },
+		{ "/opt/kaspersky/../x/y", NULL, NULL },
+		{ "", NULL, NULL },
+	};
+
+	UNIT_UNUSED(state);
+	assert_null(product_tree(NULL, NULL));
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *dir = (char *)"unset", *key = product_tree(cases[i].path, &dir);
+
+		if (!cases[i].key) {
+			if (key || dir)
+				fail_msg("%s: tree %s", cases[i].path, key ? key : dir);
+			continue;
+		}
+		if (!key || strcmp(key, cases[i].key) || strcmp(dir, cases[i].dir))
+			fail_msg("%s: tree %s in %s, expected %s in %s", cases[i].path,
+				 key ? key : "(none)", key ? dir : "", cases[i].key, cases[i].dir);
+		free(key);
+		free(dir);
+	}
+}
+
+/*
+ * dpkg's file lists tie a package to what it installed: KESL's SysV script;
+ * the Network Agent's unit, named by the list as it ships (/lib) while the
+ * root has a merged /usr (/lib -> usr/lib) and the unit is found under
+ * /usr/lib; a Multi-Arch list name. Two packages that list the same
+ * directories are not one thing, nor a package name that is no dpkg name.
+ */
+static void test_group_dpkg(void **state)
+{
+	static const char kesl_list[] = "/.\n/etc\n/etc/init.d\n/etc/init.d/kesl\n/opt\n/opt/kaspersky\n"
+					"/opt/kaspersky/kesl\n/opt/kaspersky/kesl/bin\n/usr\n/usr/share\n"
+					"/usr/share/doc\n";
+	static const char agent_list[] = "/.\n/lib\n/lib/systemd\n/lib/systemd/system\n"
+					 "/lib/systemd/system/klnagent64.service\n/usr\n/usr/share\n"
+					 "/usr/share/doc\n";
+	char dir[] = "/tmp/kdetect-test-group-XXXXXX", path[512];
+	struct scan_result *res = &T.res;
+	struct kd_root root;
+	struct finding *f;
+
+	UNIT_UNUSED(state);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/var/lib/dpkg/info", dir);
+	fx_mkdir_p(path);
+	snprintf(path, sizeof(path), "%s/var/lib/dpkg/info/kesl.list", dir);
+	fx_write(path, kesl_list, strlen(kesl_list));
+	snprintf(path, sizeof(path), "%s/var/lib/dpkg/info/klnagent64:amd64.list", dir);
+	fx_write(path, agent_list, strlen(agent_list));
+	snprintf(path, sizeof(path), "%s/etc/init.d", dir);
+	fx_mkdir_p(path);
+	snprintf(path, sizeof(path), "%s/etc/init.d/kesl", dir);
+	fx_write(path, "#!/bin/sh\n", 10);
+	snprintf(path, sizeof(path), "%s/usr/lib/systemd/system", dir);
+	fx_mkdir_p(path);
+	snprintf(path, sizeof(path), "%s/usr/lib/systemd/system/klnagent64.service", dir);
+	fx_write(path, "[Service]\n", 10);
+	snprintf(path, sizeof(path), "%s/lib", dir);
+	assert_int_equal(symlink("usr/lib", path), 0);
+	assert_int_equal(root_init(&root, dir, true), 0);
+
+	memset(res, 0, sizeof(*res));
+	f = fnd(res, "KL-PKG-001", SEV_HIGH, "package", "kesl", NULL);
+	kv_add(&f->evidence, "package.manager", "dpkg");
+	f = fnd(res, "KL-PKG-001", SEV_HIGH, "package", "klnagent64", NULL);
+	kv_add(&f->evidence, "package.manager", "dpkg");
+	f = fnd(res, "KL-SVC-001", SEV_HIGH, "service", "kesl", "/etc/init.d/kesl");
+	kv_add(&f->evidence, "service.path", "/etc/init.d/kesl");
+	f = fnd(res, "KL-SVC-001", SEV_HIGH, "service", "klnagent64.service",
+		"/usr/lib/systemd/system/klnagent64.service");
+	kv_add(&f->evidence, "service.path", "/usr/lib/systemd/system/klnagent64.service");
+	/* a name that would leave info/ */
+	f = fnd(res, "SITE-001", SEV_LOW, "package", "../../../etc/init.d/kesl", NULL);
+	kv_add(&f->evidence, "package.manager", "dpkg");
+	findings_group(res, &root);
+	root_fini(&root);
+	fx_rm_rf(dir);
+
+	assert_int_equal(res->ngroups, 3);
+	expect_group(res, 0, "product", "kesl", SEV_HIGH, (size_t[]){ 0, 2 }, 2);
+	expect_group(res, 1, "package", "klnagent64", SEV_HIGH, (size_t[]){ 1, 3 }, 2);
+	expect_group(res, 2, "package", "../../../etc/init.d/kesl", SEV_LOW, (size_t[]){ 4 }, 1);
+	/* the list names the tree, and the finding says so */
+	assert_string_equal(kv_get(&res->findings[0].evidence, "installed_in"), "/opt/kaspersky/kesl");
+	assert_null(kv_get(&res->findings[1].evidence, "installed_in"));
+}
+
+/* The grouping in the text: one thing per group, its rules, its findings as evidence. */
+static void test_text_groups(void **state)
+{
+	static const char *const want[] = {
+		"kdetect " KDETECT_VERSION ": FINDINGS (13)\n",
+		"\nFindings: 13 (4 critical, 7 high, 1 medium, 1 info), from 20 rule matches\n",
+		"\n  HIGH     product kesl: 4 findings\n"
+		"           in /opt/kaspersky/kesl\n"
+		"           rules: KL-FILE-001 KL-SVC-002 KL-PROC-001 KL-FILE-008\n"
+		"           file /opt/kaspersky/kesl/bin  /opt/kaspersky/kesl/bin/kesl-control\n"
+		"             high, KL-FILE-001: title of KL-FILE-001\n"
+		"             directory: /opt/kaspersky/kesl/bin\n"
+		"             file: /opt/kaspersky/kesl/bin/kesl-control\n"
+		"           service kesl.service  /lib/systemd/system/kesl.service\n"
+		"             high, KL-SVC-002: title of KL-SVC-002\n"
+		"             service.exec: /opt/kaspersky/kesl/libexec/kesl_launcher.sh\n"
+		"           process wdserver  /opt/kaspersky/kesl/libexec/wdserver (deleted)\n"
+		"             high, KL-PROC-001: title of KL-PROC-001\n"
+		"           file /opt/kaspersky/kesl/lib  /opt/kaspersky/kesl/lib/kdt_klsigned.ko\n",
+		"\n  HIGH     package kesl\n"
+		"           title of KL-PKG-001\n"
+		"           rule: KL-PKG-001\n"
+		"           package.manager: dpkg\n",
+		"\n  CRITICAL module kdt_klsigned: 3 findings\n"
+		"           rules: KL-CERT-001 KD-SIG-INVALID KD-HIDDEN-SYSFS\n"
+		"           module kdt_klsigned  /opt/kaspersky/kesl/lib/kdt_klsigned.ko\n"
+		"             critical, KL-CERT-001: title of KL-CERT-001\n"
+		"             taint O: ",
+		"           module kdt_klsigned\n"
+		"             high, KD-HIDDEN-SYSFS: title of KD-HIDDEN-SYSFS\n",
+		"\n  INFO     kernel taint kdt_klsigned\n",
+		"\n  CRITICAL certificate CN=Kaspersky Lab: 2 findings\n",
+		"\n  CRITICAL EFI binary kl_main.efi: 2 findings\n"
+		"           rules: KL-BOOT-003 KL-BOOT-004 KL-BOOT-001\n"
+		"           EFI binary kl_main.efi  /boot/efi/EFI/kl/kl_main.efi\n"
+		"             high, KL-BOOT-003: title of KL-BOOT-003\n"
+		"           boot entry Boot0003  \\\\EFI\\\\KL\\\\kl_main.efi\n"
+		"             critical, KL-BOOT-004 KL-BOOT-001: title of KL-BOOT-004\n",
+		"\n  HIGH     boot entry Boot0004  \\\\EFI\\\\dup\\\\x.efi\n",
+	};
+	size_t len;
+	char *text;
+
+	UNIT_UNUSED(state);
+	build_groups(&T.res);
+	findings_group(&T.res, NULL);
+	text = render_t(FORMAT_TEXT, 1, &len);
+	assert_terminal_safe("text report", text, len);
+	assert_text_lines("text report", text);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		if (!strstr(text, want[i]))
+			fail_msg("text report lacks \"%s\"", want[i]);
+	/* the taint lines of the loaded module come once, under its first finding */
+	{
+		const char *first = strstr(text, "taint O: "), *again = first ? strstr(first + 1, "taint O: ") : NULL;
+
+		assert_non_null(first);
+		assert_null(again);
+	}
+	/* the JSON keeps one finding per rule and subject, and says which thing each is about */
+	text = render_t(FORMAT_JSON, 1, &len);
+	assert_non_null(strstr(text, "\"group\": 1\n"));
+	assert_non_null(strstr(text, "\"group\": 13\n"));
+	if (have_jq()) {
+		jdoc_open(&T.doc, text, len);
+		jq_expect(&T.doc, ".findings | length", "20");
+		jq_expect(&T.doc, "[.findings[].group] | map(tostring) | join(\",\")",
+			  "1,2,1,1,3,4,1,4,5,6,7,4,8,9,9,10,11,11,12,13");
+	}
+}
+
+/*
+ * A value too long for its line goes on under its start, breaking after a
+ * '/' (here), never inside a character or an escape; past four lines it is
+ * cut, and the count of bytes left out adds up.
+ */
+static void test_text_wrap(void **state)
+{
+	struct strbuf sb;
+	char *text, *value, *joined, *want, *line;
+	const char *p;
+	size_t len, vcol;
+	unsigned long more = 0;
+	int lines = 0;
+	struct finding *f;
+
+	UNIT_UNUSED(state);
+	sb_init(&sb);
+	for (int i = 0; i < 400; i++)
+		sb_puts(&sb, i % 7 == 0 ? "\x1b" : i % 11 == 0 ? "/" : i % 13 == 0 ? "\xf0\x9f\x98\x80" :
+			     i % 17 == 0 ? "\\" : i % 3 ? "\xc3\xa9" : "\xe4\xb8\xad");
+	value = sb_steal(&sb);
+	memset(&T.res, 0, sizeof(T.res));
+	f = fnd(&T.res, "KL-FILE-001", SEV_HIGH, "file", "/opt/x", NULL);
+	kv_add(&f->evidence, "wrapme", value);
+	kv_add(&f->evidence, "short", "/opt/kaspersky/kesl/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/"
+				      "w/x/y/z/aa/bb/cc/dd/ee/ff/gg/hh/ii/jj/kk/ll/mm");
+	kv_add(&f->evidence, "words", "Kaspersky Endpoint Security for Linux (KESL) is installed, "
+				      "and its service, its scanning process and its kernel-level parts run");
+	text = render_t(FORMAT_TEXT, 1, &len);
+	assert_terminal_safe("text report", text, len);
+	assert_text_lines("text report", text);
+
+	/* the long value: lines under its start; joined, the escaped value up to the cut */
+	p = strstr(text, "\n           wrapme: ");
+	assert_non_null(p);
+	p++;
+	vcol = strlen("           wrapme: ");
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	for (;;) {
+		const char *nl = strchr(p, '\n');
+		const char *from = p + vcol, *dots;
+
+		if (lines)
+			for (size_t i = 0; i < vcol; i++)
+				assert_int_equal(p[i], ' ');
+		dots = strstr(from, "...(");
+		if (dots && dots < nl) {
+			sb_putn(&sb, from, (size_t)(dots - from));
+			assert_int_equal(sscanf(dots, "...(%lu more bytes)", &more), 1);
+			lines++;
+			break;
+		}
+		sb_putn(&sb, from, (size_t)(nl - from));
+		lines++;
+		p = nl + 1;
+	}
+	assert_int_equal(lines, 4);
+	joined = sb_steal(&sb);
+	want = safe_string(value);
+	assert_true(strlen(joined) < strlen(want));
+	assert_memory_equal(joined, want, strlen(joined));
+	free(want);
+	want = unescape(joined);
+	assert_int_equal(strlen(want) + more, strlen(value));
+	free(want);
+	free(joined);
+
+	/* a path breaks after a '/', and goes on under the value's start */
+	p = strstr(text, "\n           short: ");
+	assert_non_null(p);
+	line = line_of(p + 1, "           short: ");
+	assert_true(str_has_suffix(line, "/"));
+	p = strchr(p + 1, '\n') + 1;
+	assert_memory_equal(p, "                  ", 18);
+	assert_true(p[18] != ' ');
+	joined = xasprintf("%s%.*s", line + 18, (int)(strchr(p, '\n') - p - 18), p + 18);
+	assert_string_equal(joined, kv_get(&f->evidence, "short"));
+	free(joined);
+	free(line);
+	/* words break after a space, which neither line keeps */
+	p = strstr(text, "\n           words: ");
+	assert_non_null(p);
+	line = line_of(p + 1, "           words: ");
+	p = strchr(p + 1, '\n') + 1;
+	assert_memory_equal(p, "                  ", 18);
+	assert_true(p[18] != ' ');
+	joined = xasprintf("%s %.*s", line + 18, (int)(strchr(p, '\n') - p - 18), p + 18);
+	assert_string_equal(joined, kv_get(&f->evidence, "words"));
+	free(joined);
+	free(line);
+	free(value);
+}
+
+/*
+ * A DN too long for its line shows as its CN and O (the JSON has it whole); a
+ * module name longer than its column takes the line, the columns hold.
+ */
+static void test_text_dn_and_columns(void **state)
+{
+	static const char issuer[] = "C=RU, ST=Moscow, L=Moscow, O=AO Kaspersky Lab, OU=Research and "
+				     "Development, CN=Kaspersky Lab Test Module Signing Authority 2024";
+	static const char name[] = "kdt_a_module_name_longer_than_its_column";
+	struct module_rec *m;
+	char *text, *line;
+
+	UNIT_UNUSED(state);
+	build_result(&T.res);
+	m = &T.res.mods[2];
+	free(m->sig.issuer);
+	m->sig.issuer = xstrdup(issuer);
+	kv_add(&m->sig.issuer_attrs, "C", "RU");
+	kv_add(&m->sig.issuer_attrs, "ST", "Moscow");
+	kv_add(&m->sig.issuer_attrs, "L", "Moscow");
+	kv_add(&m->sig.issuer_attrs, "O", "AO Kaspersky Lab");
+	kv_add(&m->sig.issuer_attrs, "OU", "Research and Development");
+	kv_add(&m->sig.issuer_attrs, "CN", "Kaspersky Lab Test Module Signing Authority 2024");
+	free(m->name);
+	m->name = xstrdup(name);
+	text = render_t(FORMAT_TEXT, 1, NULL);
+	assert_text_lines("text report", text);
+	line = line_of(text, "  file   kdt_a_module");
+	assert_string_equal(line, "  file   kdt_a_module_name_longer_than_its_column");
+	free(line);
+	/* the status in its column on the next line; the DN shortened, wrapped under its start */
+	assert_non_null(strstr(text, "_column\n"
+				     "                                  unverifiable issuer CN=Kaspersky Lab "
+				     "Test Module Signing\n"
+				     "                                               Authority 2024, "
+				     "O=AO Kaspersky Lab, ... serial 01:\n"
+				     "                                               no cert\\x7f\n"));
+	text = render_t(FORMAT_JSON, 1, NULL);
+	assert_non_null(strstr(text, issuer));
 }
 
 /*
@@ -1160,6 +1765,13 @@ int main(void)
 		T_REPORT(test_json_empty),
 		T_REPORT(test_json_hostile_modinfo_keys),
 		T_REPORT(test_text_report),
+		T_REPORT(test_text_incomplete_header),
+		cmocka_unit_test(test_product_tree),
+		T_REPORT(test_group),
+		T_REPORT(test_group_dpkg),
+		T_REPORT(test_text_groups),
+		T_REPORT(test_text_wrap),
+		T_REPORT(test_text_dn_and_columns),
 		T_REPORT(test_text_hostile_taint),
 		T_REPORT(test_text_hostile_verified_with),
 	};
