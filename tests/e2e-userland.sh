@@ -74,7 +74,7 @@ jqt "appliance: no Kaspersky package, service or process" "$J" \
 J=$OUT/r-ul-remnants.json
 jqt "remnants: low only" "$J" '[.findings[].severity] | unique == ["low"]'
 jqt "remnants: the package's file list joins it to the data it left" "$J" \
-	'([.findings[].group] | unique | length == 1) and (.findings[] | select(.kind == "package") | .evidence.installed_in == "/var/opt/kaspersky/kesl")'
+	'([.findings[].group] | unique | length == 1) and (.findings[] | select(.kind == "package") | .evidence.installed_in == ["/var/opt/kaspersky/kesl"])'
 J=$OUT/r-ul-rpm.json
 jqt "rpm: database reported as not read" "$J" \
 	'.coverage[] | select(.source | test("rpm")) | .status == "error" and (.detail | test("not read"))'

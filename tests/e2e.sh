@@ -62,7 +62,7 @@ run_scan ident --root "$OUT/ident"
 jqt "machine-id and boot id of the root" "$OUT/r-ident.json" \
 	'.host.machine_id == "0123456789abcdef0123456789abcdef" and .host.boot_id == "6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"'
 check "text report: the scan's time and the machine in the header" \
-	bash -c "'$KD' scan --root '$OUT/ident' | sed -n 3p | grep -qE '^scan 20[0-9-]+T[0-9:]+Z, [0-9]+\.[0-9]{3} s, machine-id 0123456789abcdef0123456789abcdef, boot-id 6f1e2d3c-'"
+	bash -c "'$KD' scan --root '$OUT/ident' | sed -n 3,4p | paste -sd' ' | grep -qE '^scan 20[0-9-]+T[0-9:]+Z, [0-9]+\.[0-9]{3} s, machine-id 0123456789abcdef0123456789abcdef, +boot-id 6f1e2d3c-'"
 
 # --quiet prints nothing when nothing is found; text report lists the module
 check "quiet on a clean root" test -z "$("$KD" scan --quiet --root "$R/clean")"
