@@ -19,7 +19,10 @@ KD_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fstack-protector-st
 KD_LDFLAGS := -Wl,-z,relro -Wl,-z,now
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
 
-SRCS := $(wildcard src/*.c)
+# src/ holds one folder per layer (src/README.md); #include "layer/file.h" resolves from src/.
+SRCS := $(sort $(wildcard src/*/*.c)) src/main.c
+HDRS := $(wildcard src/*/*.h)
+KD_CFLAGS += -Isrc
 OBJS := $(patsubst src/%.c,build/obj/%.o,$(SRCS)) build/obj/embedded.o
 LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))
 RULE_FILES := $(sort $(wildcard rules/*.rules))
@@ -30,7 +33,8 @@ all: kdetect
 kdetect: $(OBJS)
 	$(CC) $(CFLAGS) $(KD_LDFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LIBS)
 
-build/obj/%.o: src/%.c $(wildcard src/*.h) | build/obj
+build/obj/%.o: src/%.c $(HDRS) | build/obj
+	@mkdir -p $(@D)
 	$(CC) $(KD_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 # The default rules and pinned certificates go into the binary: one file on a USB stick.
@@ -59,7 +63,8 @@ kdetect-static: $(PORTABLE_OBJS)
 	@grep -v "statically linked applications requires at runtime\|in function \`" \
 		build/portable/link.log || true
 
-build/portable/obj/%.o: src/%.c $(wildcard src/*.h) | build/portable/obj
+build/portable/obj/%.o: src/%.c $(HDRS) | build/portable/obj
+	@mkdir -p $(@D)
 	$(CC) $(KD_CFLAGS) -DKD_PORTABLE $(CFLAGS) -c -o $@ $<
 
 build/portable/obj:
@@ -83,7 +88,7 @@ install: kdetect
 	install -m 755 kdetect $(DESTDIR)$(SBINDIR)/kdetect
 	install -m 644 man/kdetect.8 $(DESTDIR)$(MANDIR)/man8/kdetect.8
 	install -m 644 man/kdetect.rules.5 $(DESTDIR)$(MANDIR)/man5/kdetect.rules.5
-	install -m 644 src/report.schema.json $(DESTDIR)$(DATADIR)/kdetect-report.schema.json
+	install -m 644 src/report/report.schema.json $(DESTDIR)$(DATADIR)/kdetect-report.schema.json
 
 clean:
 	rm -rf build kdetect kdetect-static

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output.h"
-#include "report.h"
-#include "scan.h"
-#include "util.h"
+#include "core/output.h"
+#include "report/report.h"
+#include "scan/scan.h"
+#include "core/util.h"
 
 #define EXIT_FINDINGS 1
 #define EXIT_ERROR 2

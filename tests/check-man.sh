@@ -26,7 +26,7 @@ done
 # every member the JSON report's schema names is named in the man page's Report section
 report=$(sed -n '/^\.Ss Report$/,/^\.Sh OPTIONS$/p' man/kdetect.8)
 missing=
-for m in $(jq -r '[.. | objects | select(has("properties")) | .properties | keys[]] | unique[]' src/report.schema.json); do
+for m in $(jq -r '[.. | objects | select(has("properties")) | .properties | keys[]] | unique[]' src/report/report.schema.json); do
 	grep -qE "^\.(Sy|It Sy|Pf \( Sy) ${m//./\\.}( |$)" <<<"$report" || missing="$missing $m"
 done
 if [ -z "$missing" ]; then ok; else bad "the man page does not name the report members:$missing"; fi

@@ -8,7 +8,7 @@ OUT=build/test
 PASS=0
 FAIL=0
 # the JSON Schema every report must satisfy, and Debian's python3 with python3-jsonschema
-KD_SCHEMA=${KD_SCHEMA:-src/report.schema.json}
+KD_SCHEMA=${KD_SCHEMA:-src/report/report.schema.json}
 KD_PYTHON=${KD_PYTHON:-/usr/bin/python3}
 KD_REPORT_DIR=
 KD_NREPORTS=0

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # validate-reports.py SCHEMA REPORT... - check JSON reports against the report schema
-# (src/report.schema.json) with Debian's python3-jsonschema, draft 2020-12, formats checked.
+# (src/report/report.schema.json) with Debian's python3-jsonschema, draft 2020-12, formats checked.
 # Prints "FAIL: REPORT: JSONPATH: message" for every error and "ok: REPORT" for every
 # valid report; exits 1 when any report failed, 2 when the check itself could not run.
 import json

@@ -1,7 +1,7 @@
 #!/bin/sh
 # gen-embedded.sh FILE... - emit assembly that embeds the default rules and
 # pinned certificates into the binary, with a table the program walks
-# (struct embedded_file in src/embedded.h).
+# (struct embedded_file in src/core/embedded.h).
 set -eu
 echo '	.section .rodata'
 i=0

@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "root.h"
+#include "core/root.h"
 
 /* mkdir -p: every directory on the way; one that exists already is fine. */
 static inline void fx_mkdir_p(const char *path)

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "util.h"
+#include "crypto/catalog.h"
+#include "core/util.h"
 
 #include "derfix.h"
 

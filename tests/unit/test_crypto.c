@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cert.h"
-#include "pkcs7.h"
+#include "crypto/cert.h"
+#include "crypto/pkcs7.h"
 
 #include "certfix.h"
 

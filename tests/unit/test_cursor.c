@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "cursor.h"
+#include "core/cursor.h"
 
 static const uint8_t buf8[8] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08 };
 

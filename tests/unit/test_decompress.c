@@ -12,7 +12,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "decompress.h"
+#include "core/decompress.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)

@@ -21,9 +21,9 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 
-#include "devices.h"
-#include "root.h"
-#include "util.h"
+#include "sources/devices.h"
+#include "core/root.h"
+#include "core/util.h"
 
 #define UEVENT_CAP (16u << 10)		/* as in devices.c */
 

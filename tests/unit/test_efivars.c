@@ -21,9 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "efivars.h"
-#include "root.h"
-#include "util.h"
+#include "formats/efivars.h"
+#include "core/root.h"
+#include "core/util.h"
 
 /* EFI_CERT_X509_GUID a5c059a1-94e4-4aa7-87b5-ab155c2bf072 as it is on disk */
 static const uint8_t X509_GUID[16] = { 0xa1, 0x59, 0xc0, 0xa5, 0xe4, 0x94, 0xa7, 0x4a,

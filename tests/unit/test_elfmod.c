@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "elfmod.h"
+#include "formats/elfmod.h"
 
 /* ---- a tiny ELF writer ---- */
 

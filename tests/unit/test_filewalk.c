@@ -7,10 +7,10 @@
 #include "unit.h"
 #include "fsfix.h"
 
-#include "scan.h"
-#include "scan_priv.h"
-#include "userland.h"
-#include "util.h"
+#include "scan/scan.h"
+#include "scan/scan_priv.h"
+#include "sources/userland.h"
+#include "core/util.h"
 
 struct walk_fixture {
 	char dir[64];

@@ -19,9 +19,9 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "cert.h"
-#include "kimage.h"
-#include "util.h"
+#include "crypto/cert.h"
+#include "crypto/kimage.h"
+#include "core/util.h"
 
 #include "certfix.h"
 

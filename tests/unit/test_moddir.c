@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "moddir.h"
-#include "util.h"
+#include "sources/moddir.h"
+#include "core/util.h"
 
 static size_t parse(const char *p, size_t n, struct fact_set *fs)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "modsig.h"
+#include "formats/modsig.h"
 
 struct sig_fields {
 	uint8_t algo, hash, id_type, signer_len, key_id_len, pad[3];

@@ -25,11 +25,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authenticode.h"
-#include "cert.h"
-#include "crypto_priv.h"
-#include "pe.h"
-#include "util.h"
+#include "crypto/authenticode.h"
+#include "crypto/cert.h"
+#include "crypto/crypto_priv.h"
+#include "formats/pe.h"
+#include "core/util.h"
 
 #include "certfix.h"
 #include "derfix.h"

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "procfs.h"
-#include "root.h"
+#include "sources/procfs.h"
+#include "core/root.h"
 
 /* ---- helpers ---- */
 

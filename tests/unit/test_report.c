@@ -13,18 +13,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cert.h"
+#include "crypto/cert.h"
 #include "fsfix.h"
-#include "procfs.h"
-#include "report.h"
-#include "rules.h"
-#include "scan.h"
-#include "scan_priv.h"
-#include "util.h"
+#include "sources/procfs.h"
+#include "report/report.h"
+#include "rules/rules.h"
+#include "scan/scan.h"
+#include "scan/scan_priv.h"
+#include "core/util.h"
 
 #define JQ "/usr/bin/jq"
 #define PYTHON "/usr/bin/python3"
-#define SCHEMA "src/report.schema.json"
+#define SCHEMA "src/report/report.schema.json"
 #define RULES_SHA256 "00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff00ff"
 #define PINNED_CERT "rules/certs/KLBOOTEV_2018.cer"
 #define PINNED_SHA256 "d12ecaf902a698e1e4e8a78f653d4ddd0d79367d85ea270d17005aae4079fdd0"

@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 
-#include "root.h"
+#include "core/root.h"
 
 #define SECRET "OUTSIDE-SECRET"
 

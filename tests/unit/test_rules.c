@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cert.h"
-#include "rules.h"
-#include "util.h"
+#include "crypto/cert.h"
+#include "rules/rules.h"
+#include "core/util.h"
 
 #define REAL_RULES "rules/kaspersky.rules"
 #define PINNED_CERT "rules/certs/KLBOOTEV_2018.cer"

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sbat.h"
-#include "util.h"
+#include "formats/sbat.h"
+#include "core/util.h"
 
 /* Debian 12's GRUB, as its .sbat section reads */
 #define GRUB_SBAT                                                                          \

@@ -40,7 +40,8 @@ build/unit build/asan/obj:
 build/unit/test_%: tests/unit/test_%.c $(UNIT_HDRS) $(LIB_OBJS) | build/unit
 	$(CC) $(UNIT_CFLAGS) $(KD_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(UNIT_LDLIBS)
 
-build/asan/obj/%.o: src/%.c $(wildcard src/*.h) | build/asan/obj
+build/asan/obj/%.o: src/%.c $(HDRS) | build/asan/obj
+	@mkdir -p $(@D)
 	$(CC) $(KD_CFLAGS) $(CFLAGS) $(UNIT_ASAN_FLAGS) -c -o $@ $<
 
 build/asan/obj/embedded.o: build/embedded.S | build/asan/obj

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* util.c - allocation, growable strings, string lists and hex helpers. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/util.h"
+
+static void oom(void)
+{
+	fputs("kdetect: out of memory\n", stderr);
+	exit(2);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	size_t n;
+
+	if (__builtin_mul_overflow(nmemb, size, &n))
+		oom();
+	return xrealloc(p, n);
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) < 0)
+		oom();
+	va_end(ap);
+	return p;
+}
+
+void sb_init(struct strbuf *sb)
+{
+	sb->s = NULL;
+	sb->len = 0;
+	sb->cap = 0;
+}
+
+static void sb_grow(struct strbuf *sb, size_t more)
+{
+	size_t need;
+
+	if (__builtin_add_overflow(sb->len, more + 1, &need))
+		oom();
+	if (need <= sb->cap)
+		return;
+	sb->cap = sb->cap ? sb->cap : 64;
+	while (sb->cap < need)
+		sb->cap *= 2;
+	sb->s = xrealloc(sb->s, sb->cap);
+}
+
+void sb_putn(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_grow(sb, n);
+	memcpy(sb->s + sb->len, s, n);
+	sb->len += n;
+	sb->s[sb->len] = '\0';
+}
+
+void sb_putc(struct strbuf *sb, char c)
+{
+	sb_putn(sb, &c, 1);
+}
+
+void sb_puts(struct strbuf *sb, const char *s)
+{
+	sb_putn(sb, s, strlen(s));
+}
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	sb_grow(sb, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(sb->s + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+char *sb_steal(struct strbuf *sb)
+{
+	char *s = sb->s ? sb->s : xstrdup("");
+
+	sb_init(sb);
+	return s;
+}
+
+void sb_free(struct strbuf *sb)
+{
+	free(sb->s);
+	sb_init(sb);
+}
+
+void sl_push(struct strlist *sl, char *s)
+{
+	if (sl->n == sl->cap) {
+		sl->cap = sl->cap ? sl->cap * 2 : 8;
+		sl->v = xreallocarray(sl->v, sl->cap, sizeof(*sl->v));
+	}
+	sl->v[sl->n++] = s;
+}
+
+void sl_free(struct strlist *sl)
+{
+	for (size_t i = 0; i < sl->n; i++)
+		free(sl->v[i]);
+	free(sl->v);
+	sl->v = NULL;
+	sl->n = sl->cap = 0;
+}
+
+int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void sl_sort(struct strlist *sl)
+{
+	if (sl->n > 1)
+		qsort(sl->v, sl->n, sizeof(*sl->v), cmp_strp);
+}
+
+bool sl_contains(const struct strlist *sl, const char *s)
+{
+	for (size_t i = 0; i < sl->n; i++)
+		if (strcmp(sl->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+char *hex_encode(const uint8_t *p, size_t n, char sep)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t width = sep ? 3 : 2;
+	char *out, *o;
+
+	if (n > (SIZE_MAX - 1) / 3)
+		oom();
+	out = o = xmalloc(n * width + 1);
+	for (size_t i = 0; i < n; i++) {
+		if (sep && i)
+			*o++ = sep;
+		*o++ = digits[p[i] >> 4];
+		*o++ = digits[p[i] & 15];
+	}
+	*o = '\0';
+	return out;
+}
+
+bool str_has_suffix(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+bool str_icontains(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	if (!n)
+		return true;
+	for (; *haystack; haystack++)
+		if (strncasecmp(haystack, needle, n) == 0)
+			return true;
+	return false;
+}
+
+bool str_iequals(const char *a, const char *b)
+{
+	return strcasecmp(a, b) == 0;
+}
+
+void str_rstrip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+}
+
+void kv_addn(struct kvlist *l, const char *key, const char *value, size_t vlen)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n].key = xstrdup(key);
+	l->v[l->n].value = xstrndup(value, vlen);
+	l->v[l->n].type = KV_STRING;
+	l->n++;
+}
+
+void kv_put(struct kvlist *l, const char *key, const char *value, enum kv_type type)
+{
+	if (type == KV_LIST ? kv_has(l, key, value) : kv_get(l, key) != NULL)
+		return;
+	kv_add(l, key, value);
+	l->v[l->n - 1].type = type;
+}
+
+void kv_add(struct kvlist *l, const char *key, const char *value)
+{
+	kv_addn(l, key, value, strlen(value));
+}
+
+const char *kv_get(const struct kvlist *l, const char *key)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			return l->v[i].value;
+	return NULL;
+}
+
+bool kv_has(const struct kvlist *l, const char *key, const char *value)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0 && strcmp(l->v[i].value, value) == 0)
+			return true;
+	return false;
+}
+
+void kv_free(struct kvlist *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].value);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * efivars.c - read UEFI variables from efivarfs and decode what they hold:
+ * EFI_SIGNATURE_LIST (db, dbx, KEK, PK, MOK lists) and EFI_LOAD_OPTION
+ * (Boot####). Every size field is checked; GUIDs are compared whole.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/cursor.h"
+#include "formats/efivars.h"
+#include "core/util.h"
+
+#define VAR_CAP (4u << 20)		/* firmware variable storage is far smaller */
+#define MAX_ESL_ENTRIES 100000
+#define MAX_MOK_PARTS 64
+
+static const struct {
+	const char *guid;
+	enum esl_type type;
+	const char *name;
+} esl_types[] = {
+	{ "a5c059a1-94e4-4aa7-87b5-ab155c2bf072", ESL_X509, "X509" },
+	{ "c1c41626-504c-4092-aca9-41f936934328", ESL_SHA256, "SHA256" },
+	{ "3bd2a492-96c0-4079-b420-fcf98ef103ed", ESL_X509_SHA256, "X509_SHA256" },
+	{ "7076876e-80c2-4ee6-aad2-28b349a6865b", ESL_X509_SHA384, "X509_SHA384" },
+	{ "446dbf63-2502-4cda-bcfa-2465d2b0fe9d", ESL_X509_SHA512, "X509_SHA512" },
+	{ "826ca512-cf10-4ac9-b187-be01496631bd", ESL_SHA1, "SHA1" },
+	{ "ff3e5307-9fd0-48c9-85f1-8ad56c701e01", ESL_SHA384, "SHA384" },
+	{ "093e0fae-a6c4-4f50-9f1b-d41e2b89c19a", ESL_SHA512, "SHA512" },
+};
+
+void guid_text(const uint8_t g[16], char out[37])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
+		 g[13], g[14], g[15]);
+}
+
+const char *esl_type_name(enum esl_type t)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(esl_types); i++)
+		if (esl_types[i].type == t)
+			return esl_types[i].name;
+	return "other";
+}
+
+/* Fixed entry sizes (owner GUID + payload) the types require; 0 for variable (X509). */
+static size_t payload_size(enum esl_type t)
+{
+	switch (t) {
+	case ESL_SHA256:
+		return 32;
+	case ESL_SHA1:
+		return 20;
+	case ESL_SHA384:
+		return 48;
+	case ESL_SHA512:
+		return 64;
+	case ESL_X509_SHA256:
+		return 32 + 16;
+	case ESL_X509_SHA384:
+		return 48 + 16;
+	case ESL_X509_SHA512:
+		return 64 + 16;
+	default:
+		return 0;
+	}
+}
+
+int esl_parse(const uint8_t *p, size_t n, struct esl_entry **out, const char **reason)
+{
+	struct cursor c = cur_init(p, n);
+	int count = 0;
+
+	*out = NULL;
+	while (cur_left(&c)) {
+		uint32_t list_size, header_size, sig_size;
+		const uint8_t *guid;
+		char gtext[37];
+		enum esl_type type = ESL_OTHER;
+		struct cursor list;
+		size_t body, want;
+
+		if (!cur_take(&c, 16, &guid) || !cur_le32(&c, &list_size) ||
+		    !cur_le32(&c, &header_size) || !cur_le32(&c, &sig_size)) {
+			*reason = "signature list header truncated";
+			goto bad;
+		}
+		if (list_size < 28 || list_size - 28 > cur_left(&c)) {
+			*reason = "SignatureListSize is below 28 or beyond the data";
+			goto bad;
+		}
+		if (header_size > list_size - 28 || sig_size < 16 ||
+		    (list_size - 28 - header_size) % sig_size) {
+			*reason = "SignatureHeaderSize or SignatureSize does not fit the list";
+			goto bad;
+		}
+		guid_text(guid, gtext);
+		for (size_t i = 0; i < ARRAY_SIZE(esl_types); i++)
+			if (strcmp(esl_types[i].guid, gtext) == 0)
+				type = esl_types[i].type;
+		want = payload_size(type);
+		if (want && sig_size != 16 + want) {
+			*reason = "SignatureSize does not match the list's signature type";
+			goto bad;
+		}
+		if (!cur_sub(&c, c.pos, list_size - 28, &list) || !cur_skip(&c, list_size - 28) ||
+		    !cur_skip(&list, header_size)) {
+			*reason = "signature list truncated";
+			goto bad;
+		}
+		body = cur_left(&list);
+		for (size_t k = 0; k < body / sig_size; k++) {
+			struct esl_entry *e;
+			const uint8_t *owner = NULL, *data = NULL;
+
+			if (count >= MAX_ESL_ENTRIES) {
+				*reason = "more than 100000 signature entries";
+				goto bad;
+			}
+			if (!cur_take(&list, 16, &owner) || !cur_take(&list, sig_size - 16, &data))
+				break;	/* cannot happen: the list size was checked above */
+			/* grow by doubling: dbx holds hundreds of entries, a hostile list many more */
+			if (((size_t)count & ((size_t)count - 1)) == 0)
+				*out = xreallocarray(*out, count ? (size_t)count * 2 : 16, sizeof(**out));
+			e = &(*out)[count++];
+			e->type = type;
+			memcpy(e->type_guid, gtext, sizeof(gtext));
+			guid_text(owner, e->owner);
+			e->data = data;
+			e->len = sig_size - 16;
+		}
+	}
+	return count;
+bad:
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+int efivar_read(const struct kd_root *root, const char *name, const char *guid, struct efivar *out)
+{
+	char *rel = xasprintf("sys/firmware/efi/efivars/%s-%s", name, guid);
+	uint8_t *buf;
+	size_t len;
+	int fd, r;
+
+	memset(out, 0, sizeof(*out));
+	fd = root_openat(root, rel, ROOT_FOLLOW);
+	free(rel);
+	if (fd < 0)
+		return fd;
+	/* efivarfs reports sizes that lie; read to EOF */
+	r = fd_read_all(fd, VAR_CAP, &buf, &len);
+	close(fd);
+	if (r)
+		return r;
+	if (len < 4) {
+		free(buf);
+		return -EINVAL;
+	}
+	out->attrs = (uint32_t)buf[0] | (uint32_t)buf[1] << 8 | (uint32_t)buf[2] << 16 |
+		     (uint32_t)buf[3] << 24;
+	out->len = len - 4;
+	memmove(buf, buf + 4, out->len);
+	out->data = buf;
+	return 0;
+}
+
+int mok_list_read(const struct kd_root *root, const char *name, uint8_t **data, size_t *len,
+		  char **source)
+{
+	char *rel = xasprintf("sys/firmware/efi/mok-variables/%s", name);
+	struct strbuf all;
+	bool found = false;
+	int r;
+
+	/* the MOK config table is more authoritative than the variables */
+	r = root_read_file(root, rel, VAR_CAP, (char **)data, len);
+	if (r == 0) {
+		*source = xasprintf("/%s", rel);
+		free(rel);
+		return 0;
+	}
+	free(rel);
+	sb_init(&all);
+	for (int part = 0; part < MAX_MOK_PARTS; part++) {
+		char *var = part ? xasprintf("%s%d", name, part) : xstrdup(name);
+		struct efivar v;
+
+		r = efivar_read(root, var, GUID_SHIM_LOCK, &v);
+		free(var);
+		if (r)
+			break;
+		found = true;
+		sb_putn(&all, (const char *)v.data, v.len);
+		free(v.data);
+	}
+	/* an existing list with no entries is present and empty, not absent */
+	if (!found) {
+		sb_free(&all);
+		return r;
+	}
+	*len = all.len;
+	*data = all.s ? (uint8_t *)sb_steal(&all) : xcalloc(1, 1);
+	*source = xasprintf("/sys/firmware/efi/efivars/%s-%s", name, GUID_SHIM_LOCK);
+	return 0;
+}
+
+/* UTF-16LE, NUL-terminated within the cursor, to UTF-8. */
+static char *utf16_string(struct cursor *c, size_t max_units)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_puts(&sb, "");
+	for (size_t i = 0; i < max_units; i++) {
+		uint16_t u;
+
+		if (!cur_le16(c, &u)) {
+			sb_free(&sb);
+			return NULL;
+		}
+		if (!u)
+			return sb_steal(&sb);
+		if (u < 0x80) {
+			sb_putc(&sb, (char)u);
+		} else if (u < 0x800) {
+			sb_putc(&sb, (char)(0xc0 | u >> 6));
+			sb_putc(&sb, (char)(0x80 | (u & 0x3f)));
+		} else if (u >= 0xd800 && u < 0xe000) {
+			sb_puts(&sb, "\xef\xbf\xbd");	/* a lone surrogate half: U+FFFD */
+		} else {
+			sb_putc(&sb, (char)(0xe0 | u >> 12));
+			sb_putc(&sb, (char)(0x80 | ((u >> 6) & 0x3f)));
+			sb_putc(&sb, (char)(0x80 | (u & 0x3f)));
+		}
+	}
+	sb_free(&sb);
+	return NULL;
+}
+
+int load_option_parse(const uint8_t *p, size_t n, struct load_option *out, const char **reason)
+{
+	struct cursor c = cur_init(p, n), paths;
+	uint16_t path_len;
+
+	memset(out, 0, sizeof(*out));
+	if (!cur_le32(&c, &out->attrs) || !cur_le16(&c, &path_len)) {
+		*reason = "load option truncated";
+		return -1;
+	}
+	out->description = utf16_string(&c, 4096);
+	if (!out->description) {
+		*reason = "description is not a terminated UTF-16 string";
+		return -1;
+	}
+	if (!cur_sub(&c, c.pos, path_len, &paths)) {
+		*reason = "FilePathListLength reaches beyond the variable";
+		load_option_free(out);
+		return -1;
+	}
+	/* device path nodes: {type, subtype, u16 length}; type 4 subtype 4 is a file path */
+	while (cur_left(&paths) >= 4) {
+		uint8_t type = 0, subtype = 0;
+		uint16_t len = 0;
+		struct cursor node;
+
+		if (!cur_u8(&paths, &type) || !cur_u8(&paths, &subtype) || !cur_le16(&paths, &len) ||
+		    len < 4 || !cur_sub(&paths, paths.pos, len - 4u, &node)) {
+			*reason = "device path node length is below 4 or beyond the list";
+			load_option_free(out);
+			return -1;
+		}
+		cur_skip(&paths, len - 4u);
+		if (type == 0x7f && subtype == 0xff)
+			break;
+		if (type == 4 && subtype == 4) {
+			char *s = utf16_string(&node, node.len / 2);
+
+			if (s) {
+				char *joined = out->path ? xasprintf("%s%s", out->path, s) : xstrdup(s);
+
+				free(out->path);
+				out->path = joined;
+				free(s);
+			}
+		}
+	}
+	return 0;
+}
+
+void load_option_free(struct load_option *lo)
+{
+	free(lo->description);
+	free(lo->path);
+	memset(lo, 0, sizeof(*lo));
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* rules.h - detection rules kept as data (the files under rules/) and their evaluation. */
+#ifndef KD_RULES_H
+#define KD_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/util.h"
+
+enum severity {
+	SEV_INFO,
+	SEV_LOW,
+	SEV_MEDIUM,
+	SEV_HIGH,
+	SEV_CRITICAL,
+};
+
+enum match_op {
+	OP_EQUALS,	/* exact, case-sensitive */
+	OP_CONTAINS,	/* case-insensitive substring */
+	OP_GLOB,	/* fnmatch(3) pattern */
+	OP_DIGEST,	/* hex digest; case and ':' separators ignored */
+	OP_EXISTS,	/* host.path: the path exists in the root */
+	OP_HEX,		/* file.bytes at OFFSET: these bytes */
+};
+
+/* What a rule can be about; a rule's fields decide which kinds it applies to. */
+enum subject_kind {
+	KIND_MODULE = 1 << 0,
+	KIND_CERT = 1 << 1,
+	KIND_FILE = 1 << 2,
+	KIND_PACKAGE = 1 << 3,
+	KIND_SERVICE = 1 << 4,
+	KIND_PROCESS = 1 << 5,
+	KIND_PE = 1 << 6,
+	KIND_BOOT = 1 << 7,
+	KIND_ALL = (1 << 8) - 1,
+};
+
+struct cond {
+	bool is_group;
+	bool any;			/* group: any-of, else all-of */
+	struct cond *kids;
+	size_t nkids;
+	char *field;			/* leaf */
+	enum match_op op;
+	char *value;
+	uint64_t arg;			/* file.bytes: offset; file.text: bytes to search */
+	uint8_t *bytes;			/* OP_HEX: the decoded bytes */
+	size_t nbytes;
+};
+
+struct rule {
+	char *id;
+	char *title;
+	enum severity severity;
+	struct strlist refs;
+	struct cond match;
+	unsigned kinds;			/* enum subject_kind bits it applies to */
+	size_t content_needed;		/* bytes of a file's start its conditions read */
+	char *origin;			/* file:line */
+};
+
+struct ruleset {
+	struct rule *v;
+	size_t n;
+	struct strlist sources;		/* names of the files read */
+};
+
+/*
+ * Load a rules file, or every *.rules file of a directory in name order, from
+ * the host (not the inspected root). Their text is appended to *all (for the
+ * rule set's digest) when all is not NULL. Returns 0, or -1 with *err.
+ */
+int rules_load_path(struct ruleset *rs, const char *path, struct strbuf *all, char **err);
+/* Parse one rules file into rs; on error returns -1 and *err = "file:line:col: message". */
+int rules_parse(struct ruleset *rs, const char *name, const char *text, size_t len, char **err);
+/*
+ * What a rule is evaluated against: facts (field -> value pairs; a field may
+ * repeat) and, for file and host conditions, callbacks that read a file's first
+ * bytes or test a path in the inspected root.
+ */
+struct subject {
+	const struct kvlist *facts;
+	/* the file's first n bytes (fewer if shorter); returns how many are in *p */
+	size_t (*content)(void *ctx, size_t n, const uint8_t **p);
+	void *content_ctx;
+	bool (*path_exists)(void *ctx, const char *path);
+	void *host_ctx;
+};
+
+/* Does the rule hold? The facts that satisfied its conditions are appended to *evidence. */
+bool rule_match_subject(const struct rule *r, const struct subject *s, struct kvlist *evidence);
+/* The same with facts only: file content and host paths never match. */
+bool rule_match(const struct rule *r, const struct kvlist *facts, struct kvlist *evidence);
+/* Largest file prefix any rule of the set reads. */
+size_t ruleset_content_needed(const struct ruleset *rs);
+const char *severity_name(enum severity s);
+void ruleset_free(struct ruleset *rs);
+
+#endif

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * userscan.c - apply the rules to what runs outside the kernel: installed
+ * packages, services, running processes, the certificates the host trusts,
+ * and the files of install trees (where Kaspersky's engine hides inside other
+ * vendors' products).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scan/scan_priv.h"
+#include "sources/userland.h"
+#include "core/util.h"
+
+#define WALK_FILE_BUDGET 500000
+#define FILE_EXAMPLES 10
+#define FILE_PLACES 256		/* per rule; what a rule matches beyond them is one finding */
+
+/* Where install trees live (and Kaspersky's own log directory); --path adds more. */
+static const char *const default_places[] = {
+	"opt", "var/opt", "etc/opt", "usr/lib", "usr/local", "srv", "var/log/kaspersky",
+};
+
+static bool host_path_exists(void *ctx, const char *path)
+{
+	struct stat st;
+
+	return root_stat(ctx, path, 0, &st) == 0;
+}
+
+struct subject host_subject(const struct kd_root *root)
+{
+	struct subject s = { 0 };
+
+	if (root) {
+		s.path_exists = host_path_exists;
+		s.host_ctx = (void *)root;
+	}
+	return s;
+}
+
+void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned kind,
+		 const char *kind_name, const struct fact_set *set, const char *name_key,
+		 const char *path_key)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct kvlist *facts = &set->v[i];
+		struct subject subj = host_subject(root);
+		struct finding *f;
+
+		subj.facts = facts;
+		f = apply_subject_rules(res, &subj, kind, false, kind_name, kv_get(facts, name_key),
+					path_key ? kv_get(facts, path_key) : NULL, NULL);
+		/* after the matched facts, the rest of what is known about the subject */
+		for (size_t k = 0; f && k < facts->n; k++)
+			evidence_add(&f->evidence, facts->v[k].key, facts->v[k].value);
+	}
+}
+
+static void scan_packages(const struct kd_root *root, struct scan_result *res)
+{
+	struct fact_set pkgs = { 0 };
+	const char *rpm;
+	size_t bad = 0;
+	int r;
+
+	r = packages_read_dpkg(root, &pkgs, &bad);
+	if (r)
+		add_cov(res, "/var/lib/dpkg/status", cov_from_errno(r), xstrdup(strerror(-r)));
+	else
+		add_cov(res, "/var/lib/dpkg/status", bad ? COV_ERROR : COV_OK,
+			xasprintf("%zu packages%s", pkgs.n, bad ? ", unparseable entries skipped" : ""));
+	apply_facts(res, root, KIND_PACKAGE, "package", &pkgs, "package.name", NULL);
+	fact_set_free(&pkgs);
+	/* fail closed: an RPM database we cannot read makes the inspection incomplete */
+	rpm = packages_rpm_db(root);
+	if (rpm) {
+		char *src = xasprintf("/%s", rpm);
+
+		add_cov(res, src, COV_ERROR,
+			xstrdup("RPM database present but not read: this build has no librpm"));
+		free(src);
+	}
+}
+
+static void scan_services(const struct kd_root *root, struct scan_result *res)
+{
+	struct fact_set svcs = { 0 };
+	struct strlist places = { 0 };
+	struct strbuf where;
+
+	services_read(root, &svcs, &places);
+	sb_init(&where);
+	for (size_t i = 0; i < places.n; i++)
+		sb_printf(&where, "%s%s", i ? ", " : "", places.v[i]);
+	add_cov(res, "services", places.n ? COV_OK : COV_ABSENT,
+		places.n ? xasprintf("%zu units and scripts in %s", svcs.n, where.s) :
+			   xstrdup("no systemd unit directory, no /etc/init.d"));
+	sb_free(&where);
+	apply_facts(res, root, KIND_SERVICE, "service", &svcs, "service.name", "service.path");
+	fact_set_free(&svcs);
+	sl_free(&places);
+}
+
+static void scan_processes(const struct kd_root *root, struct scan_result *res)
+{
+	struct fact_set procs = { 0 };
+	size_t hidden = 0;
+	int r;
+
+	/* an image's proc/ is not running: processes are a live host's */
+	if (res->offline) {
+		add_cov(res, "processes", COV_ABSENT, xstrdup("seen on a live host only"));
+		return;
+	}
+	r = processes_read(root, &procs, &hidden);
+	if (r) {
+		add_cov(res, "processes", cov_from_errno(r), xstrdup(strerror(-r)));
+		return;
+	}
+	if (hidden)
+		add_cov(res, "processes", COV_DENIED,
+			xasprintf("%zu processes; %zu owned by root whose executable could not be "
+				  "read (permission denied%s)", procs.n, hidden,
+				  geteuid() ? ": run as root" :
+					      " to root: another namespace or a security module"));
+	else
+		add_cov(res, "processes", COV_OK, xasprintf("%zu processes", procs.n));
+	apply_facts(res, root, KIND_PROCESS, "process", &procs, "process.name", "process.exe");
+	fact_set_free(&procs);
+}
+
+/*
+ * Certificates the host trusts: built into a kernel image, keys in proc/keys,
+ * UEFI key databases; and certificate files given to inspect.
+ */
+void scan_trusted_certs(struct scan_result *res, const struct kd_root *root)
+{
+	struct fact_set certs = { 0 };
+
+	for (size_t i = 0; i < res->ntrust; i++) {
+		const struct trust_entry *t = &res->trust[i];
+		struct kvlist f = { 0 };
+
+		if (t->kind != TRUST_KERNEL_IMAGE && t->kind != TRUST_KEYRING_ONLY &&
+		    t->kind != TRUST_UEFI && t->kind != TRUST_INSPECTED)
+			continue;
+		kv_add(&f, "trust.source", t->source);
+		if (t->cert) {
+			cert_facts(&f, t->cert);
+			kv_add(&f, "trust.subject", cert_get_info(t->cert)->subject);
+		} else {
+			/*
+			 * A key without its certificate: proc/keys names it "O: CN" when the
+			 * CN does not begin with the organisation, else by CN alone
+			 * (x509_cert_parse), followed by its key id.
+			 */
+			if (t->key_subject) {
+				const char *sep = strstr(t->key_subject, ": ");
+
+				if (sep) {
+					kv_addn(&f, "cert.subject.O", t->key_subject,
+						(size_t)(sep - t->key_subject));
+					kv_add(&f, "cert.subject.CN", sep + 2);
+				} else {
+					kv_add(&f, "cert.subject.CN", t->key_subject);
+				}
+				kv_add(&f, "trust.subject", t->key_subject);
+			}
+			if (t->key_id)
+				kv_add(&f, "cert.skid", t->key_id);
+		}
+		fact_set_add(&certs, &f);
+	}
+	apply_facts(res, root, KIND_CERT, "trust", &certs, "trust.subject", "trust.source");
+	fact_set_free(&certs);
+}
+
+/* ---- files ---- */
+
+/* What one rule matched in one place: a product tree, else one directory. */
+struct file_hits {
+	char *place;		/* product_tree()'s key, or the directory; NULL: the places past the cap */
+	size_t count;
+	struct strlist examples;
+	struct strlist dirs;
+	struct kvlist ev;	/* of the first match */
+};
+
+struct rule_hits {
+	struct file_hits *v;
+	size_t n;
+};
+
+struct file_scan {
+	struct scan_result *res;
+	const struct kd_root *root;
+	struct rule_hits *hits;	/* one per rule */
+	size_t content_cap;
+	/* the current file's content, read once on first use */
+	int dirfd;
+	const char *name;
+	uint8_t *content;
+	size_t content_len;
+	bool content_read;
+};
+
+static size_t file_content(void *ctx, size_t n, const uint8_t **p)
+{
+	struct file_scan *fs = ctx;
+
+	if (!fs->content_read) {
+		int fd;
+
+		fs->content_read = true;
+		fs->content = xmalloc(fs->content_cap ? fs->content_cap : 1);
+		fd = openat(fs->dirfd, fs->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd >= 0) {
+			struct stat st;
+
+			/* regular files only: a FIFO swapped in must not block us */
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+				ssize_t r;
+
+				while (fs->content_len < fs->content_cap &&
+				       (r = read(fd, fs->content + fs->content_len,
+						 fs->content_cap - fs->content_len)) > 0)
+					fs->content_len += (size_t)r;
+			}
+			close(fd);
+		}
+	}
+	*p = fs->content;
+	return n < fs->content_len ? n : fs->content_len;
+}
+
+/*
+ * Where a matched file belongs: its product tree, so that two products under
+ * /opt/kaspersky are two findings of a rule, else its directory.
+ */
+static struct file_hits *hits_for(struct rule_hits *rh, const char *path)
+{
+	char *place = product_tree(path, NULL);
+	struct file_hits *h;
+
+	if (!place) {
+		const char *slash = strrchr(path, '/');
+
+		place = xstrndup(path, slash && slash != path ? (size_t)(slash - path) : 1);
+	}
+	for (size_t i = 0; i < rh->n; i++) {
+		if (rh->v[i].place ? !strcmp(rh->v[i].place, place) : rh->n > FILE_PLACES) {
+			free(place);
+			return &rh->v[i];
+		}
+	}
+	if (rh->n == FILE_PLACES) {
+		free(place);
+		place = NULL;
+	}
+	rh->v = xreallocarray(rh->v, rh->n + 1, sizeof(*rh->v));
+	h = &rh->v[rh->n++];
+	memset(h, 0, sizeof(*h));
+	h->place = place;
+	return h;
+}
+
+static void on_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	struct file_scan *fs = ctx;
+	struct scan_result *res = fs->res;
+	struct kvlist facts = { 0 };
+	struct subject subj = host_subject(fs->root);
+	char sizebuf[24];
+
+	kv_add(&facts, "file.path", path);
+	kv_add(&facts, "file.name", name);
+	snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)size);
+	kv_add(&facts, "file.size", sizebuf);
+	subj.facts = &facts;
+	subj.content = file_content;
+	subj.content_ctx = fs;
+	fs->dirfd = dirfd;
+	fs->name = name;
+	fs->content_read = false;
+	fs->content_len = 0;
+	for (size_t r = 0; r < res->rules.n; r++) {
+		const struct rule *rule = &res->rules.v[r];
+		struct kvlist ev = { 0 };
+		struct file_hits *h;
+		const char *slash;
+		char *dir;
+
+		if (!(rule->kinds & KIND_FILE) || !rule_match_subject(rule, &subj, &ev)) {
+			kv_free(&ev);
+			continue;
+		}
+		h = hits_for(&fs->hits[r], path);
+		if (!h->count)
+			h->ev = ev;
+		else
+			kv_free(&ev);
+		h->count++;
+		if (h->examples.n < FILE_EXAMPLES)
+			sl_push(&h->examples, xstrdup(path));
+		slash = strrchr(path, '/');
+		dir = xstrndup(path, slash && slash != path ? (size_t)(slash - path) : 1);
+		if (h->dirs.n < FILE_EXAMPLES && !sl_contains(&h->dirs, dir))
+			sl_push(&h->dirs, dir);
+		else
+			free(dir);
+	}
+	free(fs->content);
+	fs->content = NULL;
+	kv_free(&facts);
+}
+
+static void scan_files(const struct kd_root *root, const struct scan_options *opt,
+		       struct scan_result *res)
+{
+	struct file_scan fs = { .res = res, .root = root };
+	struct walk_seen seen = { 0 };
+	struct strlist places = { 0 };
+	size_t budget = WALK_FILE_BUDGET;
+	bool any_file_rule = false;
+
+	for (size_t r = 0; r < res->rules.n; r++)
+		any_file_rule |= (res->rules.v[r].kinds & KIND_FILE) != 0;
+	if (!any_file_rule)
+		return;
+	fs.hits = xcalloc(res->rules.n, sizeof(*fs.hits));
+	fs.content_cap = ruleset_content_needed(&res->rules);
+	for (size_t i = 0; i < ARRAY_SIZE(default_places); i++)
+		sl_push(&places, xstrdup(default_places[i]));
+	for (size_t i = 0; i < opt->paths.n; i++)
+		sl_push(&places, xstrdup(opt->paths.v[i][0] == '/' ? opt->paths.v[i] + 1 : opt->paths.v[i]));
+	for (size_t i = 0; i < places.n; i++) {
+		struct walk_stats st;
+		char *src = xasprintf("/%s", places.v[i]);
+		int r = files_walk(root, places.v[i], &seen, &budget, &st, on_file, &fs);
+
+		if (r)
+			add_cov(res, src, cov_from_errno(r), xstrdup(strerror(-r)));
+		else
+			add_walk_cov(res, src, &st,
+				     xasprintf("%zu files in %zu directories", st.files, st.dirs));
+		free(src);
+	}
+	for (size_t r = 0; r < res->rules.n; r++) {
+		const struct rule *rule = &res->rules.v[r];
+
+		for (size_t i = 0; i < fs.hits[r].n; i++) {
+			struct file_hits *h = &fs.hits[r].v[i];
+			struct finding *f;
+			char count[24];
+
+			/* one finding per rule and place: the directory and a few of the files */
+			f = add_finding(res, rule->id, rule->severity, "file", h->dirs.v[0],
+					h->examples.v[0], xstrdup(rule->title));
+			snprintf(count, sizeof(count), "%zu", h->count);
+			evidence_add(&f->evidence, "files_matched", count);
+			for (size_t k = 0; k < h->ev.n; k++)
+				evidence_add(&f->evidence, h->ev.v[k].key, h->ev.v[k].value);
+			for (size_t k = 0; k < h->dirs.n; k++)
+				evidence_add(&f->evidence, "directory", h->dirs.v[k]);
+			for (size_t k = 0; k < h->examples.n; k++)
+				evidence_add(&f->evidence, "file", h->examples.v[k]);
+		}
+	}
+	for (size_t r = 0; r < res->rules.n; r++) {
+		for (size_t i = 0; i < fs.hits[r].n; i++) {
+			free(fs.hits[r].v[i].place);
+			sl_free(&fs.hits[r].v[i].examples);
+			sl_free(&fs.hits[r].v[i].dirs);
+			kv_free(&fs.hits[r].v[i].ev);
+		}
+		free(fs.hits[r].v);
+	}
+	free(fs.hits);
+	sl_free(&places);
+	walk_seen_free(&seen);
+}
+
+void scan_userland(const struct kd_root *root, const struct scan_options *opt,
+		   struct scan_result *res)
+{
+	scan_trusted_certs(res, root);
+	scan_packages(root, res);
+	scan_services(root, res);
+	scan_processes(root, res);
+	scan_files(root, opt, res);
+}
