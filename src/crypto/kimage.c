@@ -17,6 +17,7 @@
 #include "crypto/kimage.h"
 #include "core/util.h"
 
+#define MAX_BOOT_FILES 4096
 #define KERNEL_MAX_DECOMPRESSED (512u << 20)
 #define SCAN_OVERLAP (64 * 1024)	/* larger than any certificate we accept */
 #define MAX_KERNEL_CERTS 256
@@ -302,4 +303,19 @@ void kimage_certs_free(struct kimage_certs *kc)
 	free(kc->certs);
 	kc->certs = NULL;
 	kc->n = 0;
+}
+
+int list_kernel_images(const struct kd_root *root, struct strlist *names)
+{
+	struct strlist all = { 0 };
+	int r = root_list_dir(root, "boot", false, MAX_BOOT_FILES, &all);
+
+	for (size_t i = 0; i < all.n; i++) {
+		if (strncmp(all.v[i], "vmlinuz-", 8) || !all.v[i][8])
+			continue;
+		sl_push(names, all.v[i]);
+		all.v[i] = NULL;
+	}
+	sl_free(&all);
+	return r < 0 ? r : 0;
 }

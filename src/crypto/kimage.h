@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/root.h"
+#include "core/util.h"
 #include "crypto/cert.h"
 
 struct kimage_certs {
@@ -24,5 +26,8 @@ int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, c
  */
 int kimage_extract_certs_fd(int fd, uint64_t size, struct kimage_certs *out, const char **reason);
 void kimage_certs_free(struct kimage_certs *kc);
+
+/* The kernel images boot/vmlinuz-<release> of the root, sorted. 0 or -errno. */
+int list_kernel_images(const struct kd_root *root, struct strlist *names);
 
 #endif

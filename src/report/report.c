@@ -18,6 +18,46 @@
 #define MAX_SHOWN 1024		/* bytes of one untrusted string we print */
 #define MAX_TAINT_EXPLAINED 32	/* the kernel has fewer taint letters; proc/modules may lie */
 
+/*
+ * Why a loaded module carries taint letter flag, from what we know of its file
+ * (signature, modinfo). Caller frees.
+ */
+static char *module_taint_why(const struct module_rec *m, char flag)
+{
+	const struct sig_result *s = &m->sig;
+	const char *v;
+
+	switch (flag) {
+	case 'E':
+		if (s->status == SIG_VALID && !s->kernel_trusted)
+			return xasprintf("signed by a key the kernel does not trust (%s)",
+					 s->cert && s->cert->cert ?
+					 cert_get_info(s->cert->cert)->subject : s->issuer);
+		if (s->status == SIG_VALID)
+			return xstrdup("the file's signature verifies with a key the kernel trusts: "
+				       "the loaded code may not be this file");
+		if (s->status == SIG_UNSIGNED)
+			return xstrdup("the module file is unsigned");
+		return xasprintf("signature %s%s%s", sig_status_name(s->status),
+				 s->reason ? ": " : "", s->reason ? s->reason : "");
+	case 'O':
+		v = kv_get(&m->modinfo, "intree");
+		if (v && !strcmp(v, "Y"))
+			return xstrdup("the kernel says out-of-tree, but the file's modinfo has "
+				       "intree=Y: the loaded code may not be this file");
+		return xstrdup(m->path ? "built outside the kernel tree (no intree=Y in modinfo)" :
+					 "built outside the kernel tree");
+	case 'P':
+		v = kv_get(&m->modinfo, "license");
+		return v ? xasprintf("license \"%s\" is not GPL-compatible", v) :
+			   xstrdup("no GPL-compatible license");
+	case 'C':
+		return xstrdup("a staging driver");
+	default:
+		return xstrdup(taint_meaning(flag));
+	}
+}
+
 /* Length of a valid UTF-8 sequence at p (not an overlong or surrogate), or 0. */
 static size_t utf8_len(const unsigned char *p)
 {

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "scan/scan.h"
+#include "store/result.h"
 
 enum report_format {
 	FORMAT_TEXT,

@@ -26,7 +26,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "scan/scan_priv.h"
+#include "scan/group.h"
+#include "store/result.h"
 #include "core/util.h"
 
 #define DPKG_INFO "var/lib/dpkg/info"
@@ -480,17 +481,4 @@ void findings_group(struct scan_result *res, const struct kd_root *root)
 	name_groups(res, &a);
 	anchor_free(&a);
 	free(parent);
-}
-
-void findings_group_free(struct scan_result *res)
-{
-	for (size_t i = 0; i < res->ngroups; i++) {
-		free(res->groups[i].kind);
-		free(res->groups[i].name);
-		sl_free(&res->groups[i].places);
-		free(res->groups[i].members);
-	}
-	free(res->groups);
-	res->groups = NULL;
-	res->ngroups = 0;
 }

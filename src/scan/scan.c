@@ -18,23 +18,27 @@
 
 #include "core/cursor.h"
 #include "core/decompress.h"
-#include "sources/devices.h"
-#include "formats/elfmod.h"
 #include "core/embedded.h"
-#include "crypto/kimage.h"
-#include "sources/moddir.h"
-#include "formats/modsig.h"
-#include "crypto/pkcs7.h"
-#include "core/cursor.h"
-#include "scan/scan.h"
-#include "scan/scan_priv.h"
 #include "core/util.h"
+#include "crypto/kimage.h"
+#include "crypto/pkcs7.h"
+#include "formats/elfmod.h"
+#include "formats/modsig.h"
+#include "scan/group.h"
+#include "scan/scan.h"
+#include "scan/userscan.h"
+#include "sources/bootscan.h"
+#include "sources/devices.h"
+#include "sources/hidden.h"
+#include "sources/moddir.h"
+#include "sources/procfs.h"
+#include "store/apply.h"
+#include "store/result.h"
 
 #define MODULE_FILE_CAP (512ull << 20)	/* read in place, so only a sanity bound */
 #define DECOMPRESSED_CAP (128ull << 20)	/* held in memory: 5x the largest distribution module */
 #define SMALL_FILE (2u << 20)	/* read whole: one syscall; larger files are streamed */
 #define KERNEL_IMAGE_CAP (256ull << 20)
-#define MAX_BOOT_FILES 4096
 #define CERT_FILE_CAP (16u << 20)
 #define PE_FILE_CAP (64u << 20)
 #define WALK_MAX_DEPTH 16
@@ -56,106 +60,6 @@ struct scan_ctx {
 	int stdin_fd;			/* inspect -: standard input, copied into memory */
 	struct timespec mono_start;	/* the run's duration is measured on CLOCK_MONOTONIC */
 };
-
-const char *sig_status_name(enum sig_status s)
-{
-	static const char *const names[] = {
-		[SIG_VALID] = "valid", [SIG_INVALID] = "invalid",
-		[SIG_UNVERIFIABLE] = "unverifiable", [SIG_UNSIGNED] = "unsigned",
-		[SIG_MALFORMED] = "malformed", [SIG_UNREAD] = "unread",
-	};
-
-	return s < SIG__COUNT ? names[s] : "unknown";
-}
-
-const char *cov_status_name(enum cov_status s)
-{
-	static const char *const names[] = {
-		[COV_OK] = "ok", [COV_ABSENT] = "absent", [COV_DENIED] = "denied", [COV_ERROR] = "error",
-	};
-
-	return names[s];
-}
-
-const char *trust_kind_name(enum trust_kind k)
-{
-	static const char *const names[] = {
-		[TRUST_KERNEL_IMAGE] = "kernel-image", [TRUST_OPERATOR] = "operator",
-		[TRUST_RULES] = "rules", [TRUST_KEYRING_ONLY] = "keyring", [TRUST_UEFI] = "uefi",
-		[TRUST_INSPECTED] = "inspected",
-	};
-
-	return names[k];
-}
-
-void add_cov(struct scan_result *res, const char *source, enum cov_status st, char *detail)
-{
-	res->cov = xreallocarray(res->cov, res->ncov + 1, sizeof(*res->cov));
-	res->cov[res->ncov].source = xstrdup(source);
-	res->cov[res->ncov].status = st;
-	res->cov[res->ncov].detail = detail ? detail : xstrdup("");
-	res->ncov++;
-}
-
-enum cov_status cov_from_errno(int r)
-{
-	if (r == -ENOENT || r == -ENOTDIR)
-		return COV_ABSENT;
-	if (r == -EACCES || r == -EPERM)
-		return COV_DENIED;
-	return COV_ERROR;
-}
-
-void add_walk_cov(struct scan_result *res, const char *source, const struct walk_stats *st,
-		  char *what)
-{
-	enum cov_status status = COV_OK;
-	struct strbuf sb;
-
-	sb_init(&sb);
-	sb_puts(&sb, what);
-	free(what);
-	if (st->unreadable) {
-		sb_printf(&sb, "; %zu entr%s unreadable, not walked", st->unreadable,
-			  st->unreadable == 1 ? "y" : "ies");
-		if (st->denied)
-			sb_printf(&sb, " (%zu permission denied)", st->denied);
-		status = st->denied == st->unreadable ? COV_DENIED : COV_ERROR;
-	}
-	if (st->too_deep) {
-		sb_printf(&sb, "; %zu director%s nested deeper than %d levels not walked",
-			  st->too_deep, st->too_deep == 1 ? "y" : "ies", WALK_DEPTH);
-		status = COV_ERROR;
-	}
-	if (st->truncated) {
-		sb_puts(&sb, "; stopped: the file budget is used up, later files not walked");
-		status = COV_ERROR;
-	}
-	add_cov(res, source, status, sb_steal(&sb));
-}
-
-static struct trust_entry *add_trust(struct scan_result *res, enum trust_kind kind,
-				     struct kd_cert *cert, const char *source)
-{
-	struct trust_entry *t;
-
-	res->trust = xreallocarray(res->trust, res->ntrust + 1, sizeof(*res->trust));
-	t = &res->trust[res->ntrust++];
-	memset(t, 0, sizeof(*t));
-	t->kind = kind;
-	t->cert = cert;
-	t->source = xstrdup(source);
-	return t;
-}
-
-struct trust_entry *add_trust_cert(struct scan_result *res, enum trust_kind kind, struct kd_cert *c,
-				   const char *source, const char *uefi_var)
-{
-	struct trust_entry *t = add_trust(res, kind, c, source);
-
-	t->uefi_var = uefi_var ? xstrdup(uefi_var) : NULL;
-	return t;
-}
 
 /* ---- rules and pinned certificates compiled into the binary ---- */
 
@@ -205,7 +109,7 @@ static void load_pinned_certs(struct scan_result *res)
 		for (int i = 0; i < n; i++) {
 			char *src = xasprintf("rules/certs/%s", f->name);
 
-			add_trust(res, TRUST_RULES, certs[i], src);
+			add_trust_cert(res, TRUST_RULES, certs[i], src, NULL);
 			free(src);
 		}
 		free(n > 0 ? certs : NULL);
@@ -259,7 +163,7 @@ static int load_cert_file(struct scan_result *res, int dirfd, const char *path, 
 	}
 	src = xasprintf("--cert %s", shown);
 	for (int i = 0; i < n; i++)
-		add_trust(res, TRUST_OPERATOR, certs[i], src);
+		add_trust_cert(res, TRUST_OPERATOR, certs[i], src, NULL);
 	free(certs);
 	add_cov(res, src, COV_OK, xasprintf("%d certificate%s", n, n == 1 ? "" : "s"));
 	free(src);
@@ -442,21 +346,6 @@ static void read_running_kernel(struct scan_ctx *ctx)
 
 /* ---- certificates built into the kernel images under boot/ ---- */
 
-int list_kernel_images(const struct kd_root *root, struct strlist *names)
-{
-	struct strlist all = { 0 };
-	int r = root_list_dir(root, "boot", false, MAX_BOOT_FILES, &all);
-
-	for (size_t i = 0; i < all.n; i++) {
-		if (strncmp(all.v[i], "vmlinuz-", 8) || !all.v[i][8])
-			continue;
-		sl_push(names, all.v[i]);
-		all.v[i] = NULL;
-	}
-	sl_free(&all);
-	return r < 0 ? r : 0;
-}
-
 static void read_kernel_images(const struct kd_root *root, struct scan_result *res)
 {
 	struct strlist names = { 0 };
@@ -497,7 +386,7 @@ static void read_kernel_images(const struct kd_root *root, struct scan_result *r
 			free(buf);
 		} else {
 			for (size_t j = 0; j < kc.n; j++) {
-				struct trust_entry *t = add_trust(res, TRUST_KERNEL_IMAGE, kc.certs[j], src);
+				struct trust_entry *t = add_trust_cert(res, TRUST_KERNEL_IMAGE, kc.certs[j], src, NULL);
 
 				t->release = xstrdup(names.v[i] + 8);
 			}
@@ -541,7 +430,7 @@ static void join_keys(struct scan_result *res)
 			}
 		}
 		if (!joined) {
-			struct trust_entry *t = add_trust(res, TRUST_KEYRING_ONLY, NULL, "/proc/keys");
+			struct trust_entry *t = add_trust_cert(res, TRUST_KEYRING_ONLY, NULL, "/proc/keys", NULL);
 
 			t->keyring_key = xstrdup(k->description);
 			t->key_subject = xstrdup(k->subject);
@@ -917,26 +806,6 @@ static void inspect_image(struct module_rec *m, const struct image_src *src)
 	free(tail);
 }
 
-static char *stem_of(const char *path)
-{
-	const char *base = strrchr(path, '/'), *dot;
-
-	base = base ? base + 1 : path;
-	dot = strstr(base, ".ko");
-	return xstrndup(base, dot ? (size_t)(dot - base) : strlen(base));
-}
-
-static bool same_module_name(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++) {
-		char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
-
-		if (x != y)
-			return false;
-	}
-	return !*a && !*b;
-}
-
 #define STDIN_CAP (256u << 20)
 #define STDIN_NAME "(standard input)"
 
@@ -1053,7 +922,7 @@ static void inspect_one(struct scan_ctx *ctx, size_t idx)
 	size_t len = 0, plen;
 	struct stat st;
 	enum kd_comp comp = COMP_NONE;
-	char *stem = stem_of(open_path);
+	char *stem = module_stem(open_path);
 	int fd, r;
 
 	m->name = xstrdup(stem);
@@ -1126,7 +995,7 @@ static void inspect_one(struct scan_ctx *ctx, size_t idx)
 	}
 	inspect_image(m, &src);
 	if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
-		m->file_name_matches = same_module_name(stem, m->name);
+		m->file_name_matches = module_name_same(stem, m->name);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -1303,7 +1172,7 @@ static const char *running_release(struct scan_ctx *ctx, const struct strlist *r
 				const struct module_rec *m = &res->mods[j];
 
 				if (!m->release || strcmp(m->release, releases->v[r]) ||
-				    !same_module_name(m->name, lm->name))
+				    !module_name_same(m->name, lm->name))
 					continue;
 				hit = lm->build_id && m->build_id && !strcmp(lm->build_id, m->build_id) ?
 					      2 : hit ? hit : 1;
@@ -1344,7 +1213,7 @@ static void join_loaded(struct scan_ctx *ctx, const struct strlist *releases)
 			struct module_rec *m = &res->mods[j];
 
 			if (m->loaded || !rel || !m->release || strcmp(m->release, rel) ||
-			    !same_module_name(m->name, lm->name))
+			    !module_name_same(m->name, lm->name))
 				continue;
 			/* the file modprobe would load wins, then the one with the same build-id */
 			if (dep_shown && strcmp(m->path, dep_shown) == 0) {
@@ -1420,237 +1289,6 @@ static void scan_builtin(struct scan_ctx *ctx, const struct strlist *releases)
 
 /* ---- findings ---- */
 
-void cert_facts(struct kvlist *f, const struct kd_cert *cert)
-{
-	const struct cert_info *ci = cert_get_info(cert);
-	char key[128];
-
-	for (size_t i = 0; i < ci->subject_attrs.n; i++) {
-		snprintf(key, sizeof(key), "cert.subject.%s", ci->subject_attrs.v[i].key);
-		kv_add(f, key, ci->subject_attrs.v[i].value);
-	}
-	for (size_t i = 0; i < ci->issuer_attrs.n; i++) {
-		snprintf(key, sizeof(key), "cert.issuer.%s", ci->issuer_attrs.v[i].key);
-		kv_add(f, key, ci->issuer_attrs.v[i].value);
-	}
-	kv_add(f, "cert.serial", ci->serial);
-	if (ci->skid)
-		kv_add(f, "cert.skid", ci->skid);
-	kv_add(f, "cert.sha256", ci->sha256);
-	kv_add(f, "cert.pubkey_sha256", ci->pubkey_sha256);
-}
-
-static void add_cert_facts(struct kvlist *f, const struct module_rec *m)
-{
-	const struct sig_result *s = &m->sig;
-
-	if (s->cert && s->cert->cert && (s->status == SIG_VALID || s->status == SIG_INVALID)) {
-		cert_facts(f, s->cert->cert);
-		return;
-	}
-	/* no certificate: what the signature itself claims */
-	for (size_t i = 0; i < s->issuer_attrs.n; i++) {
-		char key[128];
-
-		snprintf(key, sizeof(key), "cert.issuer.%s", s->issuer_attrs.v[i].key);
-		kv_add(f, key, s->issuer_attrs.v[i].value);
-	}
-	if (s->serial)
-		kv_add(f, "cert.serial", s->serial);
-	if (s->skid)
-		kv_add(f, "cert.skid", s->skid);
-}
-
-struct finding *add_finding(struct scan_result *res, const char *rule, enum severity sev,
-			    const char *kind, const char *name, const char *path, char *summary)
-{
-	struct finding *f;
-
-	res->findings = xreallocarray(res->findings, res->nfindings + 1, sizeof(*res->findings));
-	f = &res->findings[res->nfindings++];
-	memset(f, 0, sizeof(*f));
-	f->rule = xstrdup(rule);
-	sl_push(&f->rules, xstrdup(rule));
-	f->severity = sev;
-	f->kind = xstrdup(kind);
-	f->name = xstrdup(name ? name : "");
-	f->path = path ? xstrdup(path) : NULL;
-	f->summary = summary;
-	return f;
-}
-
-void finding_also(struct finding *f, const struct rule *rule, enum severity sev)
-{
-	sl_push(&f->rules, xstrdup(rule->id));
-	if (sev > f->severity) {
-		f->severity = sev;
-		free(f->rule);
-		f->rule = xstrdup(rule->id);
-		free(f->summary);
-		f->summary = xstrdup(rule->title);
-	}
-}
-
-static void module_evidence(struct kvlist *ev, const struct module_rec *m);
-
-static struct finding *new_finding(struct scan_result *res, const char *rule, enum severity sev,
-				   const char *kind, const struct module_rec *m, char *summary)
-{
-	struct finding *f = add_finding(res, rule, sev, kind, m->name, m->path, summary);
-
-	module_evidence(&f->evidence, m);
-	return f;
-}
-
-/*
- * The type of each evidence member, by its name: a list where one subject can
- * hold several values (the certificates of a chain, repeated modinfo fields,
- * the host paths and contents a rule tests, the directories and files of a
- * file finding), a number for counts and ids, a string otherwise.
- * kdetect(8) and src/report.schema.json say the same.
- */
-static const struct {
-	const char *name;		/* a trailing '*' accepts any suffix */
-	enum kv_type type;
-} evidence_types[] = {
-	{ "cert.*", KV_LIST },
-	{ "modinfo.*", KV_LIST },
-	{ "host.path", KV_LIST },
-	{ "matched", KV_LIST },
-	{ "directory", KV_LIST },
-	{ "file", KV_LIST },
-	{ "installed_in", KV_LIST },
-	{ "file.size", KV_NUMBER },
-	{ "process.pid", KV_NUMBER },
-	{ "process.uid", KV_NUMBER },
-	{ "files_matched", KV_NUMBER },
-};
-
-enum kv_type evidence_type(const char *key)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(evidence_types); i++) {
-		const char *n = evidence_types[i].name;
-		size_t len = strlen(n);
-
-		if (n[len - 1] == '*' ? strncmp(key, n, len - 1) == 0 : strcmp(key, n) == 0)
-			return evidence_types[i].type;
-	}
-	return KV_STRING;
-}
-
-void evidence_add(struct kvlist *ev, const char *key, const char *value)
-{
-	kv_put(ev, key, value, evidence_type(key));
-}
-
-struct finding *apply_subject_rules(struct scan_result *res, const struct subject *subj,
-				    unsigned kind, bool installed_only, const char *kind_name,
-				    const char *name, const char *path, const struct kvlist *first)
-{
-	struct kvlist ev = { 0 };
-	struct finding *f = NULL;
-
-	for (size_t r = 0; r < res->rules.n; r++) {
-		const struct rule *rule = &res->rules.v[r];
-		enum severity sev = rule->severity;
-
-		if (!(rule->kinds & kind) || !rule_match_subject(rule, subj, &ev))
-			continue;
-		/* rule severities are for code that runs: installed code is one step lower */
-		if (installed_only && sev > SEV_INFO)
-			sev--;
-		if (f) {
-			finding_also(f, rule, sev);
-			continue;
-		}
-		f = add_finding(res, rule->id, sev, kind_name, name, path, xstrdup(rule->title));
-		for (size_t k = 0; first && k < first->n; k++)
-			evidence_add(&f->evidence, first->v[k].key, first->v[k].value);
-	}
-	for (size_t k = 0; f && k < ev.n; k++)
-		evidence_add(&f->evidence, ev.v[k].key, ev.v[k].value);
-	kv_free(&ev);
-	return f;
-}
-
-/* What every finding about a module starts with. */
-static void module_evidence(struct kvlist *ev, const struct module_rec *m)
-{
-	evidence_add(ev, "loaded", m->loaded ? "yes" : "no");
-	if (m->release)
-		evidence_add(ev, "release", m->release);
-	evidence_add(ev, "signature", sig_status_name(m->sig.status));
-}
-
-static void apply_rules(struct scan_result *res, const struct subject *host)
-{
-	for (size_t i = 0; i < res->nmods; i++) {
-		const struct module_rec *m = &res->mods[i];
-		struct kvlist facts = { 0 }, first = { 0 };
-		struct subject subj = *host;
-		struct finding *f;
-
-		subj.facts = &facts;
-		kv_add(&facts, "module.name", m->name);
-		if (m->path) {
-			const char *base = strrchr(m->path, '/');
-
-			kv_add(&facts, "module.file", base ? base + 1 : m->path);
-			kv_add(&facts, "module.path", m->path);
-		}
-		kv_add(&facts, "module.signature", sig_status_name(m->sig.status));
-		kv_add(&facts, "module.loaded", m->loaded ? "yes" : "no");
-		for (size_t k = 0; k < m->modinfo.n; k++) {
-			char *key = xasprintf("modinfo.%s", m->modinfo.v[k].key);
-
-			kv_add(&facts, key, m->modinfo.v[k].value);
-			free(key);
-		}
-		add_cert_facts(&facts, m);
-		module_evidence(&first, m);
-		f = apply_subject_rules(res, &subj, KIND_MODULE, !m->loaded, "kaspersky", m->name,
-					m->path, &first);
-		if (f && m->sig.cert)
-			evidence_add(&f->evidence, "verified_with", m->sig.cert->source);
-		kv_free(&first);
-		kv_free(&facts);
-	}
-}
-
-static void integrity_findings(struct scan_result *res)
-{
-	for (size_t i = 0; i < res->nmods; i++) {
-		const struct module_rec *m = &res->mods[i];
-		struct finding *f;
-
-		if (m->loaded && !m->path) {
-			f = new_finding(res, "KD-MOD-NOFILE", SEV_MEDIUM, "integrity", m,
-					xstrdup("loaded module has no file on disk"));
-			evidence_add(&f->evidence, "taint", m->lm->taint);
-		}
-		if (m->file_name_matches == 0) {
-			char *base = stem_of(m->path);
-
-			f = new_finding(res, "KD-MOD-NAME", SEV_MEDIUM, "integrity", m,
-					xasprintf("file name '%s' differs from the module's own name '%s'",
-						  base, m->name));
-			free(base);
-		}
-		if (m->sig.status == SIG_INVALID) {
-			f = new_finding(res, "KD-SIG-INVALID", SEV_MEDIUM, "integrity", m,
-					xstrdup("signature does not match the module content"));
-			if (m->sig.cert)
-				evidence_add(&f->evidence, "verified_with", m->sig.cert->source);
-		}
-		if (m->loaded && m->build_id_matches == 0) {
-			f = new_finding(res, "KD-MOD-BUILDID", SEV_LOW, "integrity", m,
-					xstrdup("loaded module's build-id differs from its file's"));
-			evidence_add(&f->evidence, "loaded_build_id", m->lm->build_id);
-			evidence_add(&f->evidence, "file_build_id", m->build_id);
-		}
-	}
-}
-
 /* ---- ordering, so that two runs over the same input print the same report ---- */
 
 static int nullcmp(const char *a, const char *b)
@@ -1693,8 +1331,8 @@ static void finish(struct scan_result *res, const struct kd_root *root)
 	/* sort modules, keeping sig.cert pointers valid (they point into trust, not mods) */
 	if (res->nmods > 1)
 		qsort(res->mods, res->nmods, sizeof(*res->mods), cmp_module);
-	apply_rules(res, &host);
-	integrity_findings(res);
+	apply_module_rules(res, &host);
+	module_integrity_findings(res);
 	if (res->nfindings > 1)
 		qsort(res->findings, res->nfindings, sizeof(*res->findings), cmp_finding);
 	findings_group(res, root);
@@ -1878,6 +1516,9 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);
 	finish(res, &ctx.root);
+	/* the key databases served the verdicts; the report does not show them */
+	boot_keys_free(res->boot_keys);
+	res->boot_keys = NULL;
 	run_end(&ctx);
 	sl_free(&releases);
 	ctx_free(&ctx);
@@ -1927,163 +1568,4 @@ int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfil
 	run_end(&ctx);
 	ctx_free(&ctx);
 	return 0;
-}
-
-char *module_taint_why(const struct module_rec *m, char flag)
-{
-	const struct sig_result *s = &m->sig;
-	const char *v;
-
-	switch (flag) {
-	case 'E':
-		if (s->status == SIG_VALID && !s->kernel_trusted)
-			return xasprintf("signed by a key the kernel does not trust (%s)",
-					 s->cert && s->cert->cert ?
-					 cert_get_info(s->cert->cert)->subject : s->issuer);
-		if (s->status == SIG_VALID)
-			return xstrdup("the file's signature verifies with a key the kernel trusts: "
-				       "the loaded code may not be this file");
-		if (s->status == SIG_UNSIGNED)
-			return xstrdup("the module file is unsigned");
-		return xasprintf("signature %s%s%s", sig_status_name(s->status),
-				 s->reason ? ": " : "", s->reason ? s->reason : "");
-	case 'O':
-		v = kv_get(&m->modinfo, "intree");
-		if (v && !strcmp(v, "Y"))
-			return xstrdup("the kernel says out-of-tree, but the file's modinfo has "
-				       "intree=Y: the loaded code may not be this file");
-		return xstrdup(m->path ? "built outside the kernel tree (no intree=Y in modinfo)" :
-					 "built outside the kernel tree");
-	case 'P':
-		v = kv_get(&m->modinfo, "license");
-		return v ? xasprintf("license \"%s\" is not GPL-compatible", v) :
-			   xstrdup("no GPL-compatible license");
-	case 'C':
-		return xstrdup("a staging driver");
-	default:
-		return xstrdup(taint_meaning(flag));
-	}
-}
-
-bool scan_incomplete(const struct scan_result *res)
-{
-	for (size_t i = 0; i < res->ncov; i++)
-		if (res->cov[i].status == COV_DENIED || res->cov[i].status == COV_ERROR)
-			return true;
-	for (size_t i = 0; i < res->nmods; i++)
-		if (res->mods[i].sig.status == SIG_UNREAD && res->mods[i].path)
-			return true;
-	return false;
-}
-
-int scan_exit_status(const struct scan_result *res)
-{
-	/* info findings (remnants worth a mention) do not raise an alarm */
-	for (size_t i = 0; i < res->nfindings; i++)
-		if (res->findings[i].severity > SEV_INFO)
-			return 1;
-	return scan_incomplete(res) ? 3 : 0;
-}
-
-void pe_sig_free(struct pe_sig *s)
-{
-	free(s->digest_algo);
-	free(s->digest);
-	free(s->error);
-	for (size_t i = 0; i < s->nchain; i++)
-		cert_free(s->chain[i]);
-	free(s->chain);
-	memset(s, 0, sizeof(*s));
-}
-
-void scan_result_free(struct scan_result *res)
-{
-	sl_free(&res->argv);
-	free(res->hostname);
-	free(res->machine_id);
-	free(res->boot_id);
-	free(res->kernel_release);
-	free(res->root);
-	for (size_t i = 0; i < res->ncov; i++) {
-		free(res->cov[i].source);
-		free(res->cov[i].detail);
-	}
-	free(res->cov);
-	for (size_t i = 0; i < res->ntrust; i++) {
-		struct trust_entry *t = &res->trust[i];
-
-		cert_free(t->cert);
-		free(t->source);
-		free(t->release);
-		free(t->keyring_key);
-		free(t->uefi_var);
-		free(t->key_subject);
-		free(t->key_id);
-	}
-	free(res->trust);
-	for (size_t i = 0; i < res->nmods; i++) {
-		struct module_rec *m = &res->mods[i];
-
-		free(m->name);
-		free(m->release);
-		free(m->path);
-		kv_free(&m->modinfo);
-		free(m->build_id);
-		free(m->sig.reason);
-		free(m->sig.hash_algo);
-		free(m->sig.issuer);
-		kv_free(&m->sig.issuer_attrs);
-		free(m->sig.serial);
-		free(m->sig.skid);
-	}
-	free(res->mods);
-	for (size_t i = 0; i < res->nfindings; i++) {
-		struct finding *f = &res->findings[i];
-
-		free(f->rule);
-		sl_free(&f->rules);
-		free(f->kind);
-		free(f->name);
-		free(f->path);
-		free(f->summary);
-		kv_free(&f->evidence);
-	}
-	free(res->findings);
-	findings_group_free(res);
-	for (size_t i = 0; i < res->nloaded; i++)
-		loaded_module_free(&res->loaded[i]);
-	free(res->loaded);
-	for (size_t i = 0; i < res->nkeys; i++)
-		kernel_key_free(&res->keys[i]);
-	free(res->keys);
-	ruleset_free(&res->rules);
-	free(res->rules_sha256);
-	for (size_t i = 0; i < res->npes; i++) {
-		struct pe_rec *r = &res->pes[i];
-
-		free(r->path);
-		free(r->reason);
-		free(r->authenticode_sha256);
-		for (size_t k = 0; k < r->nsigs; k++)
-			pe_sig_free(&r->sigs[k]);
-		free(r->sigs);
-		free(r->catalog);
-		kv_free(&r->version);
-		sl_free(&r->sbat);
-		free(r->sbat_level);
-		cert_free(r->vendor_cert);
-		kv_free(&r->facts);
-		free(r->uefi);
-	}
-	free(res->pes);
-	for (size_t i = 0; i < res->boot.nentries; i++) {
-		free(res->boot.entries[i].name);
-		free(res->boot.entries[i].description);
-		free(res->boot.entries[i].path);
-	}
-	free(res->boot.entries);
-	free(res->boot.sbat_level);
-	kv_free(&res->boot.databases);
-	boot_keys_free(res->boot_keys);
-	memset(res, 0, sizeof(*res));
 }

@@ -1,180 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* scan.h - what one run of kdetect found: the data model shared by scan and report. */
+/* scan.h - one run of kdetect: the collectors run, joined, and the rules applied. */
 #ifndef KD_SCAN_H
 #define KD_SCAN_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <time.h>
 
-#include "crypto/cert.h"
-#include "crypto/pkcs7.h"
-#include "sources/procfs.h"
-#include "core/root.h"
-#include "rules/rules.h"
 #include "core/util.h"
-
-enum sig_status {
-	SIG_VALID,
-	SIG_INVALID,
-	SIG_UNVERIFIABLE,
-	SIG_UNSIGNED,
-	SIG_MALFORMED,
-	SIG_UNREAD,		/* the file could not be read: nothing is known */
-	SIG__COUNT,
-};
-
-enum cov_status {
-	COV_OK,
-	COV_ABSENT,
-	COV_DENIED,
-	COV_ERROR,
-};
-
-enum trust_kind {
-	TRUST_KERNEL_IMAGE,	/* built into boot/vmlinuz-<release> */
-	TRUST_OPERATOR,		/* --cert */
-	TRUST_RULES,		/* pinned by the rule set */
-	TRUST_KEYRING_ONLY,	/* a proc/keys key for which we hold no certificate */
-	TRUST_UEFI,		/* in a UEFI key database or MOK list (source names which) */
-	TRUST_INSPECTED,	/* a certificate file given to kdetect inspect */
-};
-
-struct trust_entry {
-	enum trust_kind kind;
-	struct kd_cert *cert;		/* NULL for TRUST_KEYRING_ONLY */
-	char *source;
-	char *release;			/* TRUST_KERNEL_IMAGE */
-	char *keyring_key;		/* proc/keys description that names this certificate */
-	char *uefi_var;			/* TRUST_UEFI: "db", "MokListRT", ... */
-	/* TRUST_KEYRING_ONLY */
-	char *key_subject;
-	char *key_id;
-};
-
-struct sig_result {
-	enum sig_status status;
-	char *reason;
-	char *hash_algo;
-	char *issuer;
-	struct kvlist issuer_attrs;
-	char *serial;
-	char *skid;
-	const struct trust_entry *cert;	/* the certificate that identifies the signer */
-	bool kernel_trusted;
-};
-
-struct module_rec {
-	char *name;			/* the module's own name, else its file name */
-	char *release;
-	char *path;			/* "/lib/modules/..." or NULL when no file */
-	bool loaded;
-	struct loaded_module *lm;
-	int file_name_matches;		/* 1, 0, or -1 when unknown */
-	int build_id_matches;		/* loaded modules: 1, 0, or -1 when unknown */
-	const char *compression;
-	uint64_t file_size;
-	struct kvlist modinfo;
-	char *build_id;
-	struct sig_result sig;
-	/* scan-internal: the parsed signature and content digest between the two phases */
-	struct kd_pkcs7 *p7;
-	uint8_t md[64];
-	unsigned int mdlen;
-};
-
-struct finding {
-	char *rule;
-	struct strlist rules;		/* every rule that matched */
-	enum severity severity;
-	char *kind;			/* "kaspersky" or "integrity" */
-	char *name;
-	char *path;
-	char *summary;
-	struct kvlist evidence;
-	size_t group;			/* index in scan_result.groups: the thing it is about */
-};
-
-/*
- * The findings about one thing (group.c): an installed product with its
- * files, packages, services and processes; a module; a binary; a certificate.
- */
-struct finding_group {
-	char *kind;			/* "product", "module", else the kind of its findings */
-	char *name;			/* the product's name(s), or its first finding's subject */
-	struct strlist places;		/* a product's directories as seen, sorted */
-	enum severity severity;		/* the highest of its findings' */
-	size_t *members;		/* indices in findings, in their order */
-	size_t n;
-};
-
-/*
- * One signature of a PE image: an Authenticode signature of its certificate
- * table (or nested in one), or that of the catalog that lists the image.
- */
-struct pe_sig {
-	bool from_catalog;
-	int depth;			/* 0: a certificate table entry's own; 1+: nested in it */
-	char *digest_algo;		/* of the image digest it signs ("sha256"); NULL: catalog */
-	char *digest;			/* that digest, hex; NULL: catalog */
-	bool digest_matches;		/* ... is the image's own (a catalog lists the image) */
-	bool sig_ok;			/* the signature checks out with the signer's certificate */
-	bool malformed;
-	char *error;
-	struct kd_cert **chain;		/* the signer, then its issuers; none: signer not embedded */
-	size_t nchain;
-	bool anchored;			/* the chain reaches a certificate of anchor_db */
-	const char *anchor_db;		/* "db", "MokListRT", "shim vendor certificate" */
-	size_t anchor;			/* chain[anchor] is the anchor */
-};
-
-/* A PE image: an EFI binary on the ESP, a signed kernel, or a Windows driver. */
-struct pe_rec {
-	char *path;
-	const char *kind;		/* "efi", "kernel", "driver", "pe" */
-	uint64_t size;
-	enum sig_status status;		/* valid: every signature checks out and vouches for the image */
-	char *reason;
-	char *authenticode_sha256;
-	struct pe_sig *sigs;
-	size_t nsigs;
-	char *catalog;			/* the catalog that signs it, when one does */
-	struct kvlist version;		/* VERSIONINFO strings: CompanyName, ... (one value each) */
-	struct strlist sbat;		/* the lines of its .sbat section (CSV: component,generation,...) */
-	char *sbat_level;		/* on the ESP, under SbatLevelRT: why revoked, or that it is not */
-	struct kd_cert *vendor_cert;	/* a shim's built-in vendor certificate */
-	struct kvlist facts;		/* for the rules: pe.*, cert.* of every certificate involved */
-	char *uefi;			/* what UEFI would decide, with the reason; NULL off the ESP */
-};
-
-struct boot_entry {
-	char *name;			/* Boot0001 */
-	char *description;
-	char *path;
-	bool current;
-};
-
-struct boot_state {
-	bool efi;			/* sys/firmware/efi exists */
-	int secure_boot;		/* -1 unknown */
-	int setup_mode;
-	bool mok_sb_state;		/* MokSBStateRT: shim validation off */
-	bool mok_trusted;		/* MokListTrustedRT: MOK keys trusted for modules */
-	bool mok_ignore_db;
-	char *sbat_level;		/* SbatLevelRT, or NULL */
-	struct kvlist databases;	/* variable -> "x509: subject", "sha256: hex", ... */
-	struct boot_entry *entries;
-	size_t nentries;
-};
-
-struct coverage {
-	char *source;
-	enum cov_status status;
-	char *detail;
-};
-
-struct boot_keys;
+#include "rules/rules.h"
+#include "store/result.h"
 
 struct scan_options {
 	const char *root;		/* NULL: live host */
@@ -186,45 +19,6 @@ struct scan_options {
 	int jobs;
 	char *const *argv;		/* the command line, NULL-terminated, for the report */
 };
-
-struct scan_result {
-	/* the run: the command line, when it started and ended (UTC), how long it took */
-	struct strlist argv;
-	struct timespec started, finished;
-	uint64_t duration_ms;
-	char *hostname;
-	char *machine_id;		/* etc/machine-id of the root, as it reads */
-	char *boot_id;			/* proc/sys/kernel/random/boot_id, where present */
-	char *kernel_release;		/* running release, if known */
-	char *root;
-	bool offline;
-	bool have_taint;
-	unsigned long taint;
-	struct coverage *cov;
-	size_t ncov;
-	struct trust_entry *trust;
-	size_t ntrust;
-	struct module_rec *mods;
-	size_t nmods;
-	struct finding *findings;
-	size_t nfindings;
-	struct finding_group *groups;	/* in the order of their first finding */
-	size_t ngroups;
-	struct loaded_module *loaded;
-	size_t nloaded;
-	struct kernel_key *keys;
-	size_t nkeys;
-	struct ruleset rules;
-	char *rules_sha256;
-	struct boot_state boot;
-	struct boot_keys *boot_keys;	/* the key databases, read early for module trust */
-	struct pe_rec *pes;
-	size_t npes;
-};
-
-const char *sig_status_name(enum sig_status s);
-const char *cov_status_name(enum cov_status s);
-const char *trust_kind_name(enum trust_kind k);
 
 /*
  * Load the rule set: the one compiled into the binary unless files replace it,
@@ -239,21 +33,5 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 /* Inspect module files given by path (outside any root). */
 int scan_inspect_files(const struct scan_options *opt, char **files, size_t nfiles,
 		       struct scan_result *res, char **err);
-/*
- * Why a loaded module carries taint letter flag, from what we know of its file
- * (signature, modinfo). Caller frees.
- */
-char *module_taint_why(const struct module_rec *m, char flag);
-void pe_sig_free(struct pe_sig *s);
-bool scan_incomplete(const struct scan_result *res);
-/*
- * Which findings are about the same thing (group.c): sets findings[].group and
- * res->groups, for findings already in their final order. With a root, dpkg's
- * file lists of the packages found are read to link them to their files.
- */
-void findings_group(struct scan_result *res, const struct kd_root *root);
-void findings_group_free(struct scan_result *res);
-int scan_exit_status(const struct scan_result *res);
-void scan_result_free(struct scan_result *res);
 
 #endif

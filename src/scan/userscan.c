@@ -13,8 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scan/scan_priv.h"
-#include "sources/userland.h"
+#include "scan/group.h"
+#include "scan/userscan.h"
+#include "store/apply.h"
+#include "sources/filewalk.h"
+#include "sources/packages.h"
+#include "sources/processes.h"
+#include "sources/services.h"
 #include "core/util.h"
 
 #define WALK_FILE_BUDGET 500000
@@ -25,42 +30,6 @@
 static const char *const default_places[] = {
 	"opt", "var/opt", "etc/opt", "usr/lib", "usr/local", "srv", "var/log/kaspersky",
 };
-
-static bool host_path_exists(void *ctx, const char *path)
-{
-	struct stat st;
-
-	return root_stat(ctx, path, 0, &st) == 0;
-}
-
-struct subject host_subject(const struct kd_root *root)
-{
-	struct subject s = { 0 };
-
-	if (root) {
-		s.path_exists = host_path_exists;
-		s.host_ctx = (void *)root;
-	}
-	return s;
-}
-
-void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned kind,
-		 const char *kind_name, const struct fact_set *set, const char *name_key,
-		 const char *path_key)
-{
-	for (size_t i = 0; i < set->n; i++) {
-		const struct kvlist *facts = &set->v[i];
-		struct subject subj = host_subject(root);
-		struct finding *f;
-
-		subj.facts = facts;
-		f = apply_subject_rules(res, &subj, kind, false, kind_name, kv_get(facts, name_key),
-					path_key ? kv_get(facts, path_key) : NULL, NULL);
-		/* after the matched facts, the rest of what is known about the subject */
-		for (size_t k = 0; f && k < facts->n; k++)
-			evidence_add(&f->evidence, facts->v[k].key, facts->v[k].value);
-	}
-}
 
 static void scan_packages(const struct kd_root *root, struct scan_result *res)
 {

@@ -19,8 +19,10 @@
 #include "sources/catroot.h"
 #include "formats/pe.h"
 #include "formats/sbat.h"
-#include "scan/scan_priv.h"
-#include "sources/userland.h"
+#include "crypto/kimage.h"
+#include "sources/bootscan.h"
+#include "store/apply.h"
+#include "sources/filewalk.h"
 #include "core/util.h"
 
 #define PE_CAP (64u << 20)

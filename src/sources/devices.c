@@ -202,24 +202,3 @@ int devices_read(const struct kd_root *root, const char *module, struct kd_hwdb 
 		qsort(out->v, out->n, sizeof(*out->v), cmp_device);
 	return r;
 }
-
-void device_clear(struct kd_device *dev)
-{
-	free(dev->bus);
-	free(dev->driver);
-	free(dev->name);
-	free(dev->vendor_id);
-	free(dev->product_id);
-	free(dev->modalias);
-	free(dev->vendor_name);
-	free(dev->model_name);
-	memset(dev, 0, sizeof(*dev));
-}
-
-void devices_free(struct kd_devices *d)
-{
-	for (size_t i = 0; i < d->n; i++)
-		device_clear(&d->v[i]);
-	free(d->v);
-	memset(d, 0, sizeof(*d));
-}

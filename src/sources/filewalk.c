@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sources/userland.h"
+#include "sources/filewalk.h"
 #include "core/util.h"
 
 struct walker {

@@ -12,7 +12,8 @@
 #include <sys/stat.h>
 
 #include "sources/procfs.h"
-#include "scan/scan_priv.h"
+#include "sources/hidden.h"
+#include "store/result.h"
 #include "core/util.h"
 
 #define KALLSYMS_CAP (256u << 20)

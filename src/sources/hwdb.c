@@ -12,7 +12,7 @@
 #include <libudev.h>
 #endif
 
-#include "sources/devices.h"
+#include "sources/hwdb.h"
 #include "core/util.h"
 
 #ifdef KD_PORTABLE

@@ -4,7 +4,7 @@
 #define KD_MODDIR_H
 
 #include "core/root.h"
-#include "sources/userland.h"
+#include "store/records.h"
 
 struct moddir;
 

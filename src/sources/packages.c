@@ -5,27 +5,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sources/userland.h"
+#include "sources/packages.h"
 #include "core/util.h"
 
 #define DPKG_STATUS_CAP (64u << 20)
 #define MAX_FIELD 4096
-
-void fact_set_free(struct fact_set *fs)
-{
-	for (size_t i = 0; i < fs->n; i++)
-		kv_free(&fs->v[i]);
-	free(fs->v);
-	fs->v = NULL;
-	fs->n = 0;
-}
-
-void fact_set_add(struct fact_set *fs, struct kvlist *l)
-{
-	fs->v = xreallocarray(fs->v, fs->n + 1, sizeof(*fs->v));
-	fs->v[fs->n++] = *l;
-	memset(l, 0, sizeof(*l));
-}
 
 static const struct {
 	const char *field;

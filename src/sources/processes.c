@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sources/userland.h"
+#include "sources/processes.h"
 #include "core/util.h"
 
 #define MAX_PROCESSES 200000

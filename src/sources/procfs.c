@@ -396,29 +396,3 @@ char *procfs_read_release(const struct kd_root *root)
 	}
 	return text;
 }
-
-void loaded_module_free(struct loaded_module *m)
-{
-	free(m->name);
-	sl_free(&m->used_by);
-	free(m->state);
-	free(m->taint);
-	free(m->initstate);
-	free(m->sys_taint);
-	free(m->srcversion);
-	free(m->version);
-	free(m->build_id);
-	sl_free(&m->holders);
-	devices_free(&m->devices);
-	memset(m, 0, sizeof(*m));
-}
-
-void kernel_key_free(struct kernel_key *k)
-{
-	free(k->id);
-	free(k->type);
-	free(k->description);
-	free(k->subject);
-	free(k->key_id);
-	memset(k, 0, sizeof(*k));
-}

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "sources/userland.h"
+#include "sources/services.h"
 #include "core/util.h"
 
 #define UNIT_FILE_CAP (1u << 20)

@@ -7,9 +7,8 @@
 #include "unit.h"
 #include "fsfix.h"
 
-#include "scan/scan.h"
-#include "scan/scan_priv.h"
-#include "sources/userland.h"
+#include "store/result.h"
+#include "sources/filewalk.h"
 #include "core/util.h"
 
 struct walk_fixture {

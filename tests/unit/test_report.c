@@ -18,8 +18,8 @@
 #include "sources/procfs.h"
 #include "report/report.h"
 #include "rules/rules.h"
-#include "scan/scan.h"
-#include "scan/scan_priv.h"
+#include "scan/group.h"
+#include "store/result.h"
 #include "core/util.h"
 
 #define JQ "/usr/bin/jq"
