@@ -1,7 +1,7 @@
 # tests/tests.mk - make check: install what the tests need, then every suite, each to its
 # end whatever the others did (tests/run-suites.sh; logs in build/test/logs/): the man page
-# lint, unit tests (plain, under valgrind and with ASan/UBSan), end-to-end tests on fixture
-# roots and the Debian corpus, the portable build against the standard one, Debian's real
+# lint, the layer rule of src/, unit tests (plain, under valgrind and with ASan/UBSan),
+# end-to-end tests on fixture roots and the Debian corpus, the portable build against the standard one, Debian's real
 # kernel booted under qemu, and the end-to-end tests again with ASan/UBSan. One line per
 # suite, then "check: N passed, N failed" (the sums of the suites' assertion counts).
 
@@ -9,6 +9,8 @@
 
 # Suites as NAME=COMMAND (run with bash from the repository root).
 SUITES_MAN := 'man=bash tests/check-man.sh'
+# The layer rule of src/ (src/README.md): no include cycle, no upward include, OpenSSL in crypto/.
+SUITES_LAYERS := 'layers=bash tests/check-layers.sh'
 SUITES_UNIT := \
 	'unit=$(MAKE) --no-print-directory check-unit' \
 	'unit-valgrind=$(MAKE) --no-print-directory check-unit-valgrind' \
@@ -40,7 +42,7 @@ check:
 # (+: a recursive make line: the suites' make runs share this one's jobs; under make -n the
 # runner only lists the suites)
 check-all: kdetect kdetect-static
-	+@bash tests/run-suites.sh -n check $(SUITES_MAN) $(SUITES_UNIT) $(SUITES_E2E) $(SUITES_E2E_ASAN)
+	+@bash tests/run-suites.sh -n check $(SUITES_MAN) $(SUITES_LAYERS) $(SUITES_UNIT) $(SUITES_E2E) $(SUITES_E2E_ASAN)
 
 check-e2e: kdetect kdetect-static
 	+@bash tests/run-suites.sh -n check-e2e $(SUITES_E2E)
@@ -54,4 +56,7 @@ check-e2e-asan:
 check-man: kdetect
 	@bash tests/check-man.sh
 
-.PHONY: check check-all check-e2e check-e2e-asan check-man
+check-layers:
+	@bash tests/check-layers.sh
+
+.PHONY: check check-all check-e2e check-e2e-asan check-man check-layers

@@ -18,7 +18,8 @@
 #include <string.h>
 
 #include "crypto/catalog.h"
-#include "crypto/crypto_priv.h"
+#include "crypto/authenticode_priv.h"
+#include "crypto/cert_priv.h"
 #include "core/cursor.h"
 #include "core/util.h"
 

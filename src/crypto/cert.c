@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto_priv.h"
+#include "crypto/cert_priv.h"
 #include "core/cursor.h"
 #include "core/util.h"
 

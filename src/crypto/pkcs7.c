@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/crypto_priv.h"
+#include "crypto/cert_priv.h"
 #include "crypto/pkcs7.h"
 #include "core/util.h"
 

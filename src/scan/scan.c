@@ -29,7 +29,7 @@
 #include "scan/userscan.h"
 #include "sources/bootscan.h"
 #include "sources/devices.h"
-#include "sources/hidden.h"
+#include "scan/hidden.h"
 #include "sources/moddir.h"
 #include "sources/procfs.h"
 #include "store/apply.h"

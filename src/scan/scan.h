@@ -7,18 +7,8 @@
 
 #include "core/util.h"
 #include "rules/rules.h"
+#include "scan/options.h"
 #include "store/result.h"
-
-struct scan_options {
-	const char *root;		/* NULL: live host */
-	struct strlist certs;		/* --cert */
-	struct strlist rules;		/* --rules: replace the built-in rule set */
-	struct strlist rules_add;	/* --rules-add: extend it */
-	struct strlist paths;		/* --path: more places for the file rules */
-	struct strlist windows;		/* --windows: Windows installations to inspect */
-	int jobs;
-	char *const *argv;		/* the command line, NULL-terminated, for the report */
-};
 
 /*
  * Load the rule set: the one compiled into the binary unless files replace it,

@@ -4,7 +4,7 @@
 #define KD_USERSCAN_H
 
 #include "core/root.h"
-#include "scan/scan.h"
+#include "scan/options.h"
 #include "store/result.h"
 
 /* Apply the certificate rules to every trusted (or inspected) certificate. */

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "formats/elfmod.h"
@@ -20,6 +21,7 @@
 #define PROC_FILE_CAP (16u << 20)
 #define SYS_ATTR_CAP 4096
 #define MAX_NAME 255
+#define KALLSYMS_CAP (256u << 20)
 #define MAX_HOLDERS 4096
 
 static const struct {
@@ -395,4 +397,64 @@ char *procfs_read_release(const struct kd_root *root)
 		return NULL;
 	}
 	return text;
+}
+
+/* Loadable modules in sys/module: the entries that have an initstate file. */
+int procfs_sysfs_modules(const struct kd_root *root, struct strlist *out)
+{
+	struct strlist names = { 0 };
+	int r = root_list_dir(root, "sys/module", false, PROCFS_MAX_SYSFS_MODULES, &names);
+
+	for (size_t i = 0; i < names.n; i++) {
+		char *rel = xasprintf("sys/module/%s/initstate", names.v[i]);
+		struct stat st;
+
+		if (names.v[i][0] != '.' && root_stat(root, rel, 0, &st) == 0) {
+			sl_push(out, names.v[i]);
+			names.v[i] = NULL;
+		}
+		free(rel);
+	}
+	sl_free(&names);
+	return r;
+}
+
+/*
+ * Tags the kernel itself puts in proc/kallsyms for code that is not a module:
+ * ftrace and kprobe trampolines and BPF programs (kernel/kallsyms.c). Only
+ * these exact names: a module must not hide behind a look-alike.
+ */
+static bool kallsyms_pseudo_module(const char *tag)
+{
+	static const char *const pseudo[] = { "__builtin__ftrace", "__builtin__kprobes", "bpf" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(pseudo); i++)
+		if (strcmp(tag, pseudo[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Module names tagged in proc/kallsyms: "addr type symbol\t[module]". */
+int procfs_kallsyms_modules(const struct kd_root *root, struct strlist *out)
+{
+	char *text, *line, *save = NULL;
+	int r = root_read_file(root, "proc/kallsyms", KALLSYMS_CAP, &text, NULL);
+
+	if (r)
+		return r;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *open = strrchr(line, '['), *close;
+
+		if (!open || !(close = strchr(open, ']')) || close == open + 1)
+			continue;
+		*close = '\0';
+		if (kallsyms_pseudo_module(open + 1))
+			continue;
+		/* kallsyms lists a module's symbols together: the last name is the usual repeat */
+		if ((!out->n || strcmp(out->v[out->n - 1], open + 1)) && !sl_contains(out, open + 1))
+			sl_push(out, xstrdup(open + 1));
+	}
+	free(text);
+	sl_sort(out);
+	return 0;
 }

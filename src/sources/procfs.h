@@ -24,6 +24,15 @@ int procfs_read_tainted(const struct kd_root *root, unsigned long *mask);
 /* proc/sys/kernel/osrelease (or NULL). */
 char *procfs_read_release(const struct kd_root *root);
 
+#define PROCFS_MAX_SYSFS_MODULES 100000
+/*
+ * The loadable modules in sys/module (the entries with an initstate file), into
+ * out: 0, -errno, or 1 when there are more than PROCFS_MAX_SYSFS_MODULES entries.
+ */
+int procfs_sysfs_modules(const struct kd_root *root, struct strlist *out);
+/* The module names tagged in proc/kallsyms, sorted, into out. 0 or -errno. */
+int procfs_kallsyms_modules(const struct kd_root *root, struct strlist *out);
+
 /* Taint letters for a mask, and what a letter means. */
 char *taint_letters(unsigned long mask);
 const char *taint_meaning(char letter);

@@ -27,7 +27,8 @@
 
 #include "crypto/authenticode.h"
 #include "crypto/cert.h"
-#include "crypto/crypto_priv.h"
+#include "crypto/authenticode_priv.h"
+#include "crypto/cert_priv.h"
 #include "formats/pe.h"
 #include "core/util.h"
 

@@ -11,73 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "scan/hidden.h"
 #include "sources/procfs.h"
-#include "sources/hidden.h"
 #include "store/result.h"
 #include "core/util.h"
-
-#define KALLSYMS_CAP (256u << 20)
-#define MAX_SYSFS_MODULES 100000
-
-/* Loadable modules in sys/module: the entries that have an initstate file. */
-static int sysfs_modules(const struct kd_root *root, struct strlist *out)
-{
-	struct strlist names = { 0 };
-	int r = root_list_dir(root, "sys/module", false, MAX_SYSFS_MODULES, &names);
-
-	for (size_t i = 0; i < names.n; i++) {
-		char *rel = xasprintf("sys/module/%s/initstate", names.v[i]);
-		struct stat st;
-
-		if (names.v[i][0] != '.' && root_stat(root, rel, 0, &st) == 0) {
-			sl_push(out, names.v[i]);
-			names.v[i] = NULL;
-		}
-		free(rel);
-	}
-	sl_free(&names);
-	return r;
-}
-
-/*
- * Tags the kernel itself puts in proc/kallsyms for code that is not a module:
- * ftrace and kprobe trampolines and BPF programs (kernel/kallsyms.c). Only
- * these exact names: a module must not hide behind a look-alike.
- */
-static bool kallsyms_pseudo_module(const char *tag)
-{
-	static const char *const pseudo[] = { "__builtin__ftrace", "__builtin__kprobes", "bpf" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(pseudo); i++)
-		if (strcmp(tag, pseudo[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Module names tagged in proc/kallsyms: "addr type symbol\t[module]". */
-static int kallsyms_modules(const struct kd_root *root, struct strlist *out)
-{
-	char *text, *line, *save = NULL;
-	int r = root_read_file(root, "proc/kallsyms", KALLSYMS_CAP, &text, NULL);
-
-	if (r)
-		return r;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *open = strrchr(line, '['), *close;
-
-		if (!open || !(close = strchr(open, ']')) || close == open + 1)
-			continue;
-		*close = '\0';
-		if (kallsyms_pseudo_module(open + 1))
-			continue;
-		/* kallsyms lists a module's symbols together: the last name is the usual repeat */
-		if ((!out->n || strcmp(out->v[out->n - 1], open + 1)) && !sl_contains(out, open + 1))
-			sl_push(out, xstrdup(open + 1));
-	}
-	free(text);
-	sl_sort(out);
-	return 0;
-}
 
 /* l is sorted. */
 static bool in_list(const struct strlist *l, const char *name)
@@ -105,12 +42,12 @@ void scan_hidden(const struct kd_root *root, struct scan_result *res)
 	for (size_t i = 0; i < res->nloaded; i++)
 		sl_push(&procmods, xstrdup(res->loaded[i].name));
 	sl_sort(&procmods);
-	rs = sysfs_modules(root, &sysmods);
+	rs = procfs_sysfs_modules(root, &sysmods);
 	if (rs > 0)
 		add_cov(res, "sys/module", COV_ERROR,
 			xasprintf("more than %d entries: not compared with proc/modules",
-				  MAX_SYSFS_MODULES));
-	rk = kallsyms_modules(root, &symmods);
+				  PROCFS_MAX_SYSFS_MODULES));
+	rk = procfs_kallsyms_modules(root, &symmods);
 	add_cov(res, "proc/kallsyms", rk ? cov_from_errno(rk) : COV_OK,
 		rk ? xstrdup(strerror(-rk)) : xasprintf("%zu modules with symbols", symmods.n));
 	for (size_t i = 0; !rs && i < sysmods.n; i++)

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cert_priv.h - what cert.c shares with the other OpenSSL files: the certificate's X509. */
+#ifndef KD_CERT_PRIV_H
+#define KD_CERT_PRIV_H
+
+#include <openssl/x509.h>
+
+#include "core/util.h"
+#include "crypto/cert.h"
+
+struct kd_cert {
+	X509 *x509;
+	struct cert_info info;
+};
+
+/* Wrap an X509 (taking the reference) and describe it. */
+struct kd_cert *cert_wrap(X509 *x);
+/* "CN=a, O=b" plus the attributes as short-name/value pairs. */
+char *crypto_name_string(const X509_NAME *name, struct kvlist *attrs);
+char *crypto_asn1_hex(const ASN1_STRING *s);
+/* Take OpenSSL's error queue as one string, clearing it. */
+char *crypto_errors(const char *prefix);
+
+#endif

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# check-layers.sh - the layer rule of src/ (src/README.md), checked on the #include "..." lines:
+#   (a) no include cycle between files, a .c and the .h of the same name counted as one unit
+#       (so a.c calling b.c while b.c calls a.c, each through the other's header, is a cycle);
+#   (b) no file includes a header of a higher layer, in the order
+#         core < formats < crypto < rules < store < sources < scan < report < main
+#       and a collector in sources/ includes another collector's header only where the
+#       list below allows it (helpers of one collector, not collectors calling each other);
+#   (c) OpenSSL headers are included in crypto/ only.
+# Every include must name an existing file of src/ ("layer/file.h"). One assertion per include
+# line, per file (OpenSSL) and per tree (cycles); the closing line is "layers: N passed, N failed".
+# Before the real tree, the checker is run on a small tree that breaks each rule once: it must
+# find each of them.
+#
+# Usage: tests/check-layers.sh [SRCDIR]   (default: src)
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+
+LAYERS="core formats crypto rules store sources scan report main"
+
+# sources/ files that may include another sources/ header: the one that includes, then the
+# header, then why. Everything else in sources/ reads its part of the host on its own.
+SOURCES_ALLOWED="
+sources/devices.h sources/hwdb.h the device list names each device through the hardware database
+sources/bootscan.c sources/catroot.h the Windows drivers are checked against the installation's catalogs
+sources/bootscan.c sources/filewalk.h the ESP and the drivers directory are walked with the bounded walk
+"
+
+rank() {
+	local i=0 l
+	for l in $LAYERS; do
+		[ "$l" = "$1" ] && { echo $i; return; }
+		i=$((i + 1))
+	done
+	echo -1
+}
+
+# layer_of FILE (relative to the source dir): its folder, or main for a top-level file
+layer_of() {
+	case $1 in
+	*/*) echo "${1%%/*}" ;;
+	*) echo main ;;
+	esac
+}
+
+# unit_of FILE: the file without .c/.h, so that x.c, x.h and the private header x_priv.h
+# (what x.c shares with the other files of its layer) are one node
+unit_of() {
+	local u=${1%.[ch]}
+	echo "${u%_priv}"
+}
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); }
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL: $*"
+}
+
+# check_tree DIR: the assertions above over DIR; counts into passed/failed
+check_tree() {
+	local dir=$1 f rel inc target lf lt rf rt edges line
+	edges=$(mktemp)
+	while IFS= read -r f; do
+		rel=${f#"$dir"/}
+		lf=$(layer_of "$rel")
+		rf=$(rank "$lf")
+		if [ "$rf" -lt 0 ]; then
+			fail "$rel: in no layer (folders: $LAYERS)"
+			continue
+		fi
+		# (c) OpenSSL
+		if [ "$lf" != crypto ] && grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<openssl/' "$f"; then
+			fail "$rel: includes OpenSSL outside crypto/"
+		else
+			pass
+		fi
+		# (b) each include
+		while IFS= read -r inc; do
+			target=$inc
+			[ -f "$dir/$target" ] || { fail "$rel: #include \"$inc\" names no file of $dir"; continue; }
+			lt=$(layer_of "$target")
+			rt=$(rank "$lt")
+			if [ "$rt" -gt "$rf" ]; then
+				fail "$rel ($lf) includes $target ($lt): a lower layer uses a higher one"
+				continue
+			fi
+			if [ "$lf" = sources ] && [ "$lt" = sources ] &&
+			   [ "$(unit_of "$rel")" != "$(unit_of "$target")" ] &&
+			   ! grep -q "^$rel $target " <<<"$SOURCES_ALLOWED"; then
+				fail "$rel includes $target: a collector uses another collector (only scan/ joins)"
+				continue
+			fi
+			pass
+			[ "$(unit_of "$rel")" != "$(unit_of "$target")" ] &&
+				echo "$(unit_of "$rel") $(unit_of "$target")" >> "$edges"
+		done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
+	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort)
+	# (a) cycles: tsort names a loop when there is one
+	line=$(tsort "$edges" 2>&1 >/dev/null | grep -v 'input contains a loop' | sed 's/^tsort: //')
+	if [ -n "$line" ]; then
+		fail "include cycle between units:" $line
+	else
+		pass
+	fi
+	rm -f "$edges"
+}
+
+# the checker on a tree that breaks each rule once: a cycle (store/a.c -> store/b.h,
+# store/b.c -> store/a.h), an upward include (core/up.c -> scan/s.h), OpenSSL in formats/,
+# and one collector including another (sources/x.c -> sources/y.h)
+selftest() {
+	local t out
+	t=$(mktemp -d)
+	mkdir -p "$t/core" "$t/formats" "$t/store" "$t/scan" "$t/sources"
+	printf '#include "store/b.h"\n' > "$t/store/a.c"
+	printf '\n' > "$t/store/a.h"
+	printf '#include "store/a.h"\n' > "$t/store/b.c"
+	printf '\n' > "$t/store/b.h"
+	printf '#include "scan/s.h"\n' > "$t/core/up.c"
+	printf '\n' > "$t/scan/s.h"
+	printf '#include <openssl/evp.h>\n' > "$t/formats/f.c"
+	printf '#include "sources/y.h"\n' > "$t/sources/x.c"
+	printf '\n' > "$t/sources/y.h"
+	out=$(passed=0 failed=0; check_tree "$t"; echo "$failed")
+	rm -rf "$t"
+	for want in "include cycle between units:" "core/up.c (core) includes scan/s.h (scan)" \
+		"formats/f.c: includes OpenSSL outside crypto/" "sources/x.c includes sources/y.h"; do
+		if grep -qF "FAIL: $want" <<<"$out"; then
+			pass
+		else
+			fail "selftest: the checker did not report: $want"
+		fi
+	done
+	if [ "$(tail -n 1 <<<"$out")" = 4 ]; then pass; else fail "selftest: want 4 failures, got: $out"; fi
+}
+
+selftest
+check_tree "${1:-src}"
+echo "layers: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
