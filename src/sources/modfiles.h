@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* modfiles.h - the kernel module files of a root, read, parsed, hashed and their signatures checked. */
+#ifndef KD_MODFILES_H
+#define KD_MODFILES_H
+
+#include "core/root.h"
+#include "core/util.h"
+#include "store/result.h"
+
+/* Module files to inspect: the path shown, the path to open, the release of each. */
+struct modfile_list {
+	struct strlist shown;
+	struct strlist open_paths;	/* relative to the root, or a host path (inspect) */
+	struct strlist releases_of;
+};
+
+/*
+ * The releases under lib/modules (sorted, into releases) and the module files
+ * of each (appended to list); the coverage of each walk goes to res.
+ */
+void modfiles_find(const struct kd_root *root, struct scan_result *res, struct strlist *releases,
+		   struct modfile_list *list);
+/*
+ * First phase: read the module file open on fd (or -errno: why it could not be
+ * opened; fd is closed), shown as shown, of release (NULL outside a root):
+ * modinfo, build-id, the signature parsed and the signed body hashed.
+ */
+void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const char *shown,
+		     const char *release);
+/* Second phase, once the trust sources are in the store: check m's signature. */
+void modfile_check_signature(const struct scan_result *res, struct module_rec *m);
+
+#endif
