@@ -20,8 +20,8 @@ KD_LDFLAGS := -Wl,-z,relro -Wl,-z,now
 LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
 
 # src/ holds one folder per layer (src/README.md); #include "layer/file.h" resolves from src/.
-SRCS := $(sort $(wildcard src/*/*.c)) src/main.c
-HDRS := $(wildcard src/*/*.h)
+SRCS := $(sort $(wildcard src/*/*.c src/*/*/*.c)) src/main.c
+HDRS := $(wildcard src/*/*.h src/*/*/*.h)
 KD_CFLAGS += -Isrc
 OBJS := $(patsubst src/%.c,build/obj/%.o,$(SRCS)) build/obj/embedded.o
 LIB_OBJS := $(filter-out build/obj/main.o,$(OBJS))

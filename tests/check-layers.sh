@@ -4,8 +4,9 @@
 #       (so a.c calling b.c while b.c calls a.c, each through the other's header, is a cycle);
 #   (b) no file includes a header of a higher layer, in the order
 #         core < formats < crypto < rules < store < sources < scan < report < main
-#       and a collector in sources/ includes another collector's header only where the
-#       list below allows it (helpers of one collector, not collectors calling each other);
+#       and a collector in sources/ (a file, or a folder such as sources/boot/ for one
+#       collector in several files) includes another collector's header only where the list
+#       below allows it (helpers of one collector, not collectors calling each other);
 #   (c) OpenSSL headers are included in crypto/ only.
 # Every include must name an existing file of src/ ("layer/file.h"). One assertion per include
 # line, per file (OpenSSL) and per tree (cycles); the closing line is "layers: N passed, N failed".
@@ -23,8 +24,10 @@ LAYERS="core formats crypto rules store sources scan report main"
 # header, then why. Everything else in sources/ reads its part of the host on its own.
 SOURCES_ALLOWED="
 sources/devices.h sources/hwdb.h the device list names each device through the hardware database
-sources/bootscan.c sources/catroot.h the Windows drivers are checked against the installation's catalogs
-sources/bootscan.c sources/filewalk.h the ESP and the drivers directory are walked with the bounded walk
+sources/boot/windows.c sources/catroot.h a Windows installation's catalogs sign its unsigned drivers
+sources/boot/image.c sources/catroot.h an image's catalog signature is looked up in them
+sources/boot/esp.c sources/filewalk.h the ESP is walked with the bounded walk
+sources/boot/windows.c sources/filewalk.h and so is the drivers directory
 "
 
 rank() {
@@ -41,6 +44,14 @@ layer_of() {
 	case $1 in
 	*/*) echo "${1%%/*}" ;;
 	*) echo main ;;
+	esac
+}
+
+# collector_of FILE (in sources/): the folder below sources/, else the file's unit
+collector_of() {
+	case ${1#sources/} in
+	*/*) echo "sources/$(cut -d/ -f2 <<<"$1")" ;;
+	*) unit_of "$1" ;;
 	esac
 }
 
@@ -88,7 +99,7 @@ check_tree() {
 				continue
 			fi
 			if [ "$lf" = sources ] && [ "$lt" = sources ] &&
-			   [ "$(unit_of "$rel")" != "$(unit_of "$target")" ] &&
+			   [ "$(collector_of "$rel")" != "$(collector_of "$target")" ] &&
 			   ! grep -q "^$rel $target " <<<"$SOURCES_ALLOWED"; then
 				fail "$rel includes $target: a collector uses another collector (only scan/ joins)"
 				continue

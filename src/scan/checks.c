@@ -13,7 +13,7 @@
 #include "core/root.h"
 #include "core/util.h"
 #include "scan/checks.h"
-#include "sources/bootscan.h"
+#include "sources/boot/windows.h"
 #include "store/result.h"
 
 /*

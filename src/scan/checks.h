@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* checks.h - what must hold before a scan: a system in the root, the named directories, live mounts. */
+/* checks.h - what must hold before a scan: a system in the root, the named dirs, live mounts. */
 #ifndef KD_CHECKS_H
 #define KD_CHECKS_H
 

@@ -27,7 +27,9 @@
 #include "scan/kernel.h"
 #include "scan/scan.h"
 #include "scan/userscan.h"
-#include "sources/bootscan.h"
+#include "sources/boot/boot.h"
+#include "sources/boot/image.h"
+#include "sources/boot/uefi.h"
 #include "sources/moddir.h"
 #include "sources/modfiles.h"
 #include "sources/trust.h"
@@ -118,7 +120,6 @@ static void join_keys(struct scan_result *res)
 		}
 	}
 }
-
 
 #define STDIN_CAP (256u << 20)
 #define STDIN_NAME "(standard input)"

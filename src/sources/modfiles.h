@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* modfiles.h - the kernel module files of a root, read, parsed, hashed and their signatures checked. */
+/* modfiles.h - a root's kernel module files: read, parsed, hashed, their signatures checked. */
 #ifndef KD_MODFILES_H
 #define KD_MODFILES_H
 

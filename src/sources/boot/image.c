@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * image.c - one signed PE image (EFI binary, signed kernel, Windows driver):
+ * its Authenticode signatures and chains, what anchors them (db, MOK, a shim's
+ * vendor certificate, a catalog), the verdict, and the rules applied to it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/cursor.h"
+#include "core/root.h"
+#include "core/util.h"
+#include "crypto/authenticode.h"
+#include "crypto/cert.h"
+#include "formats/efivars.h"
+#include "formats/pe.h"
+#include "formats/sbat.h"
+#include "sources/boot/image.h"
+#include "sources/boot/uefi.h"
+#include "sources/catroot.h"
+#include "store/apply.h"
+#include "store/result.h"
+
+static size_t pe_content(void *ctx, size_t n, const uint8_t **p)
+{
+	const struct pe_image *pe = ctx;
+
+	*p = pe->p;
+	return n < pe->n ? n : pe->n;
+}
+
+/* shim's .vendor_cert: {u32 auth_size, deauth_size, auth_offset, deauth_offset} then the DER. */
+struct kd_cert *shim_vendor_cert(const struct pe_image *pe)
+{
+	const struct pe_section *s = pe_section_named(pe, ".vendor_cert");
+	uint32_t asize, aoff;
+	struct cursor c;
+
+	if (!s || !s->rawsize)
+		return NULL;
+	c = cur_init(pe->p + s->rawptr, s->rawsize);
+	if (!cur_le32(&c, &asize) || !cur_skip(&c, 4) || !cur_le32(&c, &aoff) || !asize ||
+	    !range_ok(s->rawsize, aoff, asize))
+		return NULL;
+	return cert_from_der(pe->p + s->rawptr + aoff, asize, NULL);
+}
+
+/* The deauthorized block of shim's .vendor_cert: a signature list shim itself denies. */
+void shim_vendor_dbx(const struct pe_image *pe, struct uefi_db *into)
+{
+	const struct pe_section *s = pe_section_named(pe, ".vendor_cert");
+	uint32_t dsize, doff;
+	struct esl_entry *e;
+	const char *reason;
+	struct cursor c;
+	int n;
+
+	if (!s || !s->rawsize)
+		return;
+	c = cur_init(pe->p + s->rawptr, s->rawsize);
+	if (!cur_skip(&c, 4) || !cur_le32(&c, &dsize) || !cur_skip(&c, 4) || !cur_le32(&c, &doff) ||
+	    !dsize || !range_ok(s->rawsize, doff, dsize))
+		return;
+	n = esl_parse(pe->p + s->rawptr + doff, dsize, &e, &reason);
+	for (int i = 0; i < n; i++) {
+		char *hex = e[i].len >= 32 ? hex_encode(e[i].data, 32, 0) : NULL;
+
+		if (e[i].type == ESL_SHA256 && hex && !sl_contains(&into->hashes, hex))
+			sl_push(&into->hashes, hex);
+		else if (e[i].type == ESL_X509_SHA256 && hex && !sl_contains(&into->tbs, hex))
+			sl_push(&into->tbs, hex);
+		else
+			free(hex);
+	}
+	if (n > 0)
+		free(e);
+}
+
+static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe_image *pe)
+{
+	struct subject subj = host_subject(b->root);
+	struct finding *f;
+
+	subj.facts = &r->facts;
+	subj.content = pe_content;
+	subj.content_ctx = (void *)pe;
+	/* a driver on a Windows partition is installed, not running here */
+	f = apply_subject_rules(b->res, &subj, KIND_PE, strcmp(r->kind, "driver") == 0, r->kind,
+				kv_get(&r->facts, "pe.name"), r->path, NULL);
+	if (!f)
+		return;
+	evidence_add(&f->evidence, "signature", sig_status_name(r->status));
+	if (r->catalog)
+		evidence_add(&f->evidence, "catalog", r->catalog);
+	if (r->uefi)
+		evidence_add(&f->evidence, "uefi", r->uefi);
+}
+
+/* Record a signature of r for the report; it takes the chain (signer first). */
+static struct pe_sig *add_pe_sig(struct pe_rec *r, const struct ac_sig *sig, bool from_catalog,
+				 struct kd_cert **chain, size_t nchain)
+{
+	struct pe_sig *ps;
+
+	r->sigs = xreallocarray(r->sigs, r->nsigs + 1, sizeof(*r->sigs));
+	ps = &r->sigs[r->nsigs++];
+	memset(ps, 0, sizeof(*ps));
+	ps->from_catalog = from_catalog;
+	ps->depth = sig->depth;
+	if (from_catalog) {
+		ps->digest_matches = true;	/* the catalog lists the image's digest */
+	} else {
+		ps->digest_algo = sig->digest_algo ? xstrdup(sig->digest_algo) : NULL;
+		ps->digest = sig->digest_len ? hex_encode(sig->digest, sig->digest_len, 0) : NULL;
+		ps->digest_matches = sig->digest_matches;
+	}
+	ps->sig_ok = sig->sig_ok;
+	ps->malformed = sig->malformed;
+	ps->error = sig->error ? xstrdup(sig->error) : NULL;
+	ps->chain = chain;
+	ps->nchain = nchain;
+	return ps;
+}
+
+/* The key database that anchored a chain: the one holding its highest certificate. */
+static void pe_sig_anchor(const struct boot_ctx *b, struct pe_sig *ps)
+{
+	static const char *const names[] = { "db", "MokListRT", "shim vendor certificate" };
+	const struct uefi_db *dbs[] = { &b->k->db, &b->k->mok, &b->vendor };
+
+	ps->anchored = true;
+	ps->anchor = ps->nchain ? ps->nchain - 1 : 0;
+	for (size_t k = ps->nchain; k-- > 0;)
+		for (size_t d = 0; d < ARRAY_SIZE(dbs); d++)
+			if (in_db(dbs[d], ps->chain[k])) {
+				ps->anchor_db = names[d];
+				ps->anchor = k;
+				return;
+			}
+}
+
+/*
+ * A driver with no signature of its own, signed through a catalog: the
+ * catalog's signature and signer chain stand for the driver's.
+ */
+static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct pe_image *pe)
+{
+	const struct cat_entry *e = catroot_lookup(b->cat, pe);
+	const struct ac_sig *sig;
+	struct kd_cert **chain;
+	size_t n;
+
+	if (!e)
+		return;
+	sig = &e->res.sig;
+	authenticode_chain(sig, NULL, 0, &chain, &n);
+	free(r->reason);
+	r->reason = NULL;
+	r->status = sig->sig_ok ? SIG_VALID : SIG_INVALID;
+	if (!sig->sig_ok)
+		r->reason = xasprintf("listed in catalog %s: %s", e->path,
+				      sig->error ? sig->error : "signature does not verify");
+	r->catalog = xstrdup(e->path);
+	kv_add(&r->facts, "pe.catalog", e->path);
+	/* as for embedded signatures: a catalog that does not verify vouches for nothing */
+	for (size_t k = 0; k < n && sig->sig_ok; k++)
+		cert_facts(&r->facts, chain[k]);
+	add_pe_sig(r, sig, true, chain, n);
+}
+
+/* Inspect one PE image held in memory; shown is its path in the root. */
+void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, const uint8_t *p,
+		size_t n, bool on_esp)
+{
+	struct scan_result *res = b->res;
+	struct pe_image pe;
+	struct ac_result ac;
+	struct pe_rec *r;
+	struct kd_cert ***chains = NULL, *vendor;
+	size_t *nchains = NULL;
+	struct kd_cert **anchors = NULL;
+	size_t nanchors = 0;
+	const char *reason, *base = strrchr(shown, '/');
+	char *sbat_why = NULL;
+	uint8_t md[64];
+	unsigned int mdlen;
+
+	res->pes = xreallocarray(res->pes, res->npes + 1, sizeof(*res->pes));
+	r = &res->pes[res->npes++];
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(shown);
+	r->kind = kind;
+	r->size = n;
+	kv_add(&r->facts, "pe.path", shown);
+	kv_add(&r->facts, "pe.name", base ? base + 1 : shown);
+	kv_add(&r->facts, "pe.kind", kind);
+	if (pe_parse(p, n, &pe, &reason)) {
+		r->status = SIG_MALFORMED;
+		r->reason = xstrdup(reason);
+		kv_add(&r->facts, "pe.signature", sig_status_name(r->status));
+		return;
+	}
+	if (authenticode_digest(&pe, "sha256", md, &mdlen) == 0) {
+		r->authenticode_sha256 = hex_encode(md, mdlen, 0);
+		kv_add(&r->facts, "pe.authenticode_sha256", r->authenticode_sha256);
+	}
+	authenticode_check(&pe, &ac);
+	/* anchors: what db, the MOK list and shim's vendor certificate trust */
+	{
+		const struct uefi_db *dbs[] = { &b->k->db, &b->k->mok, &b->vendor };
+
+		for (size_t d = 0; d < ARRAY_SIZE(dbs); d++)
+			for (size_t i = 0; i < dbs[d]->ncerts; i++) {
+				anchors = xreallocarray(anchors, nanchors + 1, sizeof(*anchors));
+				anchors[nanchors++] = dbs[d]->certs[i];
+			}
+	}
+	chains = xcalloc(ac.n ? ac.n : 1, sizeof(*chains));
+	nchains = xcalloc(ac.n ? ac.n : 1, sizeof(*nchains));
+	r->status = ac.error ? SIG_MALFORMED : ac.n ? SIG_VALID : SIG_UNSIGNED;
+	if (ac.error)
+		r->reason = xstrdup(ac.error);
+	else if (!ac.n && ac.other_entries)
+		r->reason = xstrdup("certificate table holds no PKCS#7 signature");
+	for (size_t s = 0; s < ac.n; s++) {
+		const struct ac_sig *sig = &ac.sigs[s];
+		bool anchored = authenticode_chain(sig, anchors, nanchors, &chains[s], &nchains[s]);
+		struct pe_sig *ps;
+
+		if (sig->malformed) {
+			r->status = SIG_MALFORMED;
+			free(r->reason);
+			r->reason = xstrdup(sig->error);
+		} else if (!sig->sig_ok || !sig->digest_matches) {
+			if (r->status != SIG_MALFORMED)
+				r->status = SIG_INVALID;
+			if (!r->reason)
+				r->reason = xstrdup(sig->error ? sig->error : "signature does not verify");
+		}
+		/* the record shares the chain with the verdict below, and keeps it */
+		ps = add_pe_sig(r, sig, false, chains[s], nchains[s]);
+		if (anchored)
+			pe_sig_anchor(b, ps);
+		/*
+		 * A signer counts as evidence only when its signature covers this
+		 * image: a PKCS#7 blob is easy to copy onto another file.
+		 */
+		if (sig->sig_ok && sig->digest_matches)
+			for (size_t k = 0; k < nchains[s]; k++)
+				cert_facts(&r->facts, chains[s][k]);
+	}
+	if (b->cat && !ac.n && !ac.error && strcmp(kind, "driver") == 0)
+		catalog_signature(b, r, &pe);
+	if (strcmp(kind, "driver") == 0 || strcmp(kind, "pe") == 0) {
+		struct kvlist ver = { 0 };
+
+		if (pe_version_info(&pe, &ver) < 0 && !r->reason)
+			r->reason = xstrdup("VERSIONINFO resource malformed");
+		for (size_t k = 0; k < ver.n; k++) {
+			const char *name = ver.v[k].key;
+
+			kv_add(&r->facts, name, ver.v[k].value);
+			if (!strncmp(name, "version.", 8) && !kv_get(&r->version, name + 8))
+				kv_add(&r->version, name + 8, ver.v[k].value);
+		}
+		kv_free(&ver);
+	}
+	{
+		const struct pe_section *sbat = pe_section_named(&pe, ".sbat");
+
+		/* the SBAT metadata: generations that SbatLevelRT can revoke */
+		size_t len = sbat ? (sbat->vsize && sbat->vsize < sbat->rawsize ? sbat->vsize :
+				     sbat->rawsize) : 0;
+
+		if (len && len <= 65536) {
+			/* as a C string the text ends at the first NUL of the padding */
+			char *text = xstrndup((const char *)pe.p + sbat->rawptr, len);
+
+			str_rstrip(text);
+			if (*text && on_esp && res->boot.sbat_level) {
+				char *why = sbat_revoked(res->boot.sbat_level, text);
+
+				if (why)
+					sbat_why = xasprintf("denied by SbatLevelRT: %s%s", why,
+							     b->k->enforcing ? "" :
+							     " (Secure Boot not enforcing)");
+				r->sbat_level = why ? why : xstrdup("not revoked by SbatLevelRT");
+			}
+			for (char *line = text, *eol; *line; line = eol) {
+				eol = line + strcspn(line, "\n");
+				if (*eol)
+					*eol++ = '\0';
+				str_rstrip(line);
+				if (*line)
+					sl_push(&r->sbat, xstrdup(line));
+			}
+			free(text);
+		}
+	}
+	vendor = shim_vendor_cert(&pe);
+	if (vendor) {
+		cert_facts(&r->facts, vendor);
+		r->vendor_cert = vendor;
+	}
+	if (on_esp && res->boot.efi && r->authenticode_sha256)
+		r->uefi = uefi_verdict(b, r->authenticode_sha256, &ac, chains, nchains);
+	if (sbat_why) {
+		/* a revoked generation stops shim whatever the signatures say */
+		char *v = xasprintf("%s%s%s%s", sbat_why, r->uefi ? " (signatures: " : "",
+				    r->uefi ? r->uefi : "", r->uefi ? ")" : "");
+
+		free(r->uefi);
+		r->uefi = v;
+		free(sbat_why);
+	}
+	kv_add(&r->facts, "pe.signature", sig_status_name(r->status));
+	if (r->uefi)
+		kv_add(&r->facts, "pe.uefi", r->uefi);
+	apply_pe_rules(b, r, &pe);
+	/* the chains now belong to r->sigs */
+	free(chains);
+	free(nchains);
+	free(anchors);
+	ac_result_free(&ac);
+	pe_free(&pe);
+}
+
+/* Read a file the walk found (never through a link); 0, or -1 when too small, too big or unreadable. */
+int read_walked(int dirfd, const char *name, uint64_t size, uint64_t min, uint8_t **buf,
+		size_t *len)
+{
+	int fd, r;
+
+	if (size < min || size > PE_CAP)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	r = fd_read_all(fd, PE_CAP, buf, len);
+	close(fd);
+	return r ? -1 : 0;
+}
+
+void boot_inspect_pe(struct scan_result *res, const char *path, const uint8_t *p, size_t n)
+{
+	struct boot_keys none = { 0 };
+	struct boot_ctx b = { .res = res, .k = &none };
+	struct pe_image pe;
+	const char *reason, *kind = "pe";
+
+	/* the subsystem says what it is for: EFI application or driver, or a Windows driver */
+	if (pe_parse(p, n, &pe, &reason) == 0) {
+		if (pe.subsystem >= 10 && pe.subsystem <= 13)
+			kind = "efi";
+		else if (pe.subsystem == 1)
+			kind = "driver";
+		pe_free(&pe);
+	}
+	inspect_pe(&b, path, kind, p, n, false);
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * windows.c - the drivers of a Windows installation (given with --windows, or found
+ * in the root or on the NTFS mounts of etc/fstab), with the catalogs that sign the
+ * drivers that carry no signature of their own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/root.h"
+#include "core/util.h"
+#include "formats/pe.h"
+#include "sources/boot/fstab.h"
+#include "sources/boot/image.h"
+#include "sources/boot/windows.h"
+#include "sources/catroot.h"
+#include "sources/filewalk.h"
+#include "store/result.h"
+
+static bool is_ntfs(const char *type)
+{
+	return strncmp(type, "ntfs", 4) == 0 || strcmp(type, "fuseblk") == 0;
+}
+
+static void on_driver_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	struct esp_walk *w = ctx;
+	uint8_t *buf;
+	size_t len;
+
+	if (!str_has_suffix(name, ".sys") && !str_has_suffix(name, ".SYS") &&
+	    !str_has_suffix(name, ".Sys"))
+		return;
+	w->seen_pe++;
+	if (size > PE_CAP) {
+		struct boot_ctx *b = w->b;
+
+		b->res->pes = xreallocarray(b->res->pes, b->res->npes + 1, sizeof(*b->res->pes));
+		memset(&b->res->pes[b->res->npes], 0, sizeof(b->res->pes[0]));
+		b->res->pes[b->res->npes].path = xstrdup(path);
+		b->res->pes[b->res->npes].kind = "driver";
+		b->res->pes[b->res->npes].size = size;
+		b->res->pes[b->res->npes].status = SIG_UNREAD;
+		b->res->pes[b->res->npes].reason = xstrdup("over the 64 MiB cap; not read");
+		b->res->npes++;
+		return;
+	}
+	/* every .sys is reported, an empty one as malformed */
+	if (read_walked(dirfd, name, size, 0, &buf, &len))
+		return;
+	inspect_pe(w->b, path, "driver", buf, len, false);
+	free(buf);
+}
+
+/* First pass over a drivers folder: the digests of the drivers with no signature of their own. */
+static void on_driver_want(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	struct catroot *c = ctx;
+	struct pe_image pe;
+	struct pe_cert *certs;
+	const char *reason;
+	uint8_t *buf;
+	size_t len;
+	int n;
+
+	(void)path;
+	if (!str_has_suffix(name, ".sys") && !str_has_suffix(name, ".SYS") &&
+	    !str_has_suffix(name, ".Sys"))
+		return;
+	if (read_walked(dirfd, name, size, 1, &buf, &len))
+		return;
+	if (pe_parse(buf, len, &pe, &reason) == 0) {
+		/* no PKCS#7 entry in the certificate table: only a catalog can sign it */
+		int signed_data = 0;
+
+		n = pe_certificates(&pe, &certs, &reason);
+		for (int i = 0; i < n; i++)
+			signed_data += certs[i].type == 0x0002;	/* WIN_CERT_TYPE_PKCS_SIGNED_DATA */
+		if (n >= 0 && !signed_data)
+			catroot_want(c, &pe);
+		if (n > 0)
+			free(certs);
+		pe_free(&pe);
+	}
+	free(buf);
+}
+
+/* The catalogs beside a drivers folder (system32/CatRoot), for its unsigned drivers. */
+static void load_catalogs(struct boot_ctx *b, const char *drivers, struct catroot *c)
+{
+	struct walk_seen seen = { 0 };
+	struct walk_stats st;
+	size_t budget = ESP_FILE_BUDGET;
+	char *system32 = xstrndup(drivers, strlen(drivers) - strlen("/drivers")), *src;
+	int r;
+
+	files_walk(b->root, drivers, &seen, &budget, &st, on_driver_want, c);
+	walk_seen_free(&seen);
+	r = catroot_load(c, b->root, system32);
+	src = xasprintf("/%s/CatRoot", system32);
+	if (r) {
+		add_cov(b->res, src, cov_from_errno(r),
+			xasprintf("%s: drivers without an embedded signature show as unsigned",
+				  strerror(-r)));
+	} else if (!c->nwants) {
+		add_cov(b->res, src, COV_OK,
+			xstrdup("not read: every driver carries its own signature"));
+	} else {
+		add_cov(b->res, src, c->bad ? COV_ERROR : COV_OK,
+			xasprintf("%zu catalogs read (%zu members)%s; %zu of them list drivers "
+				  "without an embedded signature", c->read, c->members,
+				  c->bad ? ", some unreadable or unparseable" : "", c->ncats));
+	}
+	free(src);
+	free(system32);
+}
+
+/* A directory that holds a Windows installation: Windows/System32/drivers in any case. */
+char *boot_windows_drivers_dir(const struct kd_root *root, const char *top)
+{
+	static const char *const layouts[] = {
+		"Windows/System32/drivers", "WINDOWS/system32/drivers", "Windows/system32/drivers",
+		"WINDOWS/System32/drivers", "windows/system32/drivers",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++) {
+		char *rel = xasprintf("%s%s%s", top, *top ? "/" : "", layouts[i]);
+		struct stat st;
+
+		if (root_stat(root, rel, ROOT_FOLLOW, &st) == 0 && S_ISDIR(st.st_mode))
+			return rel;
+		free(rel);
+	}
+	return NULL;
+}
+
+/* Where a Windows partition may be mounted: etc/fstab (ntfs), under mnt and media (two levels). */
+static void windows_candidates(const struct kd_root *root, struct strlist *out)
+{
+	static const char *const parents[] = { "mnt", "media" };
+
+	fstab_mounts(root, is_ntfs, out);
+	for (size_t i = 0; i < ARRAY_SIZE(parents); i++) {
+		struct strlist names = { 0 };
+
+		root_list_dir(root, parents[i], false, 256, &names);
+		for (size_t k = 0; k < names.n; k++) {
+			char *top;
+
+			if (names.v[k][0] == '.')
+				continue;
+			top = xasprintf("%s/%s", parents[i], names.v[k]);
+			if (!sl_contains(out, top))
+				sl_push(out, xstrdup(top));
+			/* media/<user>/<label> */
+			if (i == 1) {
+				struct strlist labels = { 0 };
+
+				root_list_dir(root, top, false, 256, &labels);
+				for (size_t l = 0; l < labels.n && out->n < 512; l++)
+					if (labels.v[l][0] != '.')
+						sl_push(out, xasprintf("%s/%s", top, labels.v[l]));
+				sl_free(&labels);
+			}
+			free(top);
+		}
+		sl_free(&names);
+	}
+}
+
+void scan_windows(struct boot_ctx *b, const struct strlist *given)
+{
+	struct strlist tops = { 0 }, seen_dirs = { 0 };
+	struct walk_seen seen = { 0 };
+	size_t budget = ESP_FILE_BUDGET * 5;
+
+	for (size_t i = 0; i < given->n; i++)
+		sl_push(&tops, xstrdup(given->v[i][0] == '/' ? given->v[i] + 1 : given->v[i]));
+	/* inside an offline root, or when none is named, look for one */
+	if (!given->n || b->res->offline) {
+		sl_push(&tops, xstrdup(""));
+		windows_candidates(b->root, &tops);
+	}
+	for (size_t i = 0; i < tops.n; i++) {
+		char *dir = boot_windows_drivers_dir(b->root, tops.v[i]), *src;
+		struct esp_walk w = { .b = b };
+		struct catroot cat = { 0 };
+		struct walk_stats st;
+		int r;
+
+		if (!dir) {
+			if (i < given->n) {
+				src = xasprintf("/%s", tops.v[i]);
+				add_cov(b->res, src, COV_ERROR, xstrdup("--windows: no Windows/System32/drivers"));
+				free(src);
+			}
+			continue;
+		}
+		if (sl_contains(&seen_dirs, dir)) {
+			free(dir);
+			continue;
+		}
+		sl_push(&seen_dirs, xstrdup(dir));
+		load_catalogs(b, dir, &cat);
+		b->cat = &cat;
+		r = files_walk(b->root, dir, &seen, &budget, &st, on_driver_file, &w);
+		b->cat = NULL;
+		catroot_free(&cat);
+		src = xasprintf("/%s", dir);
+		if (r)
+			add_cov(b->res, src, cov_from_errno(r), xstrdup(strerror(-r)));
+		else if (st.dirs)
+			add_walk_cov(b->res, src, &st,
+				     xasprintf("Windows drivers: %zu .sys files", w.seen_pe));
+		free(src);
+		free(dir);
+	}
+	sl_free(&tops);
+	sl_free(&seen_dirs);
+	walk_seen_free(&seen);
+}
