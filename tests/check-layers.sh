@@ -7,6 +7,8 @@
 #       and a collector in sources/ (a file, or a folder such as sources/boot/ for one
 #       collector in several files) includes another collector's header only where the list
 #       below allows it (helpers of one collector, not collectors calling each other);
+#       formats/ holds parsers only: none of them includes core/root.h (file access in a root)
+#       or core/output.h (the report file);
 #   (c) OpenSSL headers are included in crypto/ only.
 # Every include must name an existing file of src/ ("layer/file.h"). One assertion per include
 # line, per file (OpenSSL) and per tree (cycles); the closing line is "layers: N passed, N failed".
@@ -98,6 +100,10 @@ check_tree() {
 				fail "$rel ($lf) includes $target ($lt): a lower layer uses a higher one"
 				continue
 			fi
+			if [ "$lf" = formats ] && { [ "$target" = core/root.h ] || [ "$target" = core/output.h ]; }; then
+				fail "$rel includes $target: a parser of formats/ reads no files"
+				continue
+			fi
 			if [ "$lf" = sources ] && [ "$lt" = sources ] &&
 			   [ "$(collector_of "$rel")" != "$(collector_of "$target")" ] &&
 			   ! grep -q "^$rel $target " <<<"$SOURCES_ALLOWED"; then
@@ -121,7 +127,8 @@ check_tree() {
 
 # the checker on a tree that breaks each rule once: a cycle (store/a.c -> store/b.h,
 # store/b.c -> store/a.h), an upward include (core/up.c -> scan/s.h), OpenSSL in formats/,
-# and one collector including another (sources/x.c -> sources/y.h)
+# a parser that reads files (formats/g.c -> core/root.h), and one collector including another
+# (sources/x.c -> sources/y.h)
 selftest() {
 	local t out
 	t=$(mktemp -d)
@@ -133,19 +140,22 @@ selftest() {
 	printf '#include "scan/s.h"\n' > "$t/core/up.c"
 	printf '\n' > "$t/scan/s.h"
 	printf '#include <openssl/evp.h>\n' > "$t/formats/f.c"
+	printf '#include "core/root.h"\n' > "$t/formats/g.c"
+	printf '\n' > "$t/core/root.h"
 	printf '#include "sources/y.h"\n' > "$t/sources/x.c"
 	printf '\n' > "$t/sources/y.h"
 	out=$(passed=0 failed=0; check_tree "$t"; echo "$failed")
 	rm -rf "$t"
 	for want in "include cycle between units:" "core/up.c (core) includes scan/s.h (scan)" \
-		"formats/f.c: includes OpenSSL outside crypto/" "sources/x.c includes sources/y.h"; do
+		"formats/f.c: includes OpenSSL outside crypto/" "sources/x.c includes sources/y.h" \
+		"formats/g.c includes core/root.h"; do
 		if grep -qF "FAIL: $want" <<<"$out"; then
 			pass
 		else
 			fail "selftest: the checker did not report: $want"
 		fi
 	done
-	if [ "$(tail -n 1 <<<"$out")" = 4 ]; then pass; else fail "selftest: want 4 failures, got: $out"; fi
+	if [ "$(tail -n 1 <<<"$out")" = 5 ]; then pass; else fail "selftest: want 5 failures, got: $out"; fi
 }
 
 selftest

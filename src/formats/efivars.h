@@ -7,8 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/root.h"
-
 #define GUID_GLOBAL "8be4df61-93ca-11d2-aa0d-00e098032b8c"
 #define GUID_SECURITY_DB "d719b2cb-3d3a-4596-a3bc-dad00e67656f"
 #define GUID_SHIM_LOCK "605dab50-e046-4300-abb6-3dd810dd8b23"
@@ -38,25 +36,6 @@ void guid_text(const uint8_t g[16], char out[37]);
 const char *esl_type_name(enum esl_type t);
 /* Decode EFI_SIGNATURE_LISTs; entries point into p. Returns the count, or -1 with *reason. */
 int esl_parse(const uint8_t *p, size_t n, struct esl_entry **out, const char **reason);
-
-struct efivar {
-	uint32_t attrs;
-	uint8_t *data;			/* without the attribute word */
-	size_t len;
-};
-
-/*
- * Read NAME-GUID from sys/firmware/efi/efivars of the root (to EOF: sizes
- * lie). Returns 0, or -errno (-ENOENT when absent, -EINVAL when shorter than
- * the attribute word).
- */
-int efivar_read(const struct kd_root *root, const char *name, const char *guid, struct efivar *out);
-/*
- * A MOK list: sys/firmware/efi/mok-variables/NAME when present (no attribute
- * word), else NAME, NAME1, NAME2 ... concatenated from efivarfs. Returns 0 or -errno.
- */
-int mok_list_read(const struct kd_root *root, const char *name, uint8_t **data, size_t *len,
-		  char **source);
 
 struct load_option {
 	uint32_t attrs;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "formats/efivars.h"
+#include "sources/boot/efivarfs.h"
 #include "core/root.h"
 #include "core/util.h"
 

@@ -17,6 +17,7 @@
 #include "crypto/authenticode.h"
 #include "crypto/cert.h"
 #include "formats/efivars.h"
+#include "sources/boot/efivarfs.h"
 #include "sources/boot/uefi.h"
 #include "store/apply.h"
 #include "store/result.h"
