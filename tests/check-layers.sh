@@ -26,8 +26,6 @@ LAYERS="core formats crypto rules store sources scan report main"
 # header, then why. Everything else in sources/ reads its part of the host on its own.
 SOURCES_ALLOWED="
 sources/devices.h sources/hwdb.h the device list names each device through the hardware database
-sources/boot/windows.c sources/catroot.h a Windows installation's catalogs sign its unsigned drivers
-sources/boot/image.c sources/catroot.h an image's catalog signature is looked up in them
 sources/boot/esp.c sources/filewalk.h the ESP is walked with the bounded walk
 sources/boot/windows.c sources/filewalk.h and so is the drivers directory
 "

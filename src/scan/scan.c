@@ -26,7 +26,7 @@
 #include "scan/hidden.h"
 #include "scan/kernel.h"
 #include "scan/scan.h"
-#include "scan/userscan.h"
+#include "scan/userland.h"
 #include "sources/boot/boot.h"
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"

@@ -22,7 +22,7 @@
 #include "formats/sbat.h"
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"
-#include "sources/catroot.h"
+#include "sources/boot/catroot.h"
 #include "store/apply.h"
 #include "store/result.h"
 

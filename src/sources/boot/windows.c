@@ -18,7 +18,7 @@
 #include "sources/boot/fstab.h"
 #include "sources/boot/image.h"
 #include "sources/boot/windows.h"
-#include "sources/catroot.h"
+#include "sources/boot/catroot.h"
 #include "sources/filewalk.h"
 #include "store/result.h"
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* userscan.h - the rules applied to what runs or is installed outside the kernel. */
-#ifndef KD_USERSCAN_H
-#define KD_USERSCAN_H
+/* userland.h - the rules applied to what runs or is installed outside the kernel. */
+#ifndef KD_USERLAND_H
+#define KD_USERLAND_H
 
 #include "core/root.h"
 #include "scan/options.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sources/catroot.h"
+#include "sources/boot/catroot.h"
 #include "core/util.h"
 
 #define CAT_CAP (64u << 20)

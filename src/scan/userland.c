@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * userscan.c - apply the rules to what runs outside the kernel: installed
+ * userland.c - apply the rules to what runs outside the kernel: installed
  * packages, services, running processes, the certificates the host trusts,
  * and the files of install trees (where Kaspersky's engine hides inside other
  * vendors' products).
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "scan/group.h"
-#include "scan/userscan.h"
+#include "scan/userland.h"
 #include "store/apply.h"
 #include "sources/filewalk.h"
 #include "sources/packages.h"

@@ -3,8 +3,8 @@
  * catroot.h - the catalogs of a Windows installation (System32/CatRoot), read
  * for the drivers that carry no signature of their own.
  */
-#ifndef KD_CATROOT_H
-#define KD_CATROOT_H
+#ifndef KD_BOOT_CATROOT_H
+#define KD_BOOT_CATROOT_H
 
 #include <stddef.h>
 
