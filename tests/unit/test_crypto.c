@@ -649,7 +649,7 @@ static void test_pkcs7_profiles(void **state)
 	free(sig.p);
 }
 
-/* The streaming digest that scan.c uses: pieces, the one-shot digest and the check agree. */
+/* The streaming digest modfiles.c uses: pieces, the one-shot digest and the check agree. */
 static void test_pkcs7_digest_api(void **state)
 {
 	struct blob sig = sign_module(&A, 0);

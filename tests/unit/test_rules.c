@@ -1160,7 +1160,7 @@ static void test_real_true_positives(void **state)
 	ruleset_free(&rs);
 }
 
-/* The real pinned certificate, through cert.c, as scan.c turns it into facts. */
+/* The real pinned certificate, through cert.c, as store/apply.c turns it into facts. */
 static void test_real_pinned_certificate(void **state)
 {
 	struct ruleset rs = { 0 };
