@@ -10,7 +10,10 @@
 #       below allows it (helpers of one collector, not collectors calling each other);
 #       formats/ holds parsers only: none of them includes core/root.h (file access in a root)
 #       or core/output.h (the report file);
-#   (c) OpenSSL headers are included in crypto/ only.
+#   (c) OpenSSL headers are included in crypto/ only;
+#   (d) every function a header declares is defined in the header's own unit, so that the
+#       include lines show every dependency between files (else a.c could call b.c through
+#       a header of a's, unseen by (a)).
 # Every include must name an existing file of src/ ("layer/file.h"). One assertion per include
 # line, per file (OpenSSL) and per tree (cycles); the closing line is "layers: N passed, N failed".
 # Before the real tree, the checker is run on a small tree that breaks each rule once: it must
@@ -75,6 +78,10 @@ fail() {
 check_tree() {
 	local dir=$1 f rel inc target lf lt rf rt edges line
 	edges=$(mktemp)
+	if [ -z "$(find "$dir" -name '*.c' 2>/dev/null | head -n 1)" ]; then
+		fail "$dir: no C files to check"
+		return
+	fi
 	while IFS= read -r f; do
 		rel=${f#"$dir"/}
 		lf=$(layer_of "$rel")
@@ -114,6 +121,25 @@ check_tree() {
 				echo "$(unit_of "$rel") $(unit_of "$target")" >> "$edges"
 		done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
 	done < <(find "$dir" -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort)
+	# (d) each function a header declares (a line at column 0 naming it with "(") is defined
+	# (a line at column 0, not static, not a prototype) in a file of the header's unit
+	local h name def
+	while IFS= read -r h; do
+		while IFS= read -r name; do
+			def=$(grep -lE "^[a-z][^;]*[ *]$name\(" --include='*.c' -r "$dir" |
+				while IFS= read -r c; do
+					grep -E "^[a-z][^;]*[ *]$name\(" "$c" | grep -qvE '^static|;$' && echo "$c"
+				done | head -n 1)
+			[ -n "$def" ] || continue	# a macro, or defined nowhere (the linker says)
+			def=${def#"$dir"/}
+			if [ "$(unit_of "$def")" = "$(unit_of "${h#"$dir"/}")" ]; then
+				pass
+			else
+				fail "${h#"$dir"/} declares $name, defined in $def: a dependency no include shows"
+			fi
+		done < <(grep -E '^[a-z][a-z_0-9 *]*[ *]\**[a-z_0-9]+\(' "$h" | grep -vE '^(static|typedef)' |
+			 sed -E 's/^[^(]*[ *]\**([a-z_0-9]+)\(.*/\1/' | sort -u)
+	done < <(find "$dir" -type f -name '*.h' | LC_ALL=C sort)
 	# an allowance for an include that is no longer there is stale: say so
 	while read -r from to _; do
 		[ -n "$from" ] && [ -f "$dir/$from" ] || continue
@@ -131,8 +157,8 @@ check_tree() {
 
 # the checker on a tree that breaks each rule once: a cycle (store/a.c -> store/b.h,
 # store/b.c -> store/a.h), an upward include (core/up.c -> scan/s.h), OpenSSL in formats/,
-# a parser that reads files (formats/g.c -> core/root.h), and one collector including another
-# (sources/x.c -> sources/y.h)
+# a parser that reads files (formats/g.c -> core/root.h), one collector including another
+# (sources/x.c -> sources/y.h), and a header declaring another file's function (core/v.h)
 selftest() {
 	local t out
 	t=$(mktemp -d)
@@ -147,19 +173,21 @@ selftest() {
 	printf '#include "core/root.h"\n' > "$t/formats/g.c"
 	printf '\n' > "$t/core/root.h"
 	printf '#include "sources/y.h"\n' > "$t/sources/x.c"
+	printf 'int w_count(void);\n' > "$t/core/v.h"
+	printf 'int w_count(void)\n{\n\treturn 0;\n}\n' > "$t/core/w.c"
 	printf '\n' > "$t/sources/y.h"
 	out=$(passed=0 failed=0; check_tree "$t"; echo "$failed")
 	rm -rf "$t"
 	for want in "include cycle between units:" "core/up.c (core) includes scan/s.h (scan)" \
 		"formats/f.c: includes OpenSSL outside crypto/" "sources/x.c includes sources/y.h" \
-		"formats/g.c includes core/root.h"; do
+		"formats/g.c includes core/root.h" "core/v.h declares w_count, defined in core/w.c"; do
 		if grep -qF "FAIL: $want" <<<"$out"; then
 			pass
 		else
 			fail "selftest: the checker did not report: $want"
 		fi
 	done
-	if [ "$(tail -n 1 <<<"$out")" = 5 ]; then pass; else fail "selftest: want 5 failures, got: $out"; fi
+	if [ "$(tail -n 1 <<<"$out")" = 6 ]; then pass; else fail "selftest: want 6 failures, got: $out"; fi
 }
 
 selftest

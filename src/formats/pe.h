@@ -52,12 +52,6 @@ int pe_authenticode_ranges(const struct pe_image *pe, pe_range_fn fn, void *ctx,
 /* The WIN_CERTIFICATE entries (PKCS#7 ones and others). Returns the count, or -1 with *reason. */
 int pe_certificates(const struct pe_image *pe, struct pe_cert **out, const char **reason);
 
-/*
- * The strings of the VERSIONINFO resource as "version.CompanyName" etc.
- * Returns how many, 0 when there is none, -1 when it is malformed.
- */
-int pe_version_info(const struct pe_image *pe, struct kvlist *out);
-
 const struct pe_section *pe_section_named(const struct pe_image *pe, const char *name);
 /* File offset of [rva, rva+len) when it lies inside one section's raw data. */
 bool pe_rva_to_off(const struct pe_image *pe, uint32_t rva, uint32_t len, size_t *off);

@@ -10,6 +10,7 @@
 
 #include "core/cursor.h"
 #include "formats/pe.h"
+#include "formats/peres.h"
 #include "core/util.h"
 
 #define RT_VERSION 16

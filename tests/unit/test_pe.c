@@ -30,6 +30,7 @@
 #include "crypto/authenticode_priv.h"
 #include "crypto/cert_priv.h"
 #include "formats/pe.h"
+#include "formats/peres.h"
 #include "core/util.h"
 
 #include "certfix.h"

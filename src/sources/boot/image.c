@@ -19,6 +19,7 @@
 #include "crypto/cert.h"
 #include "formats/efivars.h"
 #include "formats/pe.h"
+#include "formats/peres.h"
 #include "formats/sbat.h"
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"
