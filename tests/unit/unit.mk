@@ -1,21 +1,24 @@
 # tests/unit/unit.mk - cmocka unit tests of the parsers in src/, fed hostile input.
 # Included from tests/tests.mk and run from the repository root; uses LIB_OBJS,
 # KD_CFLAGS, CFLAGS, KD_LDFLAGS, LDFLAGS, LIBS and PKG_CONFIG of the top Makefile.
+# tests/unit/LAYER/test_X.c tests src/LAYER/X.c (test_crypto.c: cert.c and pkcs7.c);
+# the helpers they share (unit.h, *fix.h) stay in tests/unit/. Program names are flat.
 #
 #   make check-unit            build build/unit/test_* and run each
 #   make check-unit-valgrind   the same programs under valgrind (definite leaks fail)
 #   make check-unit-asan       library and tests rebuilt with ASan+UBSan in build/asan/
 
-UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_HDRS := $(wildcard tests/unit/*.h)
-UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRCS))
+UNIT_NAMES := $(sort $(notdir $(basename $(UNIT_SRCS))))
+vpath test_%.c $(sort $(dir $(UNIT_SRCS)))
 UNIT_BINS := $(addprefix build/unit/,$(UNIT_NAMES))
 UNIT_ASAN_BINS := $(addprefix build/asan/,$(UNIT_NAMES))
 UNIT_ASAN_OBJS := $(patsubst build/obj/%,build/asan/obj/%,$(LIB_OBJS))
 
 UNIT_CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 UNIT_CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
-UNIT_CFLAGS = $(KD_CFLAGS) $(CFLAGS) -Isrc $(UNIT_CMOCKA_CFLAGS)
+UNIT_CFLAGS = $(KD_CFLAGS) $(CFLAGS) -Isrc -Itests/unit $(UNIT_CMOCKA_CFLAGS)
 UNIT_LDLIBS = $(LIBS) $(UNIT_CMOCKA_LIBS)
 # _FORTIFY_SOURCE and ASan intercept the same functions; let ASan do it alone.
 UNIT_ASAN_FLAGS := -U_FORTIFY_SOURCE -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -37,7 +40,7 @@ endef
 build/unit build/asan/obj:
 	mkdir -p $@
 
-build/unit/test_%: tests/unit/test_%.c $(UNIT_HDRS) $(LIB_OBJS) | build/unit
+build/unit/test_%: test_%.c $(UNIT_HDRS) $(LIB_OBJS) | build/unit
 	$(CC) $(UNIT_CFLAGS) $(KD_LDFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(UNIT_LDLIBS)
 
 build/asan/obj/%.o: src/%.c $(HDRS) | build/asan/obj
@@ -47,7 +50,7 @@ build/asan/obj/%.o: src/%.c $(HDRS) | build/asan/obj
 build/asan/obj/embedded.o: build/embedded.S | build/asan/obj
 	$(CC) -c -o $@ $<
 
-build/asan/test_%: tests/unit/test_%.c $(UNIT_HDRS) $(UNIT_ASAN_OBJS) | build/asan/obj
+build/asan/test_%: test_%.c $(UNIT_HDRS) $(UNIT_ASAN_OBJS) | build/asan/obj
 	$(CC) $(UNIT_CFLAGS) $(UNIT_ASAN_FLAGS) $(KD_LDFLAGS) $(LDFLAGS) -o $@ $< \
 		$(UNIT_ASAN_OBJS) $(UNIT_LDLIBS)
 
