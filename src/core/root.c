@@ -364,6 +364,18 @@ int fd_read_all(int fd, size_t cap, uint8_t **buf, size_t *len)
 	return 0;
 }
 
+int fd_read_regular(int fd, size_t cap, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	int r;
+
+	r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+	if (!r)
+		r = fd_read_all(fd, cap, buf, len);
+	close(fd);
+	return r;
+}
+
 int root_read_file(const struct kd_root *root, const char *rel, size_t cap, char **buf, size_t *len)
 {
 	uint8_t *p;

@@ -48,6 +48,11 @@ int root_list_dir(const struct kd_root *root, const char *rel, bool links_only, 
 		  struct strlist *out);
 /* Read an open descriptor to EOF (sizes of pseudo files lie), at most cap bytes. */
 int fd_read_all(int fd, size_t cap, uint8_t **buf, size_t *len);
+/*
+ * Read an open descriptor that must be a regular file (-EINVAL otherwise: a
+ * FIFO or device swapped in is not read), at most cap bytes; closes fd.
+ */
+int fd_read_regular(int fd, size_t cap, uint8_t **buf, size_t *len);
 
 /* Tests use this to exercise the resolver used on kernels without openat2(2). */
 extern bool root_force_fallback;

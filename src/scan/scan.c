@@ -183,16 +183,9 @@ static int open_input(const struct scan_ctx *ctx, const char *path)
 static int read_input(const struct scan_ctx *ctx, const char *path, size_t cap, uint8_t **buf,
 		      size_t *len)
 {
-	int fd = open_input(ctx, path), r;
-	struct stat st;
+	int fd = open_input(ctx, path);
 
-	if (fd < 0)
-		return fd;
-	r = fstat(fd, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
-	if (!r)
-		r = fd_read_all(fd, cap, buf, len);
-	close(fd);
-	return r;
+	return fd < 0 ? fd : fd_read_regular(fd, cap, buf, len);
 }
 
 /* What the user named must exist and be a file: a typo is an error, not "nothing found". */

@@ -45,19 +45,9 @@ void trust_load_pinned(struct scan_result *res)
 
 static int read_host_file(int dirfd, const char *path, size_t cap, uint8_t **buf, size_t *len)
 {
-	struct stat st;
-	int fd, r;
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	r = fd_read_all(fd, cap, buf, len);
-	close(fd);
-	return r;
+	return fd < 0 ? -errno : fd_read_regular(fd, cap, buf, len);
 }
 
 /*
