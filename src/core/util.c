@@ -212,16 +212,91 @@ bool str_has_suffix(const char *s, const char *suffix)
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
 }
 
+/*
+ * One character of UTF-8 at p (n > 0 bytes): its code point, and its length in
+ * *len. A byte that does not start a well-formed sequence (overlong, surrogate,
+ * truncated) stands for itself, as a value above U+10FFFF, so that it compares
+ * equal only to the same byte.
+ */
+static uint32_t utf8_next(const uint8_t *p, size_t n, size_t *len)
+{
+	uint32_t c = p[0], min;
+	size_t need;
+
+	*len = 1;
+	if (c < 0x80)
+		return c;
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 1, min = 0x80, c &= 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 2, min = 0x800, c &= 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 3, min = 0x10000, c &= 0x07;
+	} else {
+		return 0x110000 + p[0];
+	}
+	if (n <= need)
+		return 0x110000 + p[0];
+	for (size_t i = 1; i <= need; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0x110000 + p[0];
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0x110000 + p[0];
+	*len = need + 1;
+	return c;
+}
+
+/*
+ * Simple case folding for the scripts vendor names are written in: Latin
+ * (ASCII, Latin-1), Greek and Cyrillic, whose capitals map one to one onto a
+ * small letter. Anything else compares exactly.
+ */
+static uint32_t fold_case(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 0x20;
+	if (c < 0xc0)
+		return c;
+	if (c <= 0xde && c != 0xd7)
+		return c + 0x20;			/* À..Þ, not × */
+	if ((c >= 0x391 && c <= 0x3a9 && c != 0x3a2))
+		return c + 0x20;			/* Α..Ω */
+	if (c >= 0x410 && c <= 0x42f)
+		return c + 0x20;			/* А..Я */
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;			/* Ѐ..Џ: Ё, Є, І, Ї, Ў, ... */
+	if (((c >= 0x460 && c <= 0x481) || (c >= 0x48a && c <= 0x4bf)) && !(c & 1))
+		return c + 1;				/* Ѡ..Ҁ, Ҋ..Ҿ pairs */
+	return c;
+}
+
+bool mem_icontains(const uint8_t *p, size_t n, const char *needle)
+{
+	const uint8_t *nd = (const uint8_t *)needle;
+	size_t m = strlen(needle), step;
+
+	if (!m)
+		return true;
+	for (size_t i = 0; i < n; i += step) {
+		size_t a = i, b = 0, la, lb;
+
+		utf8_next(p + i, n - i, &step);
+		while (a < n && b < m &&
+		       fold_case(utf8_next(p + a, n - a, &la)) == fold_case(utf8_next(nd + b, m - b, &lb))) {
+			a += la;
+			b += lb;
+		}
+		if (b == m)
+			return true;
+	}
+	return false;
+}
+
 bool str_icontains(const char *haystack, const char *needle)
 {
-	size_t n = strlen(needle);
-
-	if (!n)
-		return true;
-	for (; *haystack; haystack++)
-		if (strncasecmp(haystack, needle, n) == 0)
-			return true;
-	return false;
+	return mem_icontains((const uint8_t *)haystack, strlen(haystack), needle);
 }
 
 bool str_iequals(const char *a, const char *b)

@@ -88,7 +88,14 @@ void kv_free(struct kvlist *l);
 /* Lower-case hex of bytes, with an optional separator (0 for none). */
 char *hex_encode(const uint8_t *p, size_t n, char sep);
 bool str_has_suffix(const char *s, const char *suffix);
+/*
+ * Does haystack contain needle, ignoring letter case? Both are UTF-8: Latin,
+ * Greek and Cyrillic letters match either case ("лаборатория" in
+ * "Лаборатория"); other characters and malformed bytes match only themselves.
+ */
 bool str_icontains(const char *haystack, const char *needle);
+/* The same in n bytes that may hold NULs. */
+bool mem_icontains(const uint8_t *p, size_t n, const char *needle);
 bool str_iequals(const char *a, const char *b);
 /* Strip trailing whitespace and newlines in place. */
 void str_rstrip(char *s);

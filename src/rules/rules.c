@@ -724,22 +724,6 @@ static bool leaf_holds(const struct cond *c, const char *v)
 	}
 }
 
-/* Case-insensitive search of a string in bytes that may hold NULs. */
-static bool bytes_icontain(const uint8_t *p, size_t n, const char *needle)
-{
-	size_t m = strlen(needle);
-
-	for (size_t i = 0; m && i + m <= n; i++) {
-		size_t k = 0;
-
-		while (k < m && tolower(p[i + k]) == tolower((unsigned char)needle[k]))
-			k++;
-		if (k == m)
-			return true;
-	}
-	return false;
-}
-
 /* file.bytes, file.text and host.path: facts that are looked up, not listed. */
 static bool special_leaf(const struct cond *c, const struct subject *s, struct kvlist *ev)
 {
@@ -761,7 +745,7 @@ static bool special_leaf(const struct cond *c, const struct subject *s, struct k
 			return false;
 	} else {
 		n = s->content(s->content_ctx, (size_t)c->arg, &p);
-		if (!bytes_icontain(p, n, c->value))
+		if (!mem_icontains(p, n, c->value))
 			return false;
 	}
 	{

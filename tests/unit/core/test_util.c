@@ -152,6 +152,23 @@ static void test_string_helpers(void **state)
 	assert_true(str_icontains("anything", ""));
 	assert_false(str_icontains("", "k"));
 	assert_false(str_icontains("Kasper", "kaspersky"));
+	/* UTF-8: Cyrillic (and Latin-1, Greek) capitals match their small letters */
+	assert_true(str_icontains("АО «Лаборатория Касперского»", "лаборатория касперского"));
+	assert_true(str_icontains("ао лаборатория касперского", "ЛАБОРАТОРИЯ КАСПЕРСКОГО"));
+	assert_true(str_icontains("ЁЛКА", "ёлка"));
+	assert_true(str_icontains("ÉCOLE", "école"));
+	assert_true(str_icontains("ΣΟΦΙΑ", "σοφια"));
+	/* a Latin look-alike is another letter: "Лаборатория" with Latin a, o, p */
+	assert_false(str_icontains("Лaбopaтopия Касперского", "лаборатория касперского"));
+	/* a match never starts inside a character: Р is D0 A0, а is D0 B0 */
+	assert_false(str_icontains("\xd0", "\xd0\xb0"));
+	assert_false(str_icontains("Р", "\xa0"));
+	/* malformed bytes match only themselves, and do not swallow what follows */
+	assert_true(str_icontains("x\xd0Kaspersky", "kaspersky"));
+	assert_true(str_icontains("x\xff\xfe", "\xFF\xFE"));
+	assert_false(str_icontains("\xc1\x81", "a"));	/* overlong 'A' is not 'A' */
+	assert_true(mem_icontains((const uint8_t *)"a\0Лаборатория", sizeof("a\0Лаборатория") - 1, "лаборатория"));
+	assert_false(mem_icontains((const uint8_t *)"Лаборатория", 10, "лаборатория"));
 	assert_true(str_iequals("KLIF", "klif"));
 	assert_false(str_iequals("klif", "klif2"));
 
