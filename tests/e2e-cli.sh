@@ -167,6 +167,49 @@ jqt "inspect - reads from a pipe" "$C/pipe.json" \
 	'[.modules[] | {name, s: .signature.status}] == [{"name":"kdt_klsigned","s":"valid"}]'
 err_case "inspect - twice" "standard input\\) given more than once" "$KD" inspect - - </dev/null
 
+# ---- Kaspersky's Russian legal name: exact UTF-8, Cyrillic case folded, look-alikes not matched
+# (certificates made by openssl: UTF8String, and BMPString as string_mask=default writes
+# Cyrillic; a module signed with the kernel's sign-file by the first)
+RU=$C/ru
+mkdir -p "$RU"
+ru_cert() {	# NAME O [string_mask]
+	local cnf=$RU/$1.cnf
+	printf '[req]\ndistinguished_name=dn\nstring_mask=%s\n[dn]\n' "${3:-utf8only}" >"$cnf"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$RU/$1.key" -out "$RU/$1.pem" -days 30 \
+		-config "$cnf" -utf8 -subj "/O=$2/CN=kdetect test" 2>/dev/null
+}
+ru_cert upper 'АО «ЛАБОРАТОРИЯ КАСПЕРСКОГО»'
+ru_cert bmp 'АО "Лаборатория Касперского"' default
+ru_cert lookalike 'АО Лaбopaтopия Касперского'	# Latin a, o, p
+check "string_mask=default writes the name as a BMPString" \
+	bash -c "openssl asn1parse -in '$RU/bmp.pem' | grep -q BMPSTRING"
+for n in upper bmp lookalike; do
+	set +e
+	"$KD" inspect -f json "$RU/$n.pem" >"$RU/$n.json"
+	RC=$?
+	set -e
+	report_made "$RU/$n.json"
+	eval "rc_$n=$RC"
+done
+RC=$rc_upper; expect_rc 1 "a certificate naming ЛАБОРАТОРИЯ КАСПЕРСКОГО in capitals is a finding"
+jqt "... by the Russian-name rule, with the name as UTF-8 in evidence" "$RU/upper.json" \
+	'[.findings[] | select(.rule == "KL-CERT-004") | .evidence["cert.subject.O"][0]] == ["АО «ЛАБОРАТОРИЯ КАСПЕРСКОГО»"]'
+RC=$rc_bmp; expect_rc 1 "a BMPString organisation name is read as UTF-8 and matched"
+jqt "... KL-CERT-004" "$RU/bmp.json" '[.findings[].rule] == ["KL-CERT-004"]'
+RC=$rc_lookalike; expect_rc 0 "Latin look-alike letters are not Kaspersky's name"
+jqt "... no finding" "$RU/lookalike.json" '.findings == []'
+cp "$M/kdt_neutral-unsigned.ko" "$RU/kdt_ru.ko"
+"$(ls -d /usr/lib/linux-kbuild-*/scripts/sign-file | sort -V | tail -n 1)" sha256 \
+	"$RU/upper.key" "$RU/upper.pem" "$RU/kdt_ru.ko"
+set +e
+"$KD" inspect -f json --cert "$RU/upper.pem" "$RU/kdt_ru.ko" >"$RU/mod.json"
+RC=$?
+set -e
+report_made "$RU/mod.json"
+expect_rc 1 "a module signed by a certificate with the Russian name is a finding"
+jqt "... valid, and the signer's certificate matched KL-CERT-004" "$RU/mod.json" \
+	'(.modules[0].signature.status == "valid") and ([.findings[].rules[]] | index("KL-CERT-004") != null)'
+
 # ---- what could not be seen makes the scan incomplete, and says which
 # a walk cut short by depth: module tree and install tree
 rm -rf "$C/deep" && cp -a "$R/clean" "$C/deep"
