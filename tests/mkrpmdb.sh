@@ -7,7 +7,8 @@
 #   blobs/N.hex        each package's header blob as rpm stored it (hnum N), in lowercase hex
 #   bdb/Packages       a Berkeley DB hash database written by db_load (Berkeley DB's own
 #                      code; Debian's rpm cannot write bdb) with rpm's layout: 4-byte
-#                      native-order package numbers -> header blobs; page size 4096
+#                      native-order package numbers -> header blobs; page size 4096;
+#                      with a key 0 record (next package number) as older rpm has
 #   bdb512/Packages    the same with 512-byte pages (longer overflow chains)
 #   bdbbe/Packages     the same in big-endian byte order (keys too, as rpm on such a host)
 #   bdb/qa.txt         rpm -qa of bdb/ read by rpm's own bdb_ro backend (the oracle)
@@ -59,9 +60,12 @@ while IFS='|' read -r n hex; do
 done
 
 # db_load -T input: key line, data line; bytes as \xx (lowercase). Keys: u32 in the
-# database's byte order (rpm writes native ones): le or be.
+# database's byte order (rpm writes native ones): le or be. With "key0", first rpm's
+# bookkeeping record of older versions: key 0, the next package number.
 dump() {
 	local f n
+	[ "${2:-}" != key0 ] || printf '\\00\\00\\00\\00\n\\%02x\\00\\00\\00\n' \
+		$(($(ls "$out"/blobs | wc -l) + 1))
 	for f in "$out"/blobs/*.hex; do
 		n=$(basename "$f" .hex)
 		if [ "$1" = le ]; then
@@ -74,7 +78,7 @@ dump() {
 		sed 's/../\\&/g' "$f"
 	done
 }
-dump le | db5.3_load -T -t hash -c db_pagesize=4096 -c db_lorder=1234 "$out/bdb/Packages"
+dump le key0 | db5.3_load -T -t hash -c db_pagesize=4096 -c db_lorder=1234 "$out/bdb/Packages"
 dump le | db5.3_load -T -t hash -c db_pagesize=512 -c db_lorder=1234 "$out/bdb512/Packages"
 dump be | db5.3_load -T -t hash -c db_pagesize=4096 -c db_lorder=4321 "$out/bdbbe/Packages"
 rpm --define '_db_backend bdb_ro' --dbpath "$out/bdb" -qa --qf '%{NAME}-%{VERSION}\n' |

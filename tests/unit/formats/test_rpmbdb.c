@@ -3,7 +3,7 @@
  * test_rpmbdb.c - the Berkeley DB hash reader on databases Berkeley DB's own
  * db_load wrote from the header blobs rpm stored (tests/mkrpmdb.sh; rpm's bdb_ro
  * read them back as its oracle), in both byte orders and with 512-byte pages (long
- * overflow chains), and on hostile edits of them.
+ * overflow chains), with rpm's key 0 record, and on hostile edits of them.
  */
 #include "unit.h"
 #include "rpmdbfix.h"
@@ -73,11 +73,34 @@ static void good(const char *rel, uint32_t psize)
 	if (w.bad)
 		fail_msg("%s: %zu bad (%s)", rel, w.bad, w.reason);
 	assert_int_equal(w.blobs, s.n);
+	/* key 0 (bookkeeping, in bdb/) is no blob: a stray one would fail here */
 	blobset_all_once(&s);
 	for (size_t i = 0; i < s.n; i++)
 		biggest = s.len[i] > biggest ? s.len[i] : biggest;
 	/* the fixture exercises overflow chains */
 	assert_true(biggest > 4 * psize);
+	free(m.p);
+	blobset_free(&s);
+}
+
+/* rpm's own bdb_ro backend listed the packages of bdb/ (rpm -qa): as many as we found */
+static void test_oracle(void **state)
+{
+	struct memdb qa, m;
+	struct blobset s;
+	struct rpmdb_walk w;
+	size_t lines = 0;
+
+	UNIT_UNUSED(state);
+	fix_blobs(&s);
+	qa = fix_load("bdb/qa.txt");
+	for (size_t i = 0; i < qa.n; i++)
+		lines += qa.p[i] == '\n';
+	m = fix_load("bdb/Packages");
+	w = walk_of(&m, &s);
+	assert_int_equal(rpmbdb_walk(&w), 0);
+	assert_int_equal(w.blobs, lines);
+	free(qa.p);
 	free(m.p);
 	blobset_free(&s);
 }
@@ -277,6 +300,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real),
+		cmocka_unit_test(test_oracle),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_hostile_meta),
 		cmocka_unit_test(test_hostile_pages),
