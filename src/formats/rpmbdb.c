@@ -294,8 +294,10 @@ int rpmbdb_walk(struct rpmdb_walk *w)
 		return -1;
 	}
 	c = cur_init(meta, sizeof(meta));
-	if (!cur_seek(&c, 12) || !cur_le32(&c, &magic))
+	if (!cur_seek(&c, 12) || !cur_le32(&c, &magic)) {
+		w->reason = "metadata page truncated";
 		return -1;
+	}
 	if (magic != BDB_HASH_MAGIC) {
 		c.pos = 12;
 		cur_be32(&c, &magic);
