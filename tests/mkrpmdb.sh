@@ -11,6 +11,8 @@
 #                      with a key 0 record (next package number) as older rpm has
 #   bdb512/Packages    the same with 512-byte pages (longer overflow chains)
 #   bdbbe/Packages     the same in big-endian byte order (keys too, as rpm on such a host)
+#   bdbmany/Packages   300 packages (the blobs in turn, package numbers 1..300): many hash
+#                      buckets over several split points, so the spares table is used
 #   bdb/qa.txt         rpm -qa of bdb/ read by rpm's own bdb_ro backend (the oracle)
 # Needs rpm (rpmbuild), sqlite3 and db5.3-util.
 set -eu
@@ -19,8 +21,8 @@ for t in rpmbuild rpm sqlite3 db5.3_load; do
 	command -v $t >/dev/null || { echo "mkrpmdb.sh: $t not found" >&2; exit 1; }
 done
 out=$(mkdir -p "$out" && cd "$out" && pwd)
-rm -rf "$out/rpm" "$out/sqlite" "$out/blobs" "$out/bdb" "$out/bdb512" "$out/bdbbe" "$out/top"
-mkdir -p "$out/rpm" "$out/sqlite" "$out/blobs" "$out/bdb" "$out/bdb512" "$out/bdbbe" "$out/top"
+rm -rf "$out/rpm" "$out/sqlite" "$out/blobs" "$out/bdb" "$out/bdb512" "$out/bdbbe" "$out/bdbmany" "$out/top"
+mkdir -p "$out/rpm" "$out/sqlite" "$out/blobs" "$out/bdb" "$out/bdb512" "$out/bdbbe" "$out/bdbmany" "$out/top"
 export HOME=$out/top	# rpm's macros read ~/.rpmmacros; keep the user's out
 
 # spec NAME VERSION NFILES: a package with NFILES empty files (many files: a big header)
@@ -80,6 +82,17 @@ dump() {
 }
 dump le key0 | db5.3_load -T -t hash -c db_pagesize=4096 -c db_lorder=1234 "$out/bdb/Packages"
 dump le | db5.3_load -T -t hash -c db_pagesize=512 -c db_lorder=1234 "$out/bdb512/Packages"
+many() {
+	local i nb
+	nb=$(ls "$out"/blobs | wc -l)
+	for i in $(seq 1 300); do
+		printf '\\%02x\\%02x\\00\\00\n' $((i & 255)) $((i >> 8 & 255))
+		sed 's/../\\&/g' "$out/blobs/$(( (i - 1) % nb + 1 )).hex"
+	done
+}
+many | db5.3_load -T -t hash -c db_pagesize=4096 -c db_lorder=1234 -c h_ffactor=4 \
+	"$out/bdbmany/Packages"
+rpm --define "_db_backend bdb_ro" --dbpath "$out/bdbmany" -qa --qf "%{NAME}\n" | sort >"$out/bdbmany/qa.txt"
 dump be | db5.3_load -T -t hash -c db_pagesize=4096 -c db_lorder=4321 "$out/bdbbe/Packages"
 rpm --define '_db_backend bdb_ro' --dbpath "$out/bdb" -qa --qf '%{NAME}-%{VERSION}\n' |
 	sort > "$out/bdb/qa.txt"

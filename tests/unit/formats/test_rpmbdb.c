@@ -105,6 +105,38 @@ static void test_oracle(void **state)
 	blobset_free(&s);
 }
 
+/* 300 packages over 96 buckets: every bucket reached through the spares table */
+static void test_many(void **state)
+{
+	struct memdb qa, m;
+	struct blobset s;
+	struct rpmdb_walk w;
+	size_t lines = 0;
+
+	UNIT_UNUSED(state);
+	fix_blobs(&s);
+	m = fix_load("bdbmany/Packages");
+	w = walk_of(&m, &s);
+	assert_int_equal(rpmbdb_walk(&w), 0);
+	assert_int_equal(w.bad, 0);
+	assert_int_equal(w.blobs, 300);
+	assert_int_equal(s.stray, 0);
+	for (size_t k = 0; k < s.n; k++) {
+		unsigned want = 0;
+
+		for (unsigned i = 1; i <= 300; i++)
+			want += (i - 1) % s.n == k;
+		assert_int_equal(s.seen[k], want);
+	}
+	qa = fix_load("bdbmany/qa.txt");
+	for (size_t i = 0; i < qa.n; i++)
+		lines += qa.p[i] == '\n';
+	assert_int_equal(lines, 300);
+	free(qa.p);
+	free(m.p);
+	blobset_free(&s);
+}
+
 static void test_real(void **state)
 {
 	UNIT_UNUSED(state);
@@ -301,6 +333,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real),
 		cmocka_unit_test(test_oracle),
+		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_hostile_meta),
 		cmocka_unit_test(test_hostile_pages),
