@@ -78,7 +78,8 @@ if [ "$mode" = test ]; then
 	# $headers pulls in the headers of the current kernel ABI and, on Debian, the
 	# matching linux-kbuild-X.Y (kbuild scripts and sign-file)
 	for pkg in libcmocka-dev mandoc jq kmod xz-utils zstd gzip "$headers" valgrind dpkg-dev strace \
-	    sbsigntool efitools osslsigncode gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64; do
+	    sbsigntool efitools osslsigncode gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
+	    rpm sqlite3 db5.3-util; do
 		want "$pkg"
 	done
 	# every JSON report the tests make is checked against src/report.schema.json

@@ -66,3 +66,12 @@ check-unit-asan: $(UNIT_ASAN_BINS)
 .PHONY: check-unit check-unit-valgrind check-unit-asan
 # the test programs are outputs, not intermediates: keep them for re-runs and debuggers
 .SECONDARY: $(UNIT_BINS) $(UNIT_ASAN_BINS) $(UNIT_ASAN_OBJS)
+
+# The RPM database readers' tests read databases the real tools wrote (rpmbuild, rpm,
+# db_load: tests/mkrpmdb.sh); made once, before those tests are built.
+build/unit/rpmdb/.made: tests/mkrpmdb.sh
+	bash tests/mkrpmdb.sh build/unit/rpmdb >build/unit/mkrpmdb.log 2>&1 || \
+		{ cat build/unit/mkrpmdb.log >&2; exit 1; }
+	touch $@
+build/unit/test_rpmbdb build/unit/test_rpmndb build/asan/test_rpmbdb build/asan/test_rpmndb: \
+	| build/unit/rpmdb/.made
