@@ -276,8 +276,8 @@ static unsigned bits(uint32_t v)
 int rpmbdb_walk(struct rpmdb_walk *w)
 {
 	uint8_t meta[BDB_META_SIZE];
-	uint32_t magic, version, last, maxbucket, spares[32];
-	uint8_t encrypt, metaflags;
+	uint32_t magic = 0, version = 0, last = 0, maxbucket = 0, spares[32] = { 0 };
+	uint8_t encrypt = 0, metaflags = 0;
 	struct bdb db = { .w = w };
 	struct cursor c;
 	uint64_t exist;
