@@ -321,12 +321,13 @@ static void prepare_signature(struct module_rec *m, const struct modsig *ms,
 		return;
 	}
 	s->hash_algo = signer.hash_algo;
+	s->sig_algo = signer.pkey_algo;
 	s->issuer = signer.issuer;
 	s->issuer_attrs = signer.issuer_attrs;
 	s->serial = signer.serial;
 	s->skid = signer.skid;
 	has_attrs = signer.has_signed_attrs;
-	signer.hash_algo = signer.issuer = signer.serial = signer.skid = NULL;
+	signer.hash_algo = signer.pkey_algo = signer.issuer = signer.serial = signer.skid = NULL;
 	memset(&signer.issuer_attrs, 0, sizeof(signer.issuer_attrs));
 	sig_signer_free(&signer);
 	s->status = SIG_UNVERIFIABLE;
