@@ -191,7 +191,7 @@ void modfiles_find(const struct kd_root *root, struct scan_result *res, struct s
 	struct stat seen[NTREES];
 	bool have[NTREES] = { false };
 	size_t opened = 0;
-	int first_err = 0;
+	bool failed = false;
 
 	for (size_t t = 0; t < NTREES; t++) {
 		const char *tree = module_trees[t];
@@ -202,10 +202,10 @@ void modfiles_find(const struct kd_root *root, struct scan_result *res, struct s
 
 		if (fd < 0) {
 			/* an absent tree is normal while the other exists; anything else is not */
-			if (fd != -ENOENT)
+			if (fd != -ENOENT) {
 				add_cov(res, src, cov_from_errno(fd), xstrdup(strerror(-fd)));
-			if (!first_err)
-				first_err = fd;
+				failed = true;
+			}
 			free(src);
 			continue;
 		}
@@ -238,9 +238,9 @@ void modfiles_find(const struct kd_root *root, struct scan_result *res, struct s
 		sl_free(&rels);
 		free(src);
 	}
-	if (!opened)
-		add_cov(res, "/lib/modules", cov_from_errno(first_err),
-			xasprintf("%s; no /usr/lib/modules either", strerror(-first_err)));
+	if (!opened && !failed)
+		add_cov(res, "/lib/modules", COV_ABSENT,
+			xasprintf("%s; no /usr/lib/modules either", strerror(ENOENT)));
 	sort_releases(releases, release_dirs);
 }
 
