@@ -27,7 +27,7 @@ jqt "clean: taint decoded" "$OUT/r-clean.json" '.host.taint_flags == [{"flag":"O
 jqt "clean: required top-level fields" "$OUT/r-clean.json" \
 	'.schema == "kdetect-report/1" and .tool.name == "kdetect" and (.host | has("hostname") and has("kernel_release") and has("root")) and (.coverage | length > 0)'
 jqt "clean: module fields" "$OUT/r-clean.json" \
-	'.modules[0] | has("name") and has("loaded") and has("path") and has("file_name_matches") and has("taint") and has("modinfo") and (.signature | has("status") and has("reason") and has("hash_algo") and has("issuer") and has("serial") and has("skid") and has("signer_subject") and has("cert_sha256") and has("verified_with") and has("kernel_trusted"))'
+	'.modules[0] | has("name") and has("loaded") and has("path") and has("file_name_matches") and has("taint") and has("modinfo") and (.signature | has("status") and has("reason") and has("hash_algo") and has("sig_algo") and has("issuer") and has("serial") and has("skid") and has("signer_subject") and has("cert_sha256") and has("verified_with") and has("kernel_trusted"))'
 jqt "clean: modinfo fields, each an array of its values" "$OUT/r-clean.json" \
 	'.modules[] | select(.name == "kdt_neutral") | .modinfo | .author == ["Example Industrial Controls Ltd"] and .license == ["GPL"] and (.vermagic[0] | length > 0) and (.srcversion | length == 1) and ([.[] | type] | unique == ["array"])'
 jqt "clean: the run: command line, start and end in UTC, duration" "$OUT/r-clean.json" \

@@ -310,7 +310,10 @@ struct image_seen {
 	size_t n;
 };
 
-/* Append path (taken) unless it does not exist and need not; same_as names an earlier same inode. */
+/*
+ * Append path (taken) unless it does not exist and need not; same_as names an
+ * earlier entry with the same device and inode.
+ */
 static void add_image(const struct kd_root *root, struct kernel_image_list *out, char *path,
 		      const char *release, bool must_exist, struct image_seen *seen)
 {

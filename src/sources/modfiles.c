@@ -219,8 +219,9 @@ void modfiles_find(const struct kd_root *root, struct scan_result *res, struct s
 		}
 		if (same < NTREES) {
 			add_cov(res, src, COV_OK,
-				xasprintf("the same directory as /%s (merged /usr): walked once, as /%s",
-					  module_trees[same], module_trees[same]));
+				xasprintf("the same directory as /%s (merged /usr): "
+					  "walked once, as /%s", module_trees[same],
+					  module_trees[same]));
 			close(fd);
 			free(src);
 			continue;

@@ -144,7 +144,8 @@ static bool release_holds(const struct scan_result *res, const char *release,
 		const struct trust_entry *t = &res->trust[i];
 
 		if (t->kind == TRUST_KERNEL_IMAGE && t->cert && t->release && release &&
-		    strcmp(t->release, release) == 0 && strcmp(cert_get_info(t->cert)->sha256, sha) == 0)
+		    strcmp(t->release, release) == 0 &&
+		    strcmp(cert_get_info(t->cert)->sha256, sha) == 0)
 			return true;
 	}
 	return false;
@@ -218,10 +219,11 @@ void trust_read_kernel_images(const struct kd_root *root, struct scan_result *re
 					  kc.list_confirmed ? ", list size confirmed" :
 							      "; no list size found, every certificate "
 							      "in the image taken as builtin",
-					  again ? "; held already from another image of release " : "",
+					  again ? "; held already from another image of "
+						  "release " : "",
 					  again ? release : "",
-					  release ? "" : "; release unknown: its certificates are no "
-							 "release's own"));
+					  release ? "" : "; release unknown: its certificates are "
+							 "no release's own"));
 			free(kc.certs);
 			free(buf);
 		}

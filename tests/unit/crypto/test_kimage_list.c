@@ -94,7 +94,8 @@ static void test_layouts(void **state)
 	assert_string_equal(l.releases.v[i], "");
 	assert_string_equal(l.same_as.v[i], "boot/vmlinuz-5.14.0-1.el9.x86_64");
 	i = index_of(&l, "vmlinuz");
-	assert_string_equal(l.same_as.v[i], "boot/vmlinuz-0-rescue-0123456789abcdef0123456789abcdef");
+	assert_string_equal(l.same_as.v[i],
+			    "boot/vmlinuz-0-rescue-0123456789abcdef0123456789abcdef");
 	for (i = 0; i < l.paths.n; i++) {
 		assert_null(strstr(l.paths.v[i], "config-"));
 		assert_null(strstr(l.paths.v[i], "System.map"));

@@ -869,7 +869,8 @@ static void test_json_report(void **state)
 		  "(.modules[0] | keys) | length",
 		  "0");
 	jq_expect(d,
-		  "[\"status\",\"reason\",\"hash_algo\",\"sig_algo\",\"issuer\",\"serial\",\"skid\",\"signer_subject\","
+		  "[\"status\",\"reason\",\"hash_algo\",\"sig_algo\",\"issuer\",\"serial\",\"skid\","
+		  "\"signer_subject\","
 		  "\"cert_sha256\",\"verified_with\",\"kernel_trusted\"] - (.modules[0].signature | keys) "
 		  "| length",
 		  "0");
