@@ -84,6 +84,10 @@ sign sha256 vendor "$SRC/klpx_lookalike.ko" "$M/klpx_lookalike.ko"
 sign sha256 vendor "$SRC/kav4fs_oas.ko" "$M/kav4fs_oas.ko"
 sign sha256 vendor "$SRC/redirfs.ko" "$M/redirfs.ko"
 sign sha256 other "$SRC/kdt_neutral.ko" "$M/kdt_neutral-other.ko"
+# ECDSA P-384 (Debian 13): the kernel key, a key the kernel does not hold, and a tampered copy
+sign sha384 ec "$SRC/kdt_neutral.ko" "$M/kdt_neutral-ec.ko"
+sign sha384 ec-other "$SRC/kdt_neutral.ko" "$M/kdt_neutral-ec-other.ko"
+sign sha256 ec "$SRC/klpx_lookalike.ko" "$M/klpx_lookalike-ec.ko"
 cp "$SRC/kdt_klmeta.ko" "$M/kdt_klmeta.ko"
 cp "$SRC/kdt_neutral.ko" "$M/kdt_neutral-unsigned.ko"
 
@@ -93,8 +97,15 @@ off=$(LC_ALL=C grep -m 1 -obUa 'description=kdetect neutral' "$M/kdt_neutral-tam
 [ -n "$off" ] || die "description string not found in kdt_neutral.ko"
 printf 'N' | dd of="$M/kdt_neutral-tampered.ko" bs=1 seek=$((off + 20)) conv=notrunc status=none
 cmp -s "$M/kdt_neutral.ko" "$M/kdt_neutral-tampered.ko" && die "tampering did not change the module"
+cp "$M/kdt_neutral-ec.ko" "$M/kdt_neutral-ec-tampered.ko"
+printf 'N' | dd of="$M/kdt_neutral-ec-tampered.ko" bs=1 seek=$((off + 20)) conv=notrunc status=none
+cmp -s "$M/kdt_neutral-ec.ko" "$M/kdt_neutral-ec-tampered.ko" && die "tampering did not change the ECDSA module"
 
 # compressed variants, made the way kbuild/kmod do
+for m in kdt_neutral-ec kdt_neutral-ec-other kdt_neutral-ec-tampered klpx_lookalike-ec; do
+	xz --check=crc32 --lzma2=dict=1MiB -c "$M/$m.ko" >"$M/$m.ko.xz"
+	zstd -q -19 -c "$M/$m.ko" >"$M/$m.ko.zst"
+done
 for m in kdt_neutral kdt_klsigned; do
 	xz --check=crc32 --lzma2=dict=1MiB -c "$M/$m.ko" >"$M/$m.ko.xz"
 	zstd -q -19 -c "$M/$m.ko" >"$M/$m.ko.zst"

@@ -27,7 +27,7 @@ jqt "clean: taint decoded" "$OUT/r-clean.json" '.host.taint_flags == [{"flag":"O
 jqt "clean: required top-level fields" "$OUT/r-clean.json" \
 	'.schema == "kdetect-report/1" and .tool.name == "kdetect" and (.host | has("hostname") and has("kernel_release") and has("root")) and (.coverage | length > 0)'
 jqt "clean: module fields" "$OUT/r-clean.json" \
-	'.modules[0] | has("name") and has("loaded") and has("path") and has("file_name_matches") and has("taint") and has("modinfo") and (.signature | has("status") and has("reason") and has("hash_algo") and has("issuer") and has("serial") and has("skid") and has("signer_subject") and has("cert_sha256") and has("verified_with") and has("kernel_trusted"))'
+	'.modules[0] | has("name") and has("loaded") and has("path") and has("file_name_matches") and has("taint") and has("modinfo") and (.signature | has("status") and has("reason") and has("hash_algo") and has("sig_algo") and has("issuer") and has("serial") and has("skid") and has("signer_subject") and has("cert_sha256") and has("verified_with") and has("kernel_trusted"))'
 jqt "clean: modinfo fields, each an array of its values" "$OUT/r-clean.json" \
 	'.modules[] | select(.name == "kdt_neutral") | .modinfo | .author == ["Example Industrial Controls Ltd"] and .license == ["GPL"] and (.vermagic[0] | length > 0) and (.srcversion | length == 1) and ([.[] | type] | unique == ["array"])'
 jqt "clean: the run: command line, start and end in UTC, duration" "$OUT/r-clean.json" \
@@ -374,6 +374,54 @@ if [ -z "${KD_SANITIZER:-}" ]; then
 	jqt "live mode without hwdb.bin: ids only, and coverage says so" "$OUT/r-chroot-nohwdb.json" \
 		'([.modules[].devices // [] | .[] | .vendor] | unique == [null]) and (.coverage[] | select(.source == "sys/bus") | .detail | test("no udev hardware database"))'
 fi
+
+# ---- the 2026 layouts: merged /usr, images beside the module tree, ECDSA P-384 modules
+# the test keys' certificates, as the report names them
+EC_SHA=$(openssl x509 -in "$PKI/ec/cert.pem" -outform DER | sha256sum | cut -d' ' -f1)
+VENDOR_SHA=$(sha256sum "$PKI/vendor/cert.der" | cut -d' ' -f1)
+run_scan mergedusr-ec --root "$R/mergedusr-ec"
+expect_rc 1 "mergedusr-ec"
+jqt "mergedusr-ec: lib -> usr/lib walked once, shown as /lib/modules" "$OUT/r-mergedusr-ec.json" \
+	'([.coverage[] | select(.source | test("^/(usr/)?lib/modules")) | [.source, .status, .detail]] == [["/lib/modules/\($r)", "ok", "4 module files"], ["/usr/lib/modules", "ok", "the same directory as /lib/modules (merged /usr): walked once, as /lib/modules"], ["/lib/modules/\($r)/modules.builtin.modinfo", "ok", "0 built-in modules"]]) and ([.modules[].path | startswith("/lib/modules/\($r)/")] | all) and (.modules | length == 4)' \
+	--arg r "$REL"
+jqt "mergedusr-ec: ECDSA P-384 modules (.ko.xz, .ko.zst) valid with the image's key" "$OUT/r-mergedusr-ec.json" \
+	'[.modules[] | select(.signature.status == "valid") | [(.path | split("/") | last), .compression, .signature.sig_algo, .signature.hash_algo, .signature.verified_with, .signature.cert_sha256, .signature.kernel_trusted]] | sort == [["kdt_neutral.ko.xz", "xz", "ecdsa-with-SHA384", "sha384", "/boot/vmlinuz-\($r)", $c, true], ["klpx_lookalike.ko.zst", "zstd", "ecdsa-with-SHA256", "sha256", "/boot/vmlinuz-\($r)", $c, true]]' \
+	--arg r "$REL" --arg c "$EC_SHA"
+jqt "mergedusr-ec: another P-384 key is not valid, a tampered ECDSA module is invalid" "$OUT/r-mergedusr-ec.json" \
+	'[.modules[] | select(.signature.status != "valid") | [(.path | split("/") | last), .signature.status]] | sort == [["kdt_neutral_other.ko.xz", "unverifiable"], ["kdt_neutral_tampered.ko.zst", "invalid"]]'
+jqt "mergedusr-ec: the tampered one is an integrity finding, nothing Kaspersky" "$OUT/r-mergedusr-ec.json" \
+	'([.findings[] | select(.rule == "KD-SIG-INVALID") | .path] == ["/lib/modules/\($r)/extra/kdt_neutral_tampered.ko.zst"]) and ([.findings[] | select(.kind == "kaspersky")] == [])' \
+	--arg r "$REL"
+
+run_scan ubuntu-like --root "$R/ubuntu-like"
+expect_rc 0 "ubuntu-like"
+jqt "ubuntu-like: each release's module valid against its own release's image and key" "$OUT/r-ubuntu-like.json" \
+	'[.modules[] | [.release, .signature.status, .signature.verified_with, .signature.cert_sha256, .signature.kernel_trusted]] | sort == [[$r, "valid", "/boot/vmlinuz-\($r)", $v, true], ["\($r)-old", "valid", "/boot/vmlinuz-\($r)-old", $c, true]]' \
+	--arg r "$REL" --arg v "$VENDOR_SHA" --arg c "$EC_SHA"
+jqt "ubuntu-like: the two images read, the vmlinuz links are the same files and read once" "$OUT/r-ubuntu-like.json" \
+	'([.coverage[] | select(.source | test("vmlinuz")) | [.source, .detail]] | sort) == ([["/boot/vmlinuz-\($r)", "1 builtin certificate (payload xz, list size confirmed)"], ["/boot/vmlinuz-\($r)-old", "1 builtin certificate (payload xz, list size confirmed)"], ["/boot/vmlinuz", "the same file as /boot/vmlinuz-\($r), read once"], ["/boot/vmlinuz.old", "the same file as /boot/vmlinuz-\($r)-old, read once"], ["/vmlinuz", "the same file as /boot/vmlinuz-\($r), read once"], ["/vmlinuz.old", "the same file as /boot/vmlinuz-\($r)-old, read once"]] | sort) and ([.trust[] | select(.kind == "kernel-image") | [.source, .release]] == [["/boot/vmlinuz-\($r)", $r], ["/boot/vmlinuz-\($r)-old", "\($r)-old"]])' \
+	--arg r "$REL"
+jqt "ubuntu-like: config-* and System.map-* are not read as images" "$OUT/r-ubuntu-like.json" \
+	'[.coverage[].source | select(test("config-|System.map"))] == []'
+
+run_scan rhel-like --root "$R/rhel-like"
+expect_rc 0 "rhel-like"
+RESCUE=$(cd "$R/rhel-like/boot" && ls -d vmlinuz-0-rescue-*)
+jqt "rhel-like: lib/modules/<rel>/vmlinuz read once, its /boot copy read, the rescue image too" "$OUT/r-rhel-like.json" \
+	'([.coverage[] | select(.source | test("vmlinuz")) | [.source, .detail]] | sort) == ([["/boot/\($x)", "1 builtin certificate (payload xz, list size confirmed)"], ["/boot/vmlinuz-\($r)", "1 builtin certificate (payload xz, list size confirmed)"], ["/lib/modules/\($r)/vmlinuz", "1 builtin certificate (payload xz, list size confirmed); held already from another image of release \($r)"], ["/usr/lib/modules/\($r)/vmlinuz", "the same file as /lib/modules/\($r)/vmlinuz, read once"]] | sort)' \
+	--arg r "$REL" --arg x "$RESCUE"
+jqt "rhel-like: the release's key held once; the rescue image's is its own release's" "$OUT/r-rhel-like.json" \
+	'[.trust[] | select(.kind == "kernel-image") | [.source, .release, .sha256]] | sort == ([["/boot/vmlinuz-\($r)", $r, $v], ["/boot/\($x)", ($x | ltrimstr("vmlinuz-")), $v]] | sort)' \
+	--arg r "$REL" --arg x "$RESCUE" --arg v "$VENDOR_SHA"
+jqt "rhel-like: the module valid and kernel-trusted with its own release's image" "$OUT/r-rhel-like.json" \
+	'[.modules[] | [.path, .signature.status, .signature.verified_with, .signature.kernel_trusted]] == [["/lib/modules/\($r)/kernel/drivers/misc/kdt_neutral.ko.xz", "valid", "/boot/vmlinuz-\($r)", true]] and .findings == []' \
+	--arg r "$REL"
+
+run_scan twotrees --root "$R/twotrees"
+expect_rc 0 "twotrees"
+jqt "twotrees: distinct lib/modules and usr/lib/modules both walked, each module under its own" "$OUT/r-twotrees.json" \
+	'([.coverage[] | select(.source | test("^/(usr/)?lib/modules/[^/]*$")) | [.source, .detail]] == [["/lib/modules/\($r)", "1 module file"], ["/usr/lib/modules/\($r)", "1 module file"]]) and ([.modules[] | [.path, .signature.status]] | sort == [["/lib/modules/\($r)/extra/kdt_neutral.ko", "valid"], ["/usr/lib/modules/\($r)/extra/klpx_lookalike.ko", "valid"]])' \
+	--arg r "$REL"
 
 # ---- Debian's real signed kernel package: every module valid against its own vmlinuz
 echo "e2e: Debian kernel package corpus"

@@ -16,10 +16,12 @@ PKIDIR=$(cd "$2" 2>/dev/null && pwd) || die "no PKI dir $2"
 REL=$(cat "$MODDIR/../release")
 for f in kdt_neutral.ko kdt_neutral-sha512.ko kdt_neutral-keyid.ko kdt_klsigned.ko kdt_klmeta.ko \
 	klpx_lookalike.ko kdt_neutral-other.ko kdt_neutral-unsigned.ko kdt_neutral-tampered.ko \
-	kdt_neutral.ko.xz kdt_neutral.ko.zst kdt_neutral.ko.gz kdt_klsigned.ko.xz kdt_klsigned.ko.zst kdt_klsigned.ko.gz; do
+	kdt_neutral.ko.xz kdt_neutral.ko.zst kdt_neutral.ko.gz kdt_klsigned.ko.xz kdt_klsigned.ko.zst kdt_klsigned.ko.gz \
+	kdt_neutral-ec.ko.xz kdt_neutral-ec.ko.zst kdt_neutral-ec-other.ko.xz kdt_neutral-ec-tampered.ko.zst \
+	klpx_lookalike-ec.ko.zst; do
 	[ -s "$MODDIR/$f" ] || die "$MODDIR/$f missing (run tests/build-kmods.sh first)"
 done
-for f in vendor/cert.der vendor/cert.pem kl/cert.pem; do
+for f in vendor/cert.der vendor/cert.pem kl/cert.pem ec/cert.der; do
 	[ -s "$PKIDIR/$f" ] || die "$PKIDIR/$f missing (run tests/build-kmods.sh first)"
 done
 mkdir -p "$3"
@@ -618,6 +620,103 @@ cat >>"$CASES" <<EOF
 
 EOF
 expect kaspersky-builtin 1 2 0
+
+# ---------------------------------------------------------------- n. the 2026 layouts
+# merged /usr: lib is a symlink into usr/, as debootstrap --merged-usr and Fedora make it
+merge_usr() {
+	mkdir -p "$1/usr/lib"
+	if [ -d "$1/lib" ] && [ ! -L "$1/lib" ]; then
+		cp -a "$1/lib/." "$1/usr/lib/"
+		rm -rf "$1/lib"
+	fi
+	ln -sfn usr/lib "$1/lib"
+}
+# a kernel image holding the ECDSA P-384 key
+VMLINUZ_EC=$CACHE/vmlinuz-ec-$(sha256sum "$PKIDIR/ec/cert.der" | cut -c1-16)
+[ -s "$VMLINUZ_EC" ] || make_vmlinuz "$VMLINUZ_EC" "$PKIDIR/ec/cert.der"
+MACHINE_ID=$(printf 'kdetect-rhel-like' | sha256sum | cut -c1-32)
+
+# mergedusr-ec: Debian 13-like, ECDSA P-384 key, .ko.xz and .ko.zst modules, lib -> usr/lib
+new_root mergedusr-ec
+cp "$VMLINUZ_EC" "$R/boot/vmlinuz-$REL"
+put "$R" "$REL" kernel/drivers/misc/kdt_neutral.ko.xz "$M/kdt_neutral-ec.ko.xz"
+put "$R" "$REL" kernel/drivers/misc/klpx_lookalike.ko.zst "$M/klpx_lookalike-ec.ko.zst"
+put "$R" "$REL" updates/kdt_neutral_other.ko.xz "$M/kdt_neutral-ec-other.ko.xz"
+put "$R" "$REL" extra/kdt_neutral_tampered.ko.zst "$M/kdt_neutral-ec-tampered.ko.zst"
+depmod_all "$R"
+merge_usr "$R"
+cat >>"$CASES" <<EOF
+## mergedusr-ec
+- Merged /usr (\`lib -> usr/lib\`): one module tree, walked once as \`/lib/modules/$REL\`. The
+  kernel key is ECDSA P-384 (in \`boot/vmlinuz-$REL\`): \`kdt_neutral.ko.xz\` (sha384) and
+  \`klpx_lookalike.ko.zst\` (sha256) valid; \`updates/kdt_neutral_other.ko.xz\` signed by another
+  P-384 key (unverifiable); \`extra/kdt_neutral_tampered.ko.zst\` one byte changed (invalid).
+- **Expect: 2 valid, 1 unverifiable, 1 invalid; 3 other findings (file names, the tampered
+  signature); exit 1.**
+
+EOF
+expect mergedusr-ec 1 0 3
+
+# ubuntu-like: two releases, each with its own key, /boot/vmlinuz-<rel> + config + System.map,
+# the vmlinuz and vmlinuz.old links in /boot and /, merged /usr
+new_root ubuntu-like
+add_release "$R" "$REL-old"
+cp "$VMLINUZ_EC" "$R/boot/vmlinuz-$REL-old"
+for r in "$REL" "$REL-old"; do
+	printf 'ffffffff81000000 T _text\n' >"$R/boot/System.map-$r"
+done
+put "$R" "$REL" kernel/drivers/misc/kdt_neutral.ko.zst "$M/kdt_neutral.ko.zst"
+put "$R" "$REL-old" kernel/drivers/misc/kdt_neutral.ko.zst "$M/kdt_neutral-ec.ko.zst"
+ln -s "vmlinuz-$REL" "$R/boot/vmlinuz"
+ln -s "vmlinuz-$REL-old" "$R/boot/vmlinuz.old"
+ln -s "boot/vmlinuz-$REL" "$R/vmlinuz"
+ln -s "boot/vmlinuz-$REL-old" "$R/vmlinuz.old"
+depmod_all "$R"
+merge_usr "$R"
+cat >>"$CASES" <<EOF
+## ubuntu-like
+- Merged /usr, \`boot/vmlinuz-$REL\` (vendor RSA key) and \`boot/vmlinuz-$REL-old\` (ECDSA key),
+  config and System.map beside them, the \`vmlinuz\`/\`vmlinuz.old\` links in /boot and /: each
+  image read once, each release's \`kdt_neutral.ko.zst\` valid against its own image.
+- **Expect: 2 valid, zero findings, exit 0.**
+
+EOF
+expect ubuntu-like 0 0 0
+
+# rhel-like: the image ships in lib/modules/<rel>/vmlinuz and is copied to /boot; a rescue image
+# (no module tree of its own); merged /usr
+new_root rhel-like
+rm -rf "$R/lib/modules/$REL/extra" "$R/lib/modules/$REL/updates"
+cp "$VMLINUZ" "$R/lib/modules/$REL/vmlinuz"
+cp "$VMLINUZ" "$R/boot/vmlinuz-0-rescue-$MACHINE_ID"
+printf 'ffffffff81000000 T _text\n' >"$R/boot/System.map-$REL"
+echo "$MACHINE_ID" >"$R/etc/machine-id"
+put "$R" "$REL" kernel/drivers/misc/kdt_neutral.ko.xz "$M/kdt_neutral.ko.xz"
+depmod_all "$R"
+merge_usr "$R"
+cat >>"$CASES" <<EOF
+## rhel-like
+- Merged /usr; the image in \`/lib/modules/$REL/vmlinuz\` (read once: \`/usr/lib/modules/...\` is the
+  same file) and its copy \`/boot/vmlinuz-$REL\` (read; its key held once for the release);
+  \`/boot/vmlinuz-0-rescue-$MACHINE_ID\`, a release with no module tree.
+- **Expect: \`kdt_neutral.ko.xz\` valid with the key of /boot/vmlinuz-$REL, zero findings, exit 0.**
+
+EOF
+expect rhel-like 0 0 0
+
+# twotrees: lib/modules and usr/lib/modules distinct directories, both walked
+new_root twotrees
+mkdir -p "$R/usr/lib/modules/$REL/extra"
+put "$R" "$REL" extra/kdt_neutral.ko "$M/kdt_neutral.ko"
+cp "$M/klpx_lookalike.ko" "$R/usr/lib/modules/$REL/extra/klpx_lookalike.ko"
+depmod_all "$R"
+cat >>"$CASES" <<EOF
+## twotrees
+- \`/lib/modules/$REL\` and \`/usr/lib/modules/$REL\` are distinct directories: both walked, each
+  module shown under its own tree. **2 valid, zero findings, exit 0.**
+
+EOF
+expect twotrees 0 0 0
 
 mv "$CASES" "$OUT/CASES.md"
 mv "$EXPECT" "$OUT/EXPECT.tsv"

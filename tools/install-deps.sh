@@ -84,6 +84,8 @@ if [ "$mode" = test ]; then
 	done
 	# every JSON report the tests make is checked against src/report.schema.json
 	want python3-jsonschema
+	# tests/e2e-trixie.sh: Debian 13's kernel package, its Release file checked with this keyring
+	want debian-archive-keyring
 	# the real-kernel test (tests/e2e-qemu.sh): Debian's kernel under qemu, booted into a
 	# busybox initramfs; busybox-static replaces the dynamic busybox package
 	for pkg in qemu-system-x86 busybox-static cpio; do

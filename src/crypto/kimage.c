@@ -305,17 +305,76 @@ void kimage_certs_free(struct kimage_certs *kc)
 	kc->n = 0;
 }
 
-int list_kernel_images(const struct kd_root *root, struct strlist *names)
-{
-	struct strlist all = { 0 };
-	int r = root_list_dir(root, "boot", false, MAX_BOOT_FILES, &all);
+struct image_seen {
+	struct stat *v;
+	size_t n;
+};
 
-	for (size_t i = 0; i < all.n; i++) {
-		if (strncmp(all.v[i], "vmlinuz-", 8) || !all.v[i][8])
-			continue;
-		sl_push(names, all.v[i]);
-		all.v[i] = NULL;
+/*
+ * Append path (taken) unless it does not exist and need not; same_as names an
+ * earlier entry with the same device and inode.
+ */
+static void add_image(const struct kd_root *root, struct kernel_image_list *out, char *path,
+		      const char *release, bool must_exist, struct image_seen *seen)
+{
+	struct stat st;
+	const char *same = "";
+	int r = root_stat(root, path, ROOT_FOLLOW, &st);
+
+	if (r && !must_exist) {
+		free(path);
+		return;
 	}
-	sl_free(&all);
+	if (r)
+		memset(&st, 0, sizeof(st));	/* could not be stat'ed: the same as nothing */
+	for (size_t i = 0; !r && i < seen->n; i++)
+		if (seen->v[i].st_ino && seen->v[i].st_dev == st.st_dev &&
+		    seen->v[i].st_ino == st.st_ino) {
+			same = out->paths.v[i];
+			break;
+		}
+	sl_push(&out->paths, path);
+	sl_push(&out->releases, xstrdup(release));
+	sl_push(&out->same_as, xstrdup(same));
+	seen->v = xreallocarray(seen->v, seen->n + 1, sizeof(*seen->v));
+	seen->v[seen->n++] = st;
+}
+
+int list_kernel_images(const struct kd_root *root, struct kernel_image_list *out)
+{
+	static const char *const trees[] = { "lib/modules", "usr/lib/modules" };
+	/* linux-base's symlinks to the newest and the previous image, in boot/ or in / */
+	static const char *const links[] = { "boot/vmlinuz", "boot/vmlinuz.old", "vmlinuz",
+					      "vmlinuz.old" };
+	struct image_seen seen = { 0 };
+	struct strlist boot = { 0 };
+	int r = root_list_dir(root, "boot", false, MAX_BOOT_FILES, &boot);
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < boot.n; i++)
+		if (strncmp(boot.v[i], "vmlinuz-", 8) == 0 && boot.v[i][8])
+			add_image(root, out, xasprintf("boot/%s", boot.v[i]), boot.v[i] + 8, true,
+				  &seen);
+	/* <tree>/<release>/vmlinuz: Fedora's and RHEL's packages ship the image there */
+	for (size_t t = 0; t < sizeof(trees) / sizeof(trees[0]); t++) {
+		struct strlist rels = { 0 };
+
+		root_list_dir(root, trees[t], false, MAX_BOOT_FILES, &rels);
+		for (size_t i = 0; i < rels.n; i++)
+			add_image(root, out, xasprintf("%s/%s/vmlinuz", trees[t], rels.v[i]),
+				  rels.v[i], false, &seen);
+		sl_free(&rels);
+	}
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		add_image(root, out, xstrdup(links[i]), "", false, &seen);
+	free(seen.v);
+	sl_free(&boot);
 	return r < 0 ? r : 0;
+}
+
+void kernel_image_list_free(struct kernel_image_list *l)
+{
+	sl_free(&l->paths);
+	sl_free(&l->releases);
+	sl_free(&l->same_as);
 }

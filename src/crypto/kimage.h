@@ -27,7 +27,22 @@ int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, c
 int kimage_extract_certs_fd(int fd, uint64_t size, struct kimage_certs *out, const char **reason);
 void kimage_certs_free(struct kimage_certs *kc);
 
-/* The kernel images boot/vmlinuz-<release> of the root, sorted. 0 or -errno. */
-int list_kernel_images(const struct kd_root *root, struct strlist *names);
+/*
+ * The kernel images of a root, paths relative to it: boot/vmlinuz-<release>
+ * (sorted), <tree>/<release>/vmlinuz for the module trees lib/modules and
+ * usr/lib/modules (Fedora, RHEL), then the links boot/vmlinuz, boot/vmlinuz.old,
+ * vmlinuz and vmlinuz.old (release unknown: ""). Entries other than
+ * boot/vmlinuz-* are listed only when they exist. same_as names an earlier
+ * entry that is the same file (device and inode), else "": read it once.
+ */
+struct kernel_image_list {
+	struct strlist paths;
+	struct strlist releases;
+	struct strlist same_as;
+};
+
+/* Fills out (always; free it). 0, or -errno when boot/ could not be listed. */
+int list_kernel_images(const struct kd_root *root, struct kernel_image_list *out);
+void kernel_image_list_free(struct kernel_image_list *l);
 
 #endif

@@ -502,6 +502,7 @@ static void json_module(struct json *j, const struct module_rec *m)
 	j_string(j, "status", sig_status_name(s->status));
 	j_string(j, "reason", s->reason);
 	j_string(j, "hash_algo", s->hash_algo);
+	j_string(j, "sig_algo", s->sig_algo);
 	j_string(j, "issuer", s->issuer);
 	j_string(j, "serial", s->serial);
 	j_string(j, "skid", s->skid);

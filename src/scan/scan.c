@@ -415,19 +415,31 @@ static const char *running_release(struct scan_ctx *ctx, const struct strlist *r
 	return pick;
 }
 
-static void join_loaded(struct scan_ctx *ctx, const struct strlist *releases)
+/* The directory of a release's index files (modfiles_find: lib/modules or usr/lib/modules). */
+static const char *release_dir(const struct strlist *releases, const struct strlist *dirs,
+			       const char *rel)
+{
+	for (size_t i = 0; i < releases->n; i++)
+		if (strcmp(releases->v[i], rel) == 0)
+			return dirs->v[i];
+	return NULL;
+}
+
+static void join_loaded(struct scan_ctx *ctx, const struct strlist *releases,
+			const struct strlist *dirs)
 {
 	struct scan_result *res = ctx->res;
 	const char *rel = running_release(ctx, releases);
+	const char *dir = rel ? release_dir(releases, dirs, rel) : NULL;
 	struct moddir *md = NULL;
 	char *detail = NULL;
 
 	if (!res->nloaded)
 		return;
 	if (rel) {
-		char *src = xasprintf("/lib/modules/%s/modules.dep", rel);
+		char *src = xasprintf("/%s/modules.dep", dir);
 
-		md = moddir_open(&ctx->root, rel, &detail);
+		md = moddir_open(&ctx->root, dir, &detail);
 		add_cov(res, src, md ? COV_OK : COV_ABSENT, detail);
 		free(src);
 	}
@@ -435,7 +447,7 @@ static void join_loaded(struct scan_ctx *ctx, const struct strlist *releases)
 		struct loaded_module *lm = &res->loaded[i];
 		struct module_rec *pick = NULL;
 		char *dep = md ? moddir_lookup(md, lm->name) : NULL;
-		char *dep_shown = dep ? xasprintf("/lib/modules/%s/%s", rel, dep) : NULL;
+		char *dep_shown = dep ? xasprintf("/%s/%s", dir, dep) : NULL;
 
 		for (size_t j = 0; j < res->nmods; j++) {
 			struct module_rec *m = &res->mods[j];
@@ -478,7 +490,8 @@ static void join_loaded(struct scan_ctx *ctx, const struct strlist *releases)
  * file: their modinfo (modules.builtin.modinfo) is all there is to match.
  * Code built into the running kernel runs; into another release, it is installed.
  */
-static void scan_builtin(struct scan_ctx *ctx, const struct strlist *releases)
+static void scan_builtin(struct scan_ctx *ctx, const struct strlist *releases,
+			 const struct strlist *dirs)
 {
 	struct scan_result *res = ctx->res;
 	const char *running = running_release(ctx, releases);
@@ -486,10 +499,10 @@ static void scan_builtin(struct scan_ctx *ctx, const struct strlist *releases)
 
 	for (size_t i = 0; i < releases->n; i++) {
 		const char *rel = releases->v[i];
-		char *src = xasprintf("/lib/modules/%s/modules.builtin.modinfo", rel);
+		char *src = xasprintf("/%s/modules.builtin.modinfo", dirs->v[i]);
 		bool runs = running && !strcmp(running, rel);
 		struct fact_set set = { 0 };
-		int r = moddir_builtin_modinfo(&ctx->root, rel, &set);
+		int r = moddir_builtin_modinfo(&ctx->root, dirs->v[i], &set);
 
 		if (r)
 			add_cov(res, src, cov_from_errno(r), xstrdup(strerror(-r)));
@@ -616,7 +629,7 @@ static void ctx_free(struct scan_ctx *ctx)
 
 int scan_run(const struct scan_options *opt, struct scan_result *res, char **err)
 {
-	struct strlist releases = { 0 };
+	struct strlist releases = { 0 }, release_dirs = { 0 };
 	struct kernel_job kjob;
 	struct scan_ctx ctx;
 	int r;
@@ -649,10 +662,10 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	kernel_job_start(&kjob, &ctx);
 	kernel_read_host(&ctx.root, res);
 	kernel_read_running(&ctx.root, res);
-	modfiles_find(&ctx.root, res, &releases, &ctx.files);
+	modfiles_find(&ctx.root, res, &releases, &release_dirs, &ctx.files);
 	inspect_all(&ctx, opt->jobs, &kjob);
-	join_loaded(&ctx, &releases);
-	scan_builtin(&ctx, &releases);
+	join_loaded(&ctx, &releases, &release_dirs);
+	scan_builtin(&ctx, &releases, &release_dirs);
 	scan_hidden(&ctx.root, res);
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);
@@ -662,6 +675,7 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	res->boot_keys = NULL;
 	run_end(&ctx);
 	sl_free(&releases);
+	sl_free(&release_dirs);
 	ctx_free(&ctx);
 	return 0;
 }

@@ -65,12 +65,12 @@ static void quiet_log(void *data, int priority, const char *file, int line, cons
 	(void)data, (void)priority, (void)file, (void)line, (void)fn, (void)format, (void)args;
 }
 
-static struct moddir *open_kmod(const char *release, char **detail)
+static struct moddir *open_kmod(const char *release_dir, char **detail)
 {
 	const char *no_config[] = { NULL };
 	struct moddir *md;
 	struct stat st;
-	char *dir = xasprintf("/lib/modules/%s", release);
+	char *dir = xasprintf("/%s", release_dir);
 	char *bin = xasprintf("%s/modules.dep.bin", dir);
 
 	if (lstat(bin, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -98,9 +98,9 @@ static struct moddir *open_kmod(const char *release, char **detail)
 static char *lookup_kmod(struct moddir *md, const char *norm);
 #endif
 
-static struct moddir *open_text(const struct kd_root *root, const char *release, char **detail)
+static struct moddir *open_text(const struct kd_root *root, const char *release_dir, char **detail)
 {
-	char *rel = xasprintf("lib/modules/%s/modules.dep", release), *text, *line, *save = NULL;
+	char *rel = xasprintf("%s/modules.dep", release_dir), *text, *line, *save = NULL;
 	struct moddir *md;
 	size_t len;
 	int r;
@@ -128,13 +128,13 @@ static struct moddir *open_text(const struct kd_root *root, const char *release,
 	return md;
 }
 
-struct moddir *moddir_open(const struct kd_root *root, const char *release, char **detail)
+struct moddir *moddir_open(const struct kd_root *root, const char *release_dir, char **detail)
 {
 #ifndef KD_PORTABLE
 	if (!root->offline)
-		return open_kmod(release, detail);
+		return open_kmod(release_dir, detail);
 #endif
-	return open_text(root, release, detail);
+	return open_text(root, release_dir, detail);
 }
 
 /* modules.dep paths are relative to the release directory; old depmod wrote absolute ones. */
@@ -144,6 +144,8 @@ static char *relative_to_release(const char *path, const char *dir)
 
 	if (n && strncmp(path, dir, n) == 0 && path[n] == '/')
 		return xstrdup(path + n + 1);
+	if (strncmp(path, "/usr/lib/modules/", 17) == 0)
+		path += 4;
 	if (strncmp(path, "/lib/modules/", 13) == 0) {
 		const char *p = strchr(path + 13, '/');
 
@@ -259,9 +261,10 @@ size_t moddir_parse_builtin_modinfo(const char *p, size_t n, struct fact_set *ou
 	return bad;
 }
 
-int moddir_builtin_modinfo(const struct kd_root *root, const char *release, struct fact_set *out)
+int moddir_builtin_modinfo(const struct kd_root *root, const char *release_dir,
+			   struct fact_set *out)
 {
-	char *rel = xasprintf("lib/modules/%s/modules.builtin.modinfo", release), *text;
+	char *rel = xasprintf("%s/modules.builtin.modinfo", release_dir), *text;
 	size_t len;
 	int r = root_read_file(root, rel, BUILTIN_MODINFO_CAP, &text, &len);
 

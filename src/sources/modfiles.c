@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * modfiles.c - the module files of a root: find them under lib/modules/<release>,
+ * modfiles.c - the module files of a root: find them under lib/modules/<release>
+ * and usr/lib/modules/<release> (each directory once),
  * then read each one (decompressed, or in place when large), parse its modinfo
  * and signature trailer, hash the signed body, and check the signature against
  * the trust the store holds.
@@ -103,19 +104,16 @@ static void walk_dir(struct walk_state *w, int fd, const char *rel, int depth)
 	closedir(d);
 }
 
-void modfiles_find(const struct kd_root *root, struct scan_result *res, struct strlist *releases,
-		   struct modfile_list *list)
+/* Where distributions put module trees: /lib/modules, and /usr/lib/modules with merged /usr. */
+static const char *const module_trees[] = { "lib/modules", "usr/lib/modules" };
+#define NTREES (sizeof(module_trees) / sizeof(module_trees[0]))
+
+/* The release directories of one tree, appended to rels (unsorted). */
+static void list_releases(int fd, struct strlist *rels)
 {
 	struct dirent *de;
-	DIR *d;
-	int fd;
+	DIR *d = fdopendir(fd);
 
-	fd = root_openat(root, "lib/modules", ROOT_DIR | ROOT_FOLLOW);
-	if (fd < 0) {
-		add_cov(res, "/lib/modules", cov_from_errno(fd), xstrdup(strerror(-fd)));
-		return;
-	}
-	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
 		return;
@@ -126,44 +124,125 @@ void modfiles_find(const struct kd_root *root, struct scan_result *res, struct s
 		if (de->d_name[0] == '.' || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		    !S_ISDIR(st.st_mode))
 			continue;
-		sl_push(releases, xstrdup(de->d_name));
+		sl_push(rels, xstrdup(de->d_name));
 	}
 	closedir(d);
-	sl_sort(releases);
-	if (!releases->n)
-		add_cov(res, "/lib/modules", COV_ABSENT, xstrdup("no kernel release directory"));
-	for (size_t i = 0; i < releases->n; i++) {
-		char *rel = xasprintf("lib/modules/%s", releases->v[i]);
-		struct walk_state w = { .list = list, .release = releases->v[i] };
-		struct strbuf detail;
-		char *src = xasprintf("/%s", rel);
+	sl_sort(rels);
+}
 
-		fd = root_openat(root, rel, ROOT_DIR | ROOT_FOLLOW);
+static void walk_release(const struct kd_root *root, struct scan_result *res,
+			 struct modfile_list *list, const char *tree, const char *release)
+{
+	char *rel = xasprintf("%s/%s", tree, release), *src = xasprintf("/%s", rel);
+	struct walk_state w = { .list = list, .release = release };
+	struct strbuf detail;
+	int fd = root_openat(root, rel, ROOT_DIR | ROOT_FOLLOW);
+
+	if (fd < 0) {
+		add_cov(res, src, cov_from_errno(fd), xstrdup(strerror(-fd)));
+		free(rel);
+		free(src);
+		return;
+	}
+	walk_dir(&w, fd, rel, 0);
+	sb_init(&detail);
+	sb_printf(&detail, "%zu module file%s", w.files, w.files == 1 ? "" : "s");
+	if (w.skipped_special)
+		sb_printf(&detail, "; %zu FIFO, socket or device named like a module skipped",
+			  w.skipped_special);
+	if (w.dir_errors)
+		sb_printf(&detail, "; %zu entr%s unreadable, not walked", w.dir_errors,
+			  w.dir_errors == 1 ? "y" : "ies");
+	if (w.too_deep)
+		sb_printf(&detail, "; %zu director%s nested deeper than %d levels not walked",
+			  w.too_deep, w.too_deep == 1 ? "y" : "ies", WALK_MAX_DEPTH);
+	if (w.truncated)
+		sb_printf(&detail, "; stopped at %d files, later files not walked", WALK_MAX_FILES);
+	add_cov(res, src, (w.dir_errors || w.too_deep || w.truncated) ? COV_ERROR : COV_OK,
+		sb_steal(&detail));
+	free(rel);
+	free(src);
+}
+
+/* Sort the releases, keeping each one's directory beside it. */
+static void sort_releases(struct strlist *releases, struct strlist *dirs)
+{
+	for (size_t i = 1; i < releases->n; i++)
+		for (size_t j = i; j > 0 && strcmp(releases->v[j - 1], releases->v[j]) > 0; j--) {
+			char *r = releases->v[j], *d = dirs->v[j];
+
+			releases->v[j] = releases->v[j - 1];
+			dirs->v[j] = dirs->v[j - 1];
+			releases->v[j - 1] = r;
+			dirs->v[j - 1] = d;
+		}
+}
+
+/*
+ * Each tree is walked once: with merged /usr, lib is a symlink to usr/lib and
+ * both names reach one directory (same device and inode), walked and shown as
+ * /lib/modules, the path the system's tools use. A tree only under usr/lib
+ * (a package unpacked by itself) is shown as /usr/lib/modules; two distinct
+ * trees are both walked, each shown under its own path.
+ */
+void modfiles_find(const struct kd_root *root, struct scan_result *res, struct strlist *releases,
+		   struct strlist *release_dirs, struct modfile_list *list)
+{
+	struct stat seen[NTREES];
+	bool have[NTREES] = { false };
+	size_t opened = 0;
+	bool failed = false;
+
+	for (size_t t = 0; t < NTREES; t++) {
+		const char *tree = module_trees[t];
+		struct strlist rels = { 0 };
+		int fd = root_openat(root, tree, ROOT_DIR | ROOT_FOLLOW);
+		char *src = xasprintf("/%s", tree);
+		size_t same = NTREES;
+
 		if (fd < 0) {
-			add_cov(res, src, cov_from_errno(fd), xstrdup(strerror(-fd)));
-			free(rel);
+			/* an absent tree is normal while the other exists; anything else is not */
+			if (fd != -ENOENT) {
+				add_cov(res, src, cov_from_errno(fd), xstrdup(strerror(-fd)));
+				failed = true;
+			}
 			free(src);
 			continue;
 		}
-		walk_dir(&w, fd, rel, 0);
-		sb_init(&detail);
-		sb_printf(&detail, "%zu module file%s", w.files, w.files == 1 ? "" : "s");
-		if (w.skipped_special)
-			sb_printf(&detail, "; %zu FIFO, socket or device named like a module skipped",
-				  w.skipped_special);
-		if (w.dir_errors)
-			sb_printf(&detail, "; %zu entr%s unreadable, not walked", w.dir_errors,
-				  w.dir_errors == 1 ? "y" : "ies");
-		if (w.too_deep)
-			sb_printf(&detail, "; %zu director%s nested deeper than %d levels not walked",
-				  w.too_deep, w.too_deep == 1 ? "y" : "ies", WALK_MAX_DEPTH);
-		if (w.truncated)
-			sb_printf(&detail, "; stopped at %d files, later files not walked", WALK_MAX_FILES);
-		add_cov(res, src, (w.dir_errors || w.too_deep || w.truncated) ? COV_ERROR : COV_OK,
-			sb_steal(&detail));
-		free(rel);
+		opened++;
+		if (fstat(fd, &seen[t]) == 0) {
+			for (size_t u = 0; u < t; u++)
+				if (have[u] && seen[u].st_dev == seen[t].st_dev &&
+				    seen[u].st_ino == seen[t].st_ino)
+					same = u;
+			have[t] = true;
+		}
+		if (same < NTREES) {
+			add_cov(res, src, COV_OK,
+				xasprintf("the same directory as /%s (merged /usr): "
+					  "walked once, as /%s", module_trees[same],
+					  module_trees[same]));
+			close(fd);
+			free(src);
+			continue;
+		}
+		list_releases(fd, &rels);
+		if (!rels.n)
+			add_cov(res, src, COV_ABSENT, xstrdup("no kernel release directory"));
+		for (size_t i = 0; i < rels.n; i++) {
+			walk_release(root, res, list, tree, rels.v[i]);
+			if (sl_contains(releases, rels.v[i]))
+				continue;
+			sl_push(releases, xstrdup(rels.v[i]));
+			sl_push(release_dirs, xasprintf("%s/%s", tree, rels.v[i]));
+		}
+		sl_free(&rels);
 		free(src);
 	}
+	if (!opened && !failed)
+		add_cov(res, "/lib/modules", COV_ABSENT,
+			xasprintf("%s; no /usr/lib/modules either", strerror(ENOENT)));
+	sort_releases(releases, release_dirs);
 }
 
 /*
@@ -243,12 +322,13 @@ static void prepare_signature(struct module_rec *m, const struct modsig *ms,
 		return;
 	}
 	s->hash_algo = signer.hash_algo;
+	s->sig_algo = signer.pkey_algo;
 	s->issuer = signer.issuer;
 	s->issuer_attrs = signer.issuer_attrs;
 	s->serial = signer.serial;
 	s->skid = signer.skid;
 	has_attrs = signer.has_signed_attrs;
-	signer.hash_algo = signer.issuer = signer.serial = signer.skid = NULL;
+	signer.hash_algo = signer.pkey_algo = signer.issuer = signer.serial = signer.skid = NULL;
 	memset(&signer.issuer_attrs, 0, sizeof(signer.issuer_attrs));
 	sig_signer_free(&signer);
 	s->status = SIG_UNVERIFIABLE;

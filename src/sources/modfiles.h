@@ -15,11 +15,14 @@ struct modfile_list {
 };
 
 /*
- * The releases under lib/modules (sorted, into releases) and the module files
- * of each (appended to list); the coverage of each walk goes to res.
+ * The releases under lib/modules and usr/lib/modules (sorted, into releases;
+ * the directory holding each one's index files, relative to the root, at the
+ * same place in release_dirs: lib/modules/<release> when both trees have it)
+ * and the module files of each (appended to list); the coverage of each walk
+ * goes to res. A directory both names reach (merged /usr) is walked once.
  */
 void modfiles_find(const struct kd_root *root, struct scan_result *res, struct strlist *releases,
-		   struct modfile_list *list);
+		   struct strlist *release_dirs, struct modfile_list *list);
 /*
  * First phase: read the module file open on fd (or -errno: why it could not be
  * opened; fd is closed), shown as shown, of release (NULL outside a root):

@@ -134,26 +134,55 @@ int trust_load_operator(struct scan_result *res, const struct strlist *paths, ch
 	return 0;
 }
 
+/* A certificate this release's kernel image already gave (a copy of the image elsewhere). */
+static bool release_holds(const struct scan_result *res, const char *release,
+			  const struct kd_cert *c)
+{
+	const char *sha = cert_get_info(c)->sha256;
+
+	for (size_t i = 0; i < res->ntrust; i++) {
+		const struct trust_entry *t = &res->trust[i];
+
+		if (t->kind == TRUST_KERNEL_IMAGE && t->cert && t->release && release &&
+		    strcmp(t->release, release) == 0 &&
+		    strcmp(cert_get_info(t->cert)->sha256, sha) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The certificates built into each kernel image are the trust for the modules
+ * of its release. One file under two names (a symlink, merged /usr) is read
+ * once; a copy of an image (Fedora's /boot beside lib/modules/<release>) is
+ * read, and a certificate its release already holds is not added again.
+ */
 void trust_read_kernel_images(const struct kd_root *root, struct scan_result *res)
 {
-	struct strlist names = { 0 };
-	int fd = list_kernel_images(root, &names);
+	struct kernel_image_list imgs;
+	int fd = list_kernel_images(root, &imgs);
 
-	if (fd < 0) {
+	if (fd < 0 && fd != -ENOENT)
 		add_cov(res, "boot", cov_from_errno(fd), xstrdup(strerror(-fd)));
-		return;
-	}
-	if (!names.n)
+	if (!imgs.paths.n && (fd == 0 || fd == -ENOENT))
 		add_cov(res, "boot", COV_ABSENT, xstrdup("no vmlinuz-<release> kernel image"));
-	for (size_t i = 0; i < names.n; i++) {
-		char *rel = xasprintf("boot/%s", names.v[i]), *src = xasprintf("/%s", rel);
+	for (size_t i = 0; i < imgs.paths.n; i++) {
+		const char *rel = imgs.paths.v[i];
+		const char *release = imgs.releases.v[i][0] ? imgs.releases.v[i] : NULL;
+		char *src = xasprintf("/%s", rel);
 		struct kimage_certs kc;
 		const char *reason;
 		struct stat st;
 		uint8_t *buf;
-		size_t len;
+		size_t len, again = 0;
 		int r, x = -1;
 
+		if (imgs.same_as.v[i][0]) {
+			add_cov(res, src, COV_OK, xasprintf("the same file as /%s, read once",
+							    imgs.same_as.v[i]));
+			free(src);
+			continue;
+		}
 		buf = NULL;
 		fd = root_openat(root, rel, ROOT_FOLLOW);
 		r = fd < 0 ? fd : fstat(fd, &st) < 0 ? -errno : 0;
@@ -174,21 +203,31 @@ void trust_read_kernel_images(const struct kd_root *root, struct scan_result *re
 			free(buf);
 		} else {
 			for (size_t j = 0; j < kc.n; j++) {
-				struct trust_entry *t = add_trust_cert(res, TRUST_KERNEL_IMAGE, kc.certs[j], src, NULL);
+				struct trust_entry *t;
 
-				t->release = xstrdup(names.v[i] + 8);
+				if (release_holds(res, release, kc.certs[j])) {
+					cert_free(kc.certs[j]);
+					again++;
+					continue;
+				}
+				t = add_trust_cert(res, TRUST_KERNEL_IMAGE, kc.certs[j], src, NULL);
+				t->release = release ? xstrdup(release) : NULL;
 			}
 			add_cov(res, src, COV_OK,
-				xasprintf("%zu builtin certificate%s (payload %s%s)", kc.n,
+				xasprintf("%zu builtin certificate%s (payload %s%s)%s%s%s", kc.n,
 					  kc.n == 1 ? "" : "s", kc.compression,
 					  kc.list_confirmed ? ", list size confirmed" :
 							      "; no list size found, every certificate "
-							      "in the image taken as builtin"));
+							      "in the image taken as builtin",
+					  again ? "; held already from another image of "
+						  "release " : "",
+					  again ? release : "",
+					  release ? "" : "; release unknown: its certificates are "
+							 "no release's own"));
 			free(kc.certs);
 			free(buf);
 		}
-		free(rel);
 		free(src);
 	}
-	sl_free(&names);
+	kernel_image_list_free(&imgs);
 }

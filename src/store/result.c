@@ -265,6 +265,7 @@ void scan_result_free(struct scan_result *res)
 		free(m->build_id);
 		free(m->sig.reason);
 		free(m->sig.hash_algo);
+		free(m->sig.sig_algo);
 		free(m->sig.issuer);
 		kv_free(&m->sig.issuer_attrs);
 		free(m->sig.serial);

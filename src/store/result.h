@@ -60,6 +60,7 @@ struct sig_result {
 	enum sig_status status;
 	char *reason;
 	char *hash_algo;
+	char *sig_algo;			/* the SignerInfo's: "rsaEncryption", "ecdsa-with-SHA384" */
 	char *issuer;
 	struct kvlist issuer_attrs;
 	char *serial;

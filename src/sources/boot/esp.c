@@ -117,18 +117,22 @@ void scan_esp(struct boot_ctx *b)
 	walk_seen_free(&seen);
 }
 
-/* boot/vmlinuz-*: a signed kernel is a PE image too (EFI stub). */
+/* The kernel images (list_kernel_images): a signed kernel is a PE image too (EFI stub). */
 void scan_kernel_pes(struct boot_ctx *b)
 {
-	struct strlist names = { 0 };
+	struct kernel_image_list imgs;
 	int fd;
 
-	list_kernel_images(b->root, &names);
-	for (size_t i = 0; i < names.n; i++) {
-		char *rel = xasprintf("boot/%s", names.v[i]), *shown = xasprintf("/%s", rel);
+	list_kernel_images(b->root, &imgs);
+	for (size_t i = 0; i < imgs.paths.n; i++) {
+		const char *rel = imgs.paths.v[i];
+		char *shown;
 		uint8_t *buf;
 		size_t len;
 
+		if (imgs.same_as.v[i][0])
+			continue;	/* read under its first name */
+		shown = xasprintf("/%s", rel);
 		fd = root_openat(b->root, rel, ROOT_FOLLOW);
 		if (fd >= 0) {
 			if (fd_read_all(fd, PE_CAP, &buf, &len) == 0) {
@@ -138,8 +142,7 @@ void scan_kernel_pes(struct boot_ctx *b)
 			}
 			close(fd);
 		}
-		free(rel);
 		free(shown);
 	}
-	sl_free(&names);
+	kernel_image_list_free(&imgs);
 }

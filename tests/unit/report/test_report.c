@@ -514,6 +514,7 @@ static void build_result(struct scan_result *res)
 	m->build_id = xstrdup("abcdef01");
 	m->sig.status = SIG_VALID;
 	m->sig.hash_algo = xstrdup("sha512");
+	m->sig.sig_algo = xstrdup("ecdsa-with-SHA512");
 	m->sig.issuer = xstrdup("CN=DigiCert EV Code Signing CA (SHA2)");
 	m->sig.serial = xstrdup("0afc3579727084945815545985ea2ccd");
 	m->sig.cert = &res->trust[0];
@@ -868,10 +869,12 @@ static void test_json_report(void **state)
 		  "(.modules[0] | keys) | length",
 		  "0");
 	jq_expect(d,
-		  "[\"status\",\"reason\",\"hash_algo\",\"issuer\",\"serial\",\"skid\",\"signer_subject\","
+		  "[\"status\",\"reason\",\"hash_algo\",\"sig_algo\",\"issuer\",\"serial\",\"skid\","
+		  "\"signer_subject\","
 		  "\"cert_sha256\",\"verified_with\",\"kernel_trusted\"] - (.modules[0].signature | keys) "
 		  "| length",
 		  "0");
+	jq_expect(d, ".modules[0].signature.sig_algo", "ecdsa-with-SHA512");
 	jq_expect(d, ".modules[0].name", H_NAME_SAFE);
 	jq_expect(d, ".modules[0].path", H_PATH_SAFE);
 	jq_expect(d, ".modules[0].loaded", "true");
