@@ -38,8 +38,12 @@ mirror() {
 		sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\) [a-z]*[ ].*main.*/\2/p' "$f" | grep -v security || true
 	done
 }
-URI=$(mirror | head -n 1)
-[ -n "$URI" ] || die "no Debian mirror found in /etc/apt/sources.list(.d)"
+URI=$(mirror | grep -i debian | head -n 1 || true)
+# an Ubuntu machine (or one with only a local mirror) has no Debian entry: the archive itself
+if [ -z "$URI" ]; then
+	URI=http://deb.debian.org/debian
+	echo "no Debian mirror in /etc/apt/sources.list(.d): using $URI" >&2
+fi
 
 mkdir -p "$CACHE/apt/lists/partial" "$CACHE/apt/cache/archives/partial"
 SRC=$CACHE/apt/trixie.sources
