@@ -349,7 +349,7 @@ static int walk(struct db *db)
 	struct rpmdb_walk *w = db->w;
 	uint8_t h[HEADER_SIZE];
 	uint64_t root = 0;
-	uint32_t ps;
+	uint32_t ps, enc;
 	int stop = 0;
 
 	if (w->size < HEADER_SIZE || w->read(w->io, 0, h, sizeof(h)))
@@ -363,7 +363,8 @@ static int walk(struct db *db)
 		return fail(w, "SQLite page size invalid");
 	if (ps - h[20] < 480)
 		return fail(w, "SQLite reserved space leaves too small a page");
-	if (h[56] != 0 && (h[56] << 24 | h[57] << 16 | h[58] << 8 | h[59]) != 1)
+	enc = (uint32_t)h[56] << 24 | (uint32_t)h[57] << 16 | (uint32_t)h[58] << 8 | h[59];
+	if (enc != 0 && enc != 1)	/* 0: an empty database, no text yet */
 		return fail(w, "SQLite text encoding is not UTF-8");
 	db->page_size = ps;
 	db->usable = ps - h[20];
