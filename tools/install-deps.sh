@@ -81,6 +81,8 @@ if [ "$mode" = test ]; then
 	    sbsigntool efitools osslsigncode gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64; do
 		want "$pkg"
 	done
+	# RPM fixture roots (tests/mkrpmroots.sh): rpmbuild and rpm write real rpm databases
+	want rpm
 	# every JSON report the tests make is checked against src/report.schema.json
 	want python3-jsonschema
 	# the real-kernel test (tests/e2e-qemu.sh): Debian's kernel under qemu, booted into a
