@@ -8,6 +8,8 @@
 #   rpm-sysimage  usr/lib/sysimage/rpm/rpmdb.sqlite: kesl (Fedora 36+, openSUSE layout)
 #   rpm-both      usr/lib/rpm/macros sets %_dbpath to usr/lib/sysimage/rpm (kesl there);
 #                 a stale var/lib/rpm/rpmdb.sqlite holds the benign package only
+#   rpm-large     rpm-benign's database grown by sqlite3 to 256 packages, ~13 MB (interior
+#                 b-tree pages, overflow chains, as large RHEL databases have)
 #   rpm-corrupt   rpm-benign's database with page 1's b-tree header overwritten
 #   rpm-truncated rpm-kesl's database cut to its first two pages
 # OUTDIR/RPMROOTS.tsv: root, database, `rpm -qa | wc -l` of it.
@@ -15,8 +17,8 @@ set -euo pipefail
 . "$(dirname "$0")/fixlib.sh"
 
 [ $# -eq 1 ] || die "usage: tests/mkrpmroots.sh OUTDIR"
-command -v rpmbuild >/dev/null && command -v rpm >/dev/null ||
-	die "rpm and rpmbuild not found (apt-get install rpm; tools/install-deps.sh test)"
+command -v rpmbuild >/dev/null && command -v rpm >/dev/null && command -v sqlite3 >/dev/null ||
+	die "rpm, rpmbuild or sqlite3 not found (tools/install-deps.sh test)"
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
 [ "$OUT" != / ] || die "refusing OUTDIR=/"
@@ -108,6 +110,14 @@ printf '%%_usr\t/usr\n%%_dbpath\t\t%%{_usr}/lib/sysimage/rpm\n%%_db_backend\t\ts
 	>"$R/usr/lib/rpm/macros"
 printf 'rpm-both\t/usr/lib/sysimage/rpm/rpmdb.sqlite\t%s\n' \
 	"$(count "$R" /usr/lib/sysimage/rpm)" >>"$OUT/RPMROOTS.tsv"
+
+new_root rpm-large
+mkdir -p "$R/var/lib/rpm"
+cp "$OUT/rpm-benign/var/lib/rpm/rpmdb.sqlite" "$R/var/lib/rpm/"
+for _ in 1 2 3 4 5 6 7; do
+	run sqlite3 "$R/var/lib/rpm/rpmdb.sqlite" 'INSERT INTO Packages (blob) SELECT blob FROM Packages'
+done
+printf 'rpm-large\t/var/lib/rpm/rpmdb.sqlite\t%s\n' "$(count "$R" /var/lib/rpm)" >>"$OUT/RPMROOTS.tsv"
 
 new_root rpm-corrupt
 mkdir -p "$R/var/lib/rpm"

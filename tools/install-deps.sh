@@ -81,8 +81,10 @@ if [ "$mode" = test ]; then
 	    sbsigntool efitools osslsigncode gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64; do
 		want "$pkg"
 	done
-	# RPM fixture roots (tests/mkrpmroots.sh): rpmbuild and rpm write real rpm databases
+	# RPM fixture roots (tests/mkrpmroots.sh): rpmbuild and rpm write real rpm databases,
+	# sqlite3 grows one to the size of a real distribution's
 	want rpm
+	want sqlite3
 	# every JSON report the tests make is checked against src/report.schema.json
 	want python3-jsonschema
 	# the real-kernel test (tests/e2e-qemu.sh): Debian's kernel under qemu, booted into a
