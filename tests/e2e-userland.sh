@@ -150,9 +150,13 @@ while IFS=$'\t' read -r name db count; do
 		jqt "$name: KL-PKG-001 on the rpm package kesl, vendor and version in evidence" "$J" \
 			'[.findings[] | select(.kind == "package")] | length == 1 and .[0].rule == "KL-PKG-001" and .[0].name == "kesl" and .[0].evidence["package.manager"] == "rpm" and .[0].evidence["package.vendor"] == "AO Kaspersky Lab" and .[0].evidence["package.version"] == "12.1.0-1297"'
 		jqt "$name: complete" "$J" '.summary.incomplete | not'
+		jqt "$name: the header's file list names the tree the package installed into" "$J" \
+			'[.findings[] | select(.kind == "package") | .evidence.installed_in] == [["/opt/kaspersky/kesl"]]'
 		;;
 	esac
 done <"$RP/RPMROOTS.tsv"
+jqt "rpm-sysimage: package and the files it installed are one product" "$OUT/r-rpm-sysimage.json" \
+	'([.findings[] | select(.kind == "file")] | length > 0) and ([.findings[].group] | unique == [1])'
 jqt "rpm-both: the database rpm's macros name is read, the other one named" "$OUT/r-rpm-both.json" \
 	'.coverage[] | select(.source == "/usr/lib/sysimage/rpm/rpmdb.sqlite") | .detail | test("also present, not what rpm uses: /var/lib/rpm/rpmdb.sqlite$")'
 for name in rpm-corrupt rpm-truncated; do

@@ -5,7 +5,8 @@
 # the root's database, in the backend this rpm uses (sqlite, checked). Roots:
 #   rpm-kesl      var/lib/rpm/rpmdb.sqlite: kesl and the benign package
 #   rpm-benign    var/lib/rpm/rpmdb.sqlite: the benign packages only (one of 600 files)
-#   rpm-sysimage  usr/lib/sysimage/rpm/rpmdb.sqlite: kesl (Fedora 36+, openSUSE layout)
+#   rpm-sysimage  usr/lib/sysimage/rpm/rpmdb.sqlite: kesl, its files installed too (Fedora 36+,
+#                 openSUSE layout)
 #   rpm-both      usr/lib/rpm/macros sets %_dbpath to usr/lib/sysimage/rpm (kesl there);
 #                 a stale var/lib/rpm/rpmdb.sqlite holds the benign package only
 #   rpm-large     rpm-benign's database grown by sqlite3 to 256 packages, ~13 MB (interior
@@ -68,13 +69,15 @@ KESL_RPM=$(ls "$TMP"/top/RPMS/noarch/kesl-*.noarch.rpm)
 ACME_RPM=$(ls "$TMP"/top/RPMS/noarch/acme-tools-*.noarch.rpm)
 DATA_RPM=$(ls "$TMP"/top/RPMS/noarch/acme-data-*.noarch.rpm)
 
-# install ROOT DBPATH RPM...: record the packages in ROOT's database at DBPATH
+# install_db ROOT DBPATH RPM...: record the packages in ROOT's database at DBPATH;
+# JUSTDB= (empty) installs their files into ROOT too
 install_db() {
 	local root=$1 dbpath=$2
 	shift 2
 	mkdir -p "$root/$dbpath"
 	run rpm --root "$root" --dbpath "$dbpath" --initdb
-	run rpm --root "$root" --dbpath "$dbpath" -i --justdb --nodeps --noscripts --nosignature "$@"
+	run rpm --root "$root" --dbpath "$dbpath" -i ${JUSTDB---justdb} --nodeps --noscripts \
+		--nosignature "$@"
 	[ -f "$root/$dbpath/rpmdb.sqlite" ] || die "no rpmdb.sqlite in $root/$dbpath"
 }
 count() { rpm --root "$1" --dbpath "$2" -qa | wc -l; }
@@ -98,7 +101,7 @@ install_db "$R" /var/lib/rpm "$ACME_RPM" "$DATA_RPM"
 printf 'rpm-benign\t/var/lib/rpm/rpmdb.sqlite\t%s\n' "$(count "$R" /var/lib/rpm)" >>"$OUT/RPMROOTS.tsv"
 
 new_root rpm-sysimage
-install_db "$R" /usr/lib/sysimage/rpm "$KESL_RPM"
+JUSTDB= install_db "$R" /usr/lib/sysimage/rpm "$KESL_RPM"
 printf 'rpm-sysimage\t/usr/lib/sysimage/rpm/rpmdb.sqlite\t%s\n' \
 	"$(count "$R" /usr/lib/sysimage/rpm)" >>"$OUT/RPMROOTS.tsv"
 

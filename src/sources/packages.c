@@ -99,7 +99,7 @@ int packages_read_dpkg(const struct kd_root *root, struct fact_set *out, size_t 
  * dpkg-style status (the rules take package.manager "rpm" as installed).
  * package.version has dpkg's meaning, [epoch:]version-release.
  */
-#define RPM_FILES_MAX 0		/* the file list is not a fact yet */
+#define RPM_LIST_FILES 100000	/* packages_rpm_files(): as dpkg's lists, the first files */
 #define RPM_MACROS_CAP (1u << 20)
 
 /* A backend reader; the ones this branch does not have yet are NULL. */
@@ -199,7 +199,7 @@ static int rpm_blob(void *ctx, const uint8_t *blob, size_t n)
 	const char *why;
 	char *v;
 
-	if (rpmhdr_parse(blob, n, RPM_FILES_MAX, &p, &why)) {
+	if (rpmhdr_parse(blob, n, 0, &p, &why)) {
 		c->bad++;
 		c->reason = why;
 		return 0;
@@ -334,4 +334,72 @@ out:
 		sb_printf(&detail, "; also present, not what rpm uses: %s", others.s);
 	sb_free(&others);
 	info->detail = sb_steal(&detail);
+}
+
+struct rpm_files_ctx {
+	const char *name;
+	struct strbuf list;
+	bool found;
+};
+
+static int rpm_files_blob(void *ctx, const uint8_t *blob, size_t n)
+{
+	struct rpm_files_ctx *c = ctx;
+	struct rpmhdr_pkg p;
+	const char *why;
+
+	/* the name first, without the file list: most packages are not the one */
+	if (rpmhdr_parse(blob, n, 0, &p, &why))
+		return 0;
+	if (strcmp(p.name, c->name)) {
+		rpmhdr_free(&p);
+		return 0;
+	}
+	rpmhdr_free(&p);
+	if (rpmhdr_parse(blob, n, RPM_LIST_FILES, &p, &why))
+		return 0;
+	/* every package of that name (x86_64 and i686 both installed): all their files */
+	c->found = true;
+	for (size_t i = 0; i < p.nfiles; i++)
+		sb_printf(&c->list, "%s\n", p.files[i]);
+	rpmhdr_free(&p);
+	return 0;
+}
+
+char *packages_rpm_files(const struct kd_root *root, const char *name)
+{
+	struct rpm_files_ctx ctx = { .name = name };
+	struct rpmdb_walk w = { 0 };
+	struct strbuf others;
+	struct rpm_io io;
+	struct stat st;
+	char path[64];
+	int backend = 0;
+
+	sb_init(&others);
+	if (!rpm_pick(root, path, sizeof(path), &backend, &others) || !rpm_backends[backend].walk) {
+		sb_free(&others);
+		return NULL;
+	}
+	sb_free(&others);
+	io.fd = root_openat(root, path, ROOT_FOLLOW);
+	if (io.fd < 0)
+		return NULL;
+	if (fstat(io.fd, &st) < 0) {
+		close(io.fd);
+		return NULL;
+	}
+	sb_init(&ctx.list);
+	w.read = rpm_pread;
+	w.io = &io;
+	w.size = (uint64_t)st.st_size;
+	w.blob = rpm_files_blob;
+	w.ctx = &ctx;
+	rpm_backends[backend].walk(&w);
+	close(io.fd);
+	if (!ctx.found) {
+		sb_free(&ctx.list);
+		return NULL;
+	}
+	return sb_steal(&ctx.list);
 }

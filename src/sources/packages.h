@@ -29,5 +29,10 @@ struct rpm_read {
  * its package.* facts. info->path is "" when the root has no RPM database.
  */
 void packages_read_rpm(const struct kd_root *root, struct fact_set *out, struct rpm_read *info);
+/*
+ * The files of the rpm package NAME in that database, one a line (the text of a
+ * dpkg .list file), or NULL when the package or the database is not there.
+ */
+char *packages_rpm_files(const struct kd_root *root, const char *name);
 
 #endif
