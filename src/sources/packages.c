@@ -120,14 +120,12 @@ static const struct rpm_backend {
 
 static const char *const rpm_dirs[] = { "var/lib/rpm", "usr/lib/sysimage/rpm" };
 
-/* The root's own %_dbpath and %_db_backend, from rpm's main macro file; -1 when unset. */
-static void rpm_macros(const struct kd_root *root, int *dir, int *backend)
+/* %_dbpath and %_db_backend in one macro file: the last setting wins, as in rpm. */
+static void rpm_macro_file(const struct kd_root *root, const char *rel, int *dir, int *backend)
 {
 	char *text, *line, *save = NULL;
 
-	*dir = -1;
-	*backend = -1;
-	if (root_read_file(root, "usr/lib/rpm/macros", RPM_MACROS_CAP, &text, NULL))
+	if (root_read_file(root, rel, RPM_MACROS_CAP, &text, NULL))
 		return;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *v;
@@ -152,6 +150,15 @@ static void rpm_macros(const struct kd_root *root, int *dir, int *backend)
 		}
 	}
 	free(text);
+}
+
+/* The root's own %_dbpath and %_db_backend: rpm's macros, then the system's; -1 when unset. */
+static void rpm_macros(const struct kd_root *root, int *dir, int *backend)
+{
+	*dir = -1;
+	*backend = -1;
+	rpm_macro_file(root, "usr/lib/rpm/macros", dir, backend);
+	rpm_macro_file(root, "etc/rpm/macros", dir, backend);
 }
 
 static bool rpm_file(const struct kd_root *root, int dir, int backend, char *path, size_t len)
