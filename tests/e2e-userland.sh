@@ -131,6 +131,60 @@ jqt "rpm with a KESL tree: incomplete" "$OUT/r-ul-rpm-kesl.json" '.summary.incom
 check "rpm with a KESL tree: the text says FINDINGS and INCOMPLETE" \
 	bash -c "head -n 1 '$OUT/r-ul-rpm-kesl.txt' | grep -qx 'kdetect [0-9.]*: FINDINGS (1), INCOMPLETE'"
 
+# RPM databases made by Debian's rpm (tests/mkrpmroots.sh), read by kdetect's own readers
+RP=$OUT/rpm
+tests/mkrpmroots.sh "$RP"
+while IFS=$'\t' read -r name db count; do
+	run_scan "$name" --root "$RP/$name"
+	J=$OUT/r-$name.json
+	jqt "$name: $db read, as many packages as rpm -qa lists ($count)" "$J" \
+		'[.coverage[] | select(.source | test("rpm"))] | length == 1 and .[0].source == $db and .[0].status == "ok" and (.[0].detail | startswith("rpm database \($db) (sqlite): \($n) packages read"))' \
+		--arg db "$db" --arg n "$count"
+	case $name in
+	rpm-benign | rpm-large)
+		expect_rc 0 "$name: nothing found"
+		jqt "$name: nothing found, complete" "$J" '.findings == [] and (.summary.incomplete | not)'
+		;;
+	*)
+		expect_rc 1 "$name: the kesl package found"
+		jqt "$name: KL-PKG-001 on the rpm package kesl, vendor and version in evidence" "$J" \
+			'[.findings[] | select(.kind == "package")] | length == 1 and .[0].rule == "KL-PKG-001" and .[0].name == "kesl" and .[0].evidence["package.manager"] == "rpm" and .[0].evidence["package.vendor"] == "AO Kaspersky Lab" and .[0].evidence["package.version"] == "12.1.0-1297"'
+		jqt "$name: complete" "$J" '.summary.incomplete | not'
+		jqt "$name: the header's file list names the tree the package installed into" "$J" \
+			'[.findings[] | select(.kind == "package") | .evidence.installed_in] == [["/opt/kaspersky/kesl"]]'
+		;;
+	esac
+done <"$RP/RPMROOTS.tsv"
+jqt "rpm-sysimage: package and the files it installed are one product" "$OUT/r-rpm-sysimage.json" \
+	'([.findings[] | select(.kind == "file")] | length > 0) and ([.findings[].group] | unique == [1])'
+jqt "rpm-both: the database rpm's macros name is read, the other one named" "$OUT/r-rpm-both.json" \
+	'.coverage[] | select(.source == "/usr/lib/sysimage/rpm/rpmdb.sqlite") | .detail | test("also present, not what rpm uses: /var/lib/rpm/rpmdb.sqlite$")'
+for name in rpm-corrupt rpm-truncated; do
+	run_scan "$name" --root "$RP/$name"
+	expect_rc 3 "$name: incomplete"
+	jqt "$name: the database is an error, with the reason" "$OUT/r-$name.json" \
+		'[.coverage[] | select(.source == "/var/lib/rpm/rpmdb.sqlite")] | length == 1 and .[0].status == "error" and (.[0].detail | test("not read whole \\(0 packages read\\): SQLite "))'
+done
+jqt "rpm-corrupt: a page that is no b-tree page" "$OUT/r-rpm-corrupt.json" \
+	'.coverage[] | select(.source == "/var/lib/rpm/rpmdb.sqlite") | .detail | test("not a table b-tree page")'
+# a -wal file with content: its transactions are not seen, the inspection is incomplete
+rm -rf "$OUT/rpm-wal"
+cp -a "$RP/rpm-kesl" "$OUT/rpm-wal"
+printf 'not checkpointed\n' >"$OUT/rpm-wal/var/lib/rpm/rpmdb.sqlite-wal"
+run_scan rpm-wal --root "$OUT/rpm-wal"
+expect_rc 1 "rpm-wal: kesl still found"
+jqt "rpm-wal: incomplete, the WAL named" "$OUT/r-rpm-wal.json" \
+	'.summary.incomplete and (.coverage[] | select(.source == "/var/lib/rpm/rpmdb.sqlite") | .status == "error" and (.detail | test("rpmdb.sqlite-wal has content")))'
+# a backend kdetect does not read yet is detected, and makes the inspection incomplete
+rm -rf "$OUT/rpm-bdb"
+mkdir -p "$OUT/rpm-bdb/var/lib/rpm"
+cp "$RP/rpm-kesl/etc" -r "$OUT/rpm-bdb/"
+head -c 8192 /dev/zero >"$OUT/rpm-bdb/var/lib/rpm/Packages"
+run_scan rpm-bdb --root "$OUT/rpm-bdb"
+expect_rc 3 "rpm-bdb: incomplete"
+jqt "rpm-bdb: Packages detected, not read" "$OUT/r-rpm-bdb.json" \
+	'.coverage[] | select(.source == "/var/lib/rpm/Packages") | .status == "error" and (.detail | test("\\(bdb\\): not read"))'
+
 # the rule set in use is recorded, and --rules / --rules-add / rules check work
 jqt "report records the rule set" "$OUT/r-ul-kesl.json" \
 	'.rules.count > 20 and (.rules.sha256 | length == 64) and .rules.files == ["rules/kaspersky.rules"]'

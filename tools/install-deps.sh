@@ -82,6 +82,10 @@ if [ "$mode" = test ]; then
 	    rpm sqlite3 db5.3-util; do
 		want "$pkg"
 	done
+	# RPM fixture roots (tests/mkrpmroots.sh): rpmbuild and rpm write real rpm databases,
+	# sqlite3 grows one to the size of a real distribution's
+	want rpm
+	want sqlite3
 	# every JSON report the tests make is checked against src/report.schema.json
 	want python3-jsonschema
 	# tests/e2e-trixie.sh: Debian 13's kernel package, its Release file checked with this keyring

@@ -9,7 +9,8 @@
  *
  *  - the same product tree (product_tree()): the files of a file finding, the
  *    program a service starts, a process's executable, the files a dpkg
- *    package installed (var/lib/dpkg/info/NAME.list);
+ *    package installed (var/lib/dpkg/info/NAME.list) or an rpm package's
+ *    header lists;
  *  - a file a package installed that a finding uses: a service's unit file or
  *    script, the program a service or a process runs, a file a rule matched;
  *  - the same module (name and file): the rules' findings about it and its
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "scan/group.h"
+#include "sources/packages.h"
 #include "store/result.h"
 #include "core/util.h"
 
@@ -194,7 +196,7 @@ out:
 	return text;
 }
 
-/* A package finding: the trees and the files its dpkg file list names. */
+/* A package finding: the trees and the files its dpkg file list (or rpm header) names. */
 static void anchor_package(struct anchors *a, struct scan_result *res, size_t f,
 			   const struct kd_root *root, struct strlist *info, bool *info_read)
 {
@@ -204,9 +206,14 @@ static void anchor_package(struct anchors *a, struct scan_result *res, size_t f,
 	char *text, *save = NULL;
 	size_t entries = 0;
 
-	if (!root || !manager || strcmp(manager, "dpkg") || !dpkg_name_ok(fi->name))
+	if (!root || !manager)
 		return;
-	text = dpkg_file_list(root, fi->name, info, info_read);
+	if (!strcmp(manager, "rpm"))
+		text = packages_rpm_files(root, fi->name);
+	else if (!strcmp(manager, "dpkg") && dpkg_name_ok(fi->name))
+		text = dpkg_file_list(root, fi->name, info, info_read);
+	else
+		return;
 	if (!text)
 		return;
 	for (char *line = strtok_r(text, "\n", &save); line && entries++ < DPKG_LIST_ENTRIES;

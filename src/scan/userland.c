@@ -33,8 +33,8 @@ static const char *const default_places[] = {
 
 static void scan_packages(const struct kd_root *root, struct scan_result *res)
 {
-	struct fact_set pkgs = { 0 };
-	const char *rpm;
+	struct fact_set pkgs = { 0 }, rpmpkgs = { 0 };
+	struct rpm_read rpm;
 	size_t bad = 0;
 	int r;
 
@@ -46,15 +46,16 @@ static void scan_packages(const struct kd_root *root, struct scan_result *res)
 			xasprintf("%zu packages%s", pkgs.n, bad ? ", unparseable entries skipped" : ""));
 	apply_facts(res, root, KIND_PACKAGE, "package", &pkgs, "package.name", NULL);
 	fact_set_free(&pkgs);
-	/* fail closed: an RPM database we cannot read makes the inspection incomplete */
-	rpm = packages_rpm_db(root);
-	if (rpm) {
-		char *src = xasprintf("/%s", rpm);
+	/* fail closed: an RPM database not read whole makes the inspection incomplete */
+	packages_read_rpm(root, &rpmpkgs, &rpm);
+	if (rpm.path[0]) {
+		char *src = xasprintf("/%s", rpm.path);
 
-		add_cov(res, src, COV_ERROR,
-			xstrdup("RPM database present but not read: this build has no librpm"));
+		add_cov(res, src, rpm.status ? COV_ERROR : COV_OK, rpm.detail);
 		free(src);
+		apply_facts(res, root, KIND_PACKAGE, "package", &rpmpkgs, "package.name", NULL);
 	}
+	fact_set_free(&rpmpkgs);
 }
 
 static void scan_services(const struct kd_root *root, struct scan_result *res)
