@@ -175,15 +175,32 @@ run_scan rpm-wal --root "$OUT/rpm-wal"
 expect_rc 1 "rpm-wal: kesl still found"
 jqt "rpm-wal: incomplete, the WAL named" "$OUT/r-rpm-wal.json" \
 	'.summary.incomplete and (.coverage[] | select(.source == "/var/lib/rpm/rpmdb.sqlite") | .status == "error" and (.detail | test("rpmdb.sqlite-wal has content")))'
-# a backend kdetect does not read yet is detected, and makes the inspection incomplete
+# RHEL 7/8: the same packages in a Berkeley DB hash database (written by Berkeley DB's own
+# db_load), read by kdetect's reader; rpm's bdb_ro backend is the oracle of what it holds
 rm -rf "$OUT/rpm-bdb"
 mkdir -p "$OUT/rpm-bdb/var/lib/rpm"
-cp "$RP/rpm-kesl/etc" -r "$OUT/rpm-bdb/"
-head -c 8192 /dev/zero >"$OUT/rpm-bdb/var/lib/rpm/Packages"
+cp -r "$RP/rpm-kesl/etc" "$OUT/rpm-bdb/"
+bash tests/mkrpmdb.sh bdb-from "$RP/rpm-kesl/var/lib/rpm/rpmdb.sqlite" "$OUT/rpm-bdb/var/lib/rpm/Packages"
+bdb_n=$(rpm --define '_db_backend bdb_ro' --dbpath "$(cd "$OUT/rpm-bdb/var/lib/rpm" && pwd)" -qa 2>/dev/null | wc -l)
 run_scan rpm-bdb --root "$OUT/rpm-bdb"
-expect_rc 3 "rpm-bdb: incomplete"
-jqt "rpm-bdb: Packages detected, not read" "$OUT/r-rpm-bdb.json" \
-	'.coverage[] | select(.source == "/var/lib/rpm/Packages") | .status == "error" and (.detail | test("\\(bdb\\): not read"))'
+expect_rc 1 "rpm-bdb: kesl found in a Berkeley DB database"
+jqt "rpm-bdb: read whole, as many packages as rpm -qa lists" "$OUT/r-rpm-bdb.json" \
+	'.coverage[] | select(.source == "/var/lib/rpm/Packages") | .status == "ok" and (.detail | test("\\(bdb\\): \($n) packages read"))' \
+	--argjson n "$bdb_n"
+check "rpm-bdb: rpm's bdb_ro read packages too" test "$bdb_n" -gt 0
+jqt "rpm-bdb: KL-PKG-001 with the vendor" "$OUT/r-rpm-bdb.json" \
+	'[.findings[] | select(.rule == "KL-PKG-001") | .evidence["package.vendor"]] | length == 1'
+jqt "rpm-bdb: the same package facts as from sqlite" "$OUT/r-rpm-bdb.json" \
+	'.summary.incomplete | not'
+# a Berkeley DB file that is none: the reason, incomplete
+rm -rf "$OUT/rpm-badbdb"
+mkdir -p "$OUT/rpm-badbdb/var/lib/rpm"
+cp -r "$RP/rpm-kesl/etc" "$OUT/rpm-badbdb/"
+head -c 8192 /dev/zero >"$OUT/rpm-badbdb/var/lib/rpm/Packages"
+run_scan rpm-badbdb --root "$OUT/rpm-badbdb"
+expect_rc 3 "rpm-badbdb: incomplete"
+jqt "rpm-badbdb: Packages is an error, with the reason" "$OUT/r-rpm-badbdb.json" \
+	'.coverage[] | select(.source == "/var/lib/rpm/Packages") | .status == "error" and (.detail | test("\\(bdb\\): .*Berkeley DB"))'
 
 # the rule set in use is recorded, and --rules / --rules-add / rules check work
 jqt "report records the rule set" "$OUT/r-ul-kesl.json" \

@@ -14,8 +14,22 @@
 #   bdbmany/Packages   300 packages (the blobs in turn, package numbers 1..300): many hash
 #                      buckets over several split points, so the spares table is used
 #   bdb/qa.txt         rpm -qa of bdb/ read by rpm's own bdb_ro backend (the oracle)
+# mkrpmdb.sh bdb-from SQLITE PACKAGES - the packages of rpm's sqlite database SQLITE as a
+# Berkeley DB hash database PACKAGES (as rpm 4.14-4.16 on RHEL 7/8 keeps them), by db_load.
 # Needs rpm (rpmbuild), sqlite3 and db5.3-util.
 set -eu
+if [ "${1:-}" = bdb-from ]; then
+	src=${2:?usage: mkrpmdb.sh bdb-from SQLITE PACKAGES} dst=${3:?usage: mkrpmdb.sh bdb-from SQLITE PACKAGES}
+	rm -f "$dst"
+	# key: the package number as 4 little-endian bytes; data: the header blob; \xx each
+	sqlite3 "$src" 'select hnum, lower(hex(blob)) from Packages order by hnum' |
+	while IFS='|' read -r n hex; do
+		printf '\\%02x\\%02x\\%02x\\%02x\n' $((n & 255)) $((n >> 8 & 255)) \
+			$((n >> 16 & 255)) $((n >> 24 & 255))
+		printf '%s\n' "$hex" | sed 's/../\\&/g'
+	done | db5.3_load -T -t hash -c db_pagesize=4096 -c db_lorder=1234 "$dst"
+	exit 0
+fi
 out=${1:?usage: mkrpmdb.sh DIR}
 for t in rpmbuild rpm sqlite3 db5.3_load; do
 	command -v $t >/dev/null || { echo "mkrpmdb.sh: $t not found" >&2; exit 1; }

@@ -9,6 +9,8 @@
 
 #include "sources/packages.h"
 #include "formats/rpmhdr.h"
+#include "formats/rpmbdb.h"
+#include "formats/rpmndb.h"
 #include "formats/rpmsqlite.h"
 #include "core/util.h"
 
@@ -112,10 +114,8 @@ static const struct rpm_backend {
 } rpm_backends[] = {
 	/* rpm's own detection order (lib/backend/dbi.c): sqlite, ndb, bdb */
 	{ "rpmdb.sqlite", "sqlite", rpmsqlite_walk },
-	/* INTEGRATOR: point these at rpmndb_walk (formats/rpmndb.c) and rpmbdb_walk
-	 * (formats/rpmbdb.c) when those readers are merged */
-	{ "Packages.db", "ndb", NULL },
-	{ "Packages", "bdb", NULL },
+	{ "Packages.db", "ndb", rpmndb_walk },
+	{ "Packages", "bdb", rpmbdb_walk },	/* Berkeley DB hash, read-only */
 };
 
 static const char *const rpm_dirs[] = { "var/lib/rpm", "usr/lib/sysimage/rpm" };
