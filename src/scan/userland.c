@@ -465,6 +465,13 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 		add_walk_cov(res, src, &total, sb_steal(&sb));
 		for (size_t k = 0; k < s->gaps.n; k++)
 			add_cov(res, src, COV_ERROR, xstrdup(s->gaps.v[k]));
+		if (s->gaps_dropped)
+			add_cov(res, src, COV_ERROR, xasprintf("%zu more problems of this storage "
+							       "not listed", s->gaps_dropped));
+		if (s->no_dir)
+			add_cov(res, src, COV_ERROR,
+				xasprintf("%zu layers not walked: no content directory where the "
+					  "storage keeps it (first: %s)", s->no_dir, s->no_dir_first));
 		free(src);
 		free(fs.hits);
 		walk_seen_free(&seen);

@@ -31,6 +31,8 @@
 #define ID_CAP 256
 #define NAME_CAP 1024
 #define NAMES_PER_THING 64
+#define KD_STR_(x) #x
+#define KD_STR(x) KD_STR_(x)
 
 struct ctr_image {
 	char *id;
@@ -57,8 +59,19 @@ struct reader {
 
 static void gap(struct ctr_storage *s, char *what)
 {
-	if (s->gaps.n < 32)
+	if (s->gaps.n < 32) {
 		sl_push(&s->gaps, what);
+		return;
+	}
+	s->gaps_dropped++;
+	free(what);
+}
+
+/* A layer whose files are not where the storage keeps them: counted, the first named. */
+static void no_dir(struct ctr_storage *s, char *what)
+{
+	if (!s->no_dir++)
+		s->no_dir_first = what;
 	else
 		free(what);
 }
@@ -145,8 +158,8 @@ static struct ctr_layer *add_layer(struct reader *rd, char *id, char *parent, ch
 	struct ctr_layer *l;
 
 	if (s->nlayers == CTR_LAYERS_MAX) {
-		if (s->nlayers == CTR_LAYERS_MAX && !sl_contains(&s->gaps, "layers past the cap"))
-			gap(s, xstrdup("layers past the cap"));
+		if (!sl_contains(&s->gaps, "layers past the cap of " KD_STR(CTR_LAYERS_MAX) " not read"))
+			gap(s, xstrdup("layers past the cap of " KD_STR(CTR_LAYERS_MAX) " not read"));
 		free(id);
 		free(parent);
 		free(dir);
@@ -270,8 +283,8 @@ static struct ctr_image *add_image(struct reader *rd, char *id, char *top)
 	struct ctr_image *im;
 
 	if (rd->nimages == CTR_IMAGES_MAX) {
-		if (!sl_contains(&rd->s->gaps, "images past the cap"))
-			gap(rd->s, xstrdup("images past the cap"));
+		if (!sl_contains(&rd->s->gaps, "images past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"))
+			gap(rd->s, xstrdup("images past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"));
 		free(id);
 		free(top);
 		return NULL;
@@ -288,8 +301,8 @@ static void add_ctr(struct reader *rd, char *id, char *name, char *image, char *
 		    char *layer)
 {
 	if (rd->nctrs == CTR_IMAGES_MAX) {
-		if (!sl_contains(&rd->s->gaps, "containers past the cap"))
-			gap(rd->s, xstrdup("containers past the cap"));
+		if (!sl_contains(&rd->s->gaps, "containers past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"))
+			gap(rd->s, xstrdup("containers past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"));
 		free(id), free(name), free(image), free(image_name), free(layer);
 		return;
 	}
@@ -342,12 +355,11 @@ static void read_cs(struct reader *rd, const char *base, const char *driver)
 					gap(rd->s, xasprintf("/%s: a layer without a readable id", rel));
 					continue;
 				}
-				dir = cs_layer_dir(rd, base, driver, id);
-				if (!dir)
-					gap(rd->s, xasprintf("layer %s: no content directory (or not a "
-							     "real directory), not walked", id));
+				dir = rd->s->nlayers < CTR_LAYERS_MAX ? cs_layer_dir(rd, base, driver, id) : NULL;
 				l = add_layer(rd, id, get_string(v, "parent", ID_CAP), dir);
-				(void)l;
+				if (l && !dir)
+					no_dir(rd->s, xasprintf("layer %s: no content directory (or "
+								"not a real directory)", l->id));
 			}
 			if (it.bad)
 				gap(rd->s, xasprintf("/%s: unreadable entries", rel));
@@ -445,7 +457,7 @@ static void read_docker_layers(struct reader *rd, struct strlist *diffs)
 	if (r < 0 && r != -ENOENT)
 		gap(rd->s, xasprintf("/" DIO "/layerdb/sha256: %s", strerror(-r)));
 	if (r == 1)
-		gap(rd->s, xstrdup("layers past the cap"));
+		gap(rd->s, xstrdup("layers past the cap of " KD_STR(CTR_LAYERS_MAX) " not read"));
 	for (size_t i = 0; i < ids.n; i++) {
 		char *base, *f, *cache, *parent, *diff, *dir;
 
@@ -463,8 +475,9 @@ static void read_docker_layers(struct reader *rd, struct strlist *diffs)
 		free(f);
 		dir = docker_content_dir(rd, cache);
 		if (!dir)
-			gap(rd->s, xasprintf("layer sha256:%s: no content directory (cache-id %s), "
-					     "not walked", ids.v[i], cache ? cache : "unreadable"));
+			no_dir(rd->s, xasprintf("layer sha256:%s: no content directory (cache-id "
+						"%s, or not a real directory)", ids.v[i],
+						cache ? cache : "unreadable"));
 		if (add_layer(rd, xasprintf("sha256:%s", ids.v[i]), parent, dir))
 			sl_push(diffs, diff ? diff : xstrdup(""));
 		else
@@ -535,7 +548,7 @@ static void read_docker(struct reader *rd)
 	if (r < 0 && r != -ENOENT)
 		gap(rd->s, xasprintf("/" DIO "/imagedb/content/sha256: %s", strerror(-r)));
 	if (r == 1)
-		gap(rd->s, xstrdup("images past the cap"));
+		gap(rd->s, xstrdup("images past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"));
 	for (size_t i = 0; i < ids.n; i++) {
 		char *rel, *buf, *id;
 		struct ctr_image *im;
@@ -583,7 +596,7 @@ static void read_docker(struct reader *rd)
 	if (r < 0 && r != -ENOENT)
 		gap(rd->s, xasprintf("/" D "/containers: %s", strerror(-r)));
 	if (r == 1)
-		gap(rd->s, xstrdup("containers past the cap"));
+		gap(rd->s, xstrdup("containers past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"));
 	for (size_t i = 0; i < ids.n; i++) {
 		char *rel, *buf, *name, *f, *mount, *parent, *layer_id;
 		struct cursor cfg, conf;
@@ -611,9 +624,9 @@ static void read_docker(struct reader *rd)
 			struct ctr_layer *l;
 
 			if (!dir)
-				gap(rd->s, xasprintf("container %s: no read-write layer directory "
-						     "(mount-id %s), not walked", ids.v[i],
-						     mount ? mount : "unreadable"));
+				no_dir(rd->s, xasprintf("container %s: no read-write layer "
+							"directory (mount-id %s)", ids.v[i],
+							mount ? mount : "unreadable"));
 			l = add_layer(rd, xstrdup(layer_id), parent, dir);
 			if (l)
 				l->rw = true;
@@ -641,7 +654,7 @@ static void read_containerd(struct reader *rd)
 	if (r < 0 && r != -ENOENT)
 		gap(rd->s, xasprintf("/" CD_SNAP ": %s", strerror(-r)));
 	if (r == 1)
-		gap(rd->s, xstrdup("layers past the cap"));
+		gap(rd->s, xstrdup("layers past the cap of " KD_STR(CTR_LAYERS_MAX) " not read"));
 	for (size_t i = 0; i < ids.n; i++) {
 		char *parent, *dir;
 
@@ -650,8 +663,8 @@ static void read_containerd(struct reader *rd)
 		parent = xasprintf(CD_SNAP "/%s", ids.v[i]);
 		dir = xasprintf("%s/fs", parent);
 		if (!real_dir(rd->root, parent) || !real_dir(rd->root, dir)) {
-			gap(rd->s, xasprintf("snapshot %s: no fs directory (or not a real one), "
-					     "not walked", ids.v[i]));
+			no_dir(rd->s, xasprintf("snapshot %s: no fs directory (or not a "
+						"real one)", ids.v[i]));
 			free(dir);
 			dir = NULL;
 		}
@@ -740,6 +753,7 @@ void ctr_storages_free(struct ctr_storage *v, size_t n)
 		free(s->source);
 		sl_free(&s->gaps);
 		sl_free(&s->notes);
+		free(s->no_dir_first);
 	}
 	free(v);
 }

@@ -32,6 +32,9 @@ struct ctr_storage {
 	size_t nlayers;
 	size_t nimages, ncontainers;
 	struct strlist gaps;	/* what could not be read: each makes the scan incomplete */
+	size_t gaps_dropped;	/* gaps past the ones listed */
+	size_t no_dir;		/* layers without a content directory to walk */
+	char *no_dir_first;	/* the first of them, with why */
 	struct strlist notes;	/* what was not read by design, shown in coverage */
 };
 
