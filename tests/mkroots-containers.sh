@@ -40,6 +40,7 @@ printf 'acme\n' >"$T/benign/opt/acme/bin/acme-server"
 printf 'tool\n' >"$T/benign/usr/bin/tool"
 ln -s / "$T/benign/opt/acme/root-link"		# an absolute symlink inside a layer
 ln -s /etc/os-release "$T/benign/usr/bin/os"
+ln -s /data "$T/benign/opt/acme/data"		# leads to the engine in the root's /data
 mklayer "$T/kav" "$RUN/kav.tar"
 mklayer "$T/benign" "$RUN/benign.tar"
 
@@ -56,6 +57,11 @@ for c in kav benign; do
 		pod "$D/podman-$c-$drv" $drv import "$RUN/$c.tar" "example/$c-image:1.0"
 		pod "$D/podman-$c-$drv" $drv create --name "$c-box" "example/$c-image:1.0" /bin/true
 	done
+done
+# outside any walked place of the root, reachable only through a layer's absolute symlink
+for drv in vfs overlay; do
+	mkdir -p "$D/podman-benign-$drv/data/opt/kaspersky/ScanEngine/bin"
+	printf 'x\n' >"$D/podman-benign-$drv/data/opt/kaspersky/ScanEngine/bin/kavhttpd"
 done
 
 # ---- Docker overlay2 (mock) ----
