@@ -71,6 +71,15 @@ jqt "docker: coverage" "$J" \
 	'[.coverage[] | select(.source == "/var/lib/docker (docker overlay2)" and .status == "ok" and
 		(.detail | test("^2 images, 1 containers, 3 layers \\(3 walked\\)")))] | length == 1'
 
+# a container's findings are one thing of their own, never the host's product
+# (the root has Scan Engine of its own in /opt/kaspersky/ScanEngine, as the image has)
+jqt "docker: the host's own Scan Engine is found, as the host's" "$J" \
+	'[.findings[] | select(.rule == "KL-FILE-006" and .evidence["layer.id"] == null and
+		.path == "/opt/kaspersky/ScanEngine/bin/kavhttpd")] | length == 1'
+jqt "docker: the image's findings are not joined with the host's" "$J" \
+	'([.findings[] | select(.evidence["layer.id"] == null) | .group] | unique) as $host |
+	 [.findings[] | select(.evidence["layer.id"] != null) | .group] | all(. as $g | $host | index($g) == null)'
+
 run_scan ctr-containerd --root "$C/containerd"
 J=$OUT/r-ctr-containerd.json
 expect_rc 1 "containerd: Scan Engine in a snapshot"

@@ -10,7 +10,8 @@
 #                  the first layer = its diff id, then sha256("<parent chain id> <diff id>");
 #                  overlay2/<cache-id>/diff; containers/<id>/config.v2.json and
 #                  layerdb/mounts/<id>/{mount-id,parent}): an image of two layers, the engine
-#                  in the second, and a container whose read-write layer adds a file
+#                  in the second, and a container whose read-write layer adds a file; the
+#                  root has Scan Engine of its own too
 #   containerd     a MOCK of containerd's overlayfs snapshotter directories (snapshots/N/fs)
 #   hostile        Docker and Podman storage crafted to hurt: an image config nested 10^5
 #                  deep, a 4 MiB name, a layer directory that is a symlink to / and one to
@@ -117,6 +118,9 @@ docker_container() {
 
 os_root "$D/docker-kav"
 docker_root "$D/docker-kav"
+# the host has Scan Engine of its own, which is not the image's
+mkdir -p "$D/docker-kav/opt/kaspersky/ScanEngine/bin"
+printf 'kavhttpd\n' >"$D/docker-kav/opt/kaspersky/ScanEngine/bin/kavhttpd"
 mkdir -p "$T/rw/opt/vendor/engine/bin"
 printf 'klScanEngineUI\n' >"$T/rw/opt/vendor/engine/bin/klScanEngineUI"
 IFS='|' read -r img top < <(docker_image "$D/docker-kav" example/kav-engine:1.0 "$T/benign" "$T/kav")
