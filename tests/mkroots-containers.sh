@@ -15,7 +15,8 @@
 #   containerd     a MOCK of containerd's overlayfs snapshotter directories (snapshots/N/fs)
 #   hostile        Docker and Podman storage crafted to hurt: an image config nested 10^5
 #                  deep, a 4 MiB name, a layer directory that is a symlink to / and one to
-#                  a directory outside the storage, a cycle of layer parents, 10^5 layers
+#                  a directory outside the storage, a cycle of layer parents, 10^5 layers,
+#                  storage drivers kdetect does not read (btrfs, containerd's native)
 set -euo pipefail
 D=$1
 rm -rf "$D"
@@ -163,6 +164,9 @@ for t in slash outside; do
 done
 ln -s / "$r/overlay2/slash-cache"
 ln -s ../../../outside "$r/overlay2/outside-cache"
+# storage drivers this reader does not know: said, not skipped in silence
+mkdir -p "$r/image/btrfs" "$H/var/lib/containers/storage/btrfs-layers" \
+	"$H/var/lib/containerd/io.containerd.snapshotter.v1.native"
 # podman: a cycle of layer parents, an image on it, and 10^5 layers
 python3 - "$H/var/lib/containers/storage" <<'PY'
 import json, os, sys

@@ -690,14 +690,57 @@ static struct ctr_storage *new_storage(struct ctr_storage **v, size_t *n, const 
 	return s;
 }
 
+/*
+ * Storage this reader does not know (another driver or snapshotter): entries of
+ * dir named prefix+X+suffix with X not in known, each one storage with a gap.
+ */
+static void unknown_drivers(const struct kd_root *root, struct ctr_storage **out, size_t *n,
+			    const char *dir, const char *prefix, const char *suffix,
+			    const char *const *known, const char *engine)
+{
+	struct strlist names = { 0 };
+	size_t pl = strlen(prefix), sl = strlen(suffix);
+
+	if (root_list_dir(root, dir, false, 256, &names) < 0)
+		return;
+	for (size_t i = 0; i < names.n; i++) {
+		const char *name = names.v[i];
+		size_t len = strlen(name);
+		bool is_known = false;
+		struct ctr_storage *s;
+		char *drv, *src;
+
+		if (len <= pl + sl || strncmp(name, prefix, pl) || strcmp(name + len - sl, suffix))
+			continue;
+		drv = xstrndup(name + pl, len - pl - sl);
+		for (size_t k = 0; known[k]; k++)
+			is_known |= !strcmp(drv, known[k]);
+		if (!is_known) {
+			src = xasprintf("/%s", dir);
+			s = new_storage(out, n, engine, src);
+			gap(s, xasprintf("/%s/%s: storage driver %s not read", dir, name, drv));
+			free(src);
+		}
+		free(drv);
+	}
+	sl_free(&names);
+}
+
 void containers_read(const struct kd_root *root, struct ctr_storage **out, size_t *n)
 {
+	static const char *const docker_known[] = { "overlay2", NULL };
+	static const char *const cs_known[] = { "overlay", "vfs", NULL };
+	static const char *const cd_known[] = { "overlayfs", NULL };
+
 	static const char *const cs_bases[] = { "var/lib/containers/storage" };
 	static const char *const drivers[] = { "overlay", "vfs" };
 
 	*out = NULL;
 	*n = 0;
-	if (real_dir(root, DIO) || root_stat(root, DIO, ROOT_FOLLOW, &(struct stat){ 0 }) == 0) {
+	unknown_drivers(root, out, n, D "/image", "", "", docker_known, "docker");
+	unknown_drivers(root, out, n, "var/lib/containers/storage", "", "-layers", cs_known, "podman");
+	unknown_drivers(root, out, n, CD, "io.containerd.snapshotter.v1.", "", cd_known, "containerd");
+	if (root_stat(root, DIO, ROOT_FOLLOW, &(struct stat){ 0 }) == 0) {
 		struct reader rd = { .root = root };
 
 		rd.s = new_storage(out, n, "docker overlay2", "/" D);
