@@ -60,7 +60,9 @@ jqt "docker: the image layer's finding names image and container" "$J" \
 	'[.findings[] | select(.rule == "KL-FILE-006" and .evidence["image.name"] == ["example/kav-engine:1.0"]
 		and .evidence["container.name"] == ["kavbox"]
 		and (.evidence["image.id"][0] | test("^sha256:[0-9a-f]{64}$"))
-		and (.evidence["layer.id"] | startswith("sha256:")))] | length == 1'
+		and (.evidence["layer.id"] | startswith("sha256:"))
+		and (.evidence["layer.path"] | test("^/var/lib/docker/overlay2/[0-9a-f]{64}/diff$"))
+		and (.evidence["layer.path"] as $l | .path | startswith($l + "/opt/kaspersky/ScanEngine/bin/")))] | length == 1'
 jqt "docker: the read-write layer's finding is the container's" "$J" \
 	'[.findings[] | select(.rule == "KL-ENG-003" and .evidence.file == ["/opt/vendor/engine/bin/klScanEngineUI"]
 		and (.evidence["layer.id"] | startswith("container:"))

@@ -301,10 +301,13 @@ struct ctr_layer_ctx {
 static void ctr_evidence(struct kvlist *ev, const struct ctr_layer_ctx *lc)
 {
 	const struct ctr_layer *l = lc->layer;
+	char *path;
 
 	evidence_add(ev, "container.storage", lc->storage->kind);
 	evidence_add(ev, "layer.id", l->id);
-	evidence_add(ev, "layer.path", l->dir);
+	path = xasprintf("/%s", l->dir);
+	evidence_add(ev, "layer.path", path);
+	free(path);
 	for (size_t i = 0; i < l->image_names.n; i++)
 		evidence_add(ev, "image.name", l->image_names.v[i]);
 	for (size_t i = 0; i < l->image_ids.n; i++)

@@ -489,7 +489,7 @@ static void read_docker_layers(struct reader *rd, struct strlist *diffs)
 }
 
 /* The top layer of an image: follow its diff_ids through the layers' (parent, diff). */
-static char *docker_top(struct reader *rd, struct diff_key *keys, size_t nkeys, struct cursor cfg)
+static char *docker_top(struct diff_key *keys, size_t nkeys, struct cursor cfg)
 {
 	struct cursor rootfs, ids, k, v;
 	struct json_iter it;
@@ -511,7 +511,6 @@ static char *docker_top(struct reader *rd, struct diff_key *keys, size_t nkeys, 
 		free(parent);
 		if (!hit) {
 			free(top);
-			(void)rd;
 			return NULL;
 		}
 		free(top);
@@ -564,7 +563,7 @@ static void read_docker(struct reader *rd)
 		}
 		cfg = cur_init(buf, len);
 		id = xasprintf("sha256:%s", ids.v[i]);
-		im = add_image(rd, id, docker_top(rd, keys, rd->s->nlayers, cfg));
+		im = add_image(rd, id, docker_top(keys, rd->s->nlayers, cfg));
 		if (im && !im->top)
 			gap(rd->s, xasprintf("image %s: its rootfs.diff_ids lead to no chain of "
 					     "layers in layerdb", im->id));
