@@ -23,6 +23,7 @@ SUITES_E2E := \
 	'e2e-drivers=KD_SAME_AS=./kdetect-static bash tests/e2e-drivers.sh' \
 	'e2e-cli=KD_SAME_AS=./kdetect-static bash tests/e2e-cli.sh' \
 	'e2e-trixie=KD_SAME_AS=./kdetect-static bash tests/e2e-trixie.sh' \
+	'e2e-containers=KD_SAME_AS=./kdetect-static bash tests/e2e-containers.sh' \
 	'e2e-portable=bash tests/e2e-portable.sh' \
 	'e2e-qemu=bash tests/e2e-qemu.sh'
 # The end-to-end suites again with a sanitizer build of the program.
@@ -33,7 +34,8 @@ SUITES_E2E_ASAN := \
 	'e2e-userland-asan=$(KD_ASAN_RUN) tests/e2e-userland.sh' \
 	'e2e-boot-asan=$(KD_ASAN_RUN) tests/e2e-boot.sh' \
 	'e2e-drivers-asan=$(KD_ASAN_RUN) tests/e2e-drivers.sh' \
-	'e2e-cli-asan=$(KD_ASAN_RUN) tests/e2e-cli.sh'
+	'e2e-cli-asan=$(KD_ASAN_RUN) tests/e2e-cli.sh' \
+	'e2e-containers-asan=$(KD_ASAN_RUN) tests/e2e-containers.sh'
 
 # Dependencies first, in their own make run: the flags above come from pkg-config.
 check:

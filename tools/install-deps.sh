@@ -96,6 +96,8 @@ if [ "$mode" = test ]; then
 		want "$pkg"
 	done
 	command -v python3 >/dev/null 2>&1 || want python3
+	# container storage fixtures (tests/mkroots-containers.sh): real Podman storage
+	want podman
 fi
 
 [ -n "$missing" ] || exit 0

@@ -307,6 +307,28 @@ static void anchor_finding(struct anchors *a, struct scan_result *res, size_t i,
 			anchor_tree(a, i, v);
 			anchor_file(a, i, A_USER, root, v);
 		}
+	} else if (!strcmp(f->kind, "file") && kv_get(ev, "layer.path")) {
+		/*
+		 * In container storage: one thing per image (else container, else
+		 * layer) and product tree, never joined with the host's own files.
+		 */
+		const char *in = kv_get(ev, "image.name");
+
+		in = in ? in : kv_get(ev, "container.name");
+		in = in ? in : kv_get(ev, "layer.path");
+		for (size_t k = 0; k < ev->n; k++) {
+			char *dir, *key;
+
+			if (strcmp(ev->v[k].key, "directory") ||
+			    !(key = product_tree(ev->v[k].value, &dir)))
+				continue;
+			anchor_add(a, i, A_SAME, xasprintf("C%s\n%s", in, key),
+				   xasprintf("%s:%s", in, dir));
+			free(key);
+			free(dir);
+		}
+		if (f->path)
+			anchor_add(a, i, A_SAME, xasprintf("P%s", f->path), NULL);
 	} else if (!strcmp(f->kind, "file")) {
 		for (size_t k = 0; k < ev->n; k++) {
 			if (!strcmp(ev->v[k].key, "directory")) {

@@ -16,6 +16,7 @@
 #include "scan/group.h"
 #include "scan/userland.h"
 #include "store/apply.h"
+#include "sources/containers.h"
 #include "sources/filewalk.h"
 #include "sources/packages.h"
 #include "sources/processes.h"
@@ -24,6 +25,7 @@
 
 #define WALK_FILE_BUDGET 500000
 #define FILE_EXAMPLES 10
+#define CTR_FILE_BUDGET 200000	/* per container storage */
 #define FILE_PLACES 256		/* per rule; what a rule matches beyond them is one finding */
 
 /* Where install trees live (and Kaspersky's own log directory); --path adds more. */
@@ -290,6 +292,85 @@ static void on_file(const char *path, const char *name, uint64_t size, int dirfd
 	kv_free(&facts);
 }
 
+/* A container layer being walked: what its findings say it is part of. */
+struct ctr_layer_ctx {
+	const struct ctr_storage *storage;
+	const struct ctr_layer *layer;
+	char *label;		/* the first image name, else container, else layer */
+};
+
+static void ctr_evidence(struct kvlist *ev, const struct ctr_layer_ctx *lc)
+{
+	const struct ctr_layer *l = lc->layer;
+	char *path;
+
+	evidence_add(ev, "container.storage", lc->storage->kind);
+	evidence_add(ev, "layer.id", l->id);
+	path = xasprintf("/%s", l->dir);
+	evidence_add(ev, "layer.path", path);
+	free(path);
+	for (size_t i = 0; i < l->image_names.n; i++)
+		evidence_add(ev, "image.name", l->image_names.v[i]);
+	for (size_t i = 0; i < l->image_ids.n; i++)
+		evidence_add(ev, "image.id", l->image_ids.v[i]);
+	for (size_t i = 0; i < l->ctr_names.n; i++)
+		evidence_add(ev, "container.name", l->ctr_names.v[i]);
+	for (size_t i = 0; i < l->ctr_ids.n; i++)
+		evidence_add(ev, "container.id", l->ctr_ids.v[i]);
+}
+
+/*
+ * One finding per rule and place: the directory and a few of the files. In a
+ * container layer (layer not NULL), the paths are as inside the container; the
+ * finding names the image and container, and its path is the file in the root.
+ */
+static void file_findings(struct file_scan *fs, const struct ctr_layer_ctx *lc)
+{
+	struct scan_result *res = fs->res;
+
+	for (size_t r = 0; r < res->rules.n; r++) {
+		const struct rule *rule = &res->rules.v[r];
+
+		for (size_t i = 0; i < fs->hits[r].n; i++) {
+			struct file_hits *h = &fs->hits[r].v[i];
+			struct finding *f;
+			char count[24];
+
+			if (lc) {
+				char *name = xasprintf("%s:%s", lc->label, h->dirs.v[0]);
+				char *path = xasprintf("/%s%s", lc->layer->dir, h->examples.v[0]);
+
+				f = add_finding(res, rule->id, rule->severity, "file", name, path,
+						xstrdup(rule->title));
+				free(name);
+				free(path);
+				ctr_evidence(&f->evidence, lc);
+			} else {
+				f = add_finding(res, rule->id, rule->severity, "file", h->dirs.v[0],
+						h->examples.v[0], xstrdup(rule->title));
+			}
+			snprintf(count, sizeof(count), "%zu", h->count);
+			evidence_add(&f->evidence, "files_matched", count);
+			for (size_t k = 0; k < h->ev.n; k++)
+				evidence_add(&f->evidence, h->ev.v[k].key, h->ev.v[k].value);
+			for (size_t k = 0; k < h->dirs.n; k++)
+				evidence_add(&f->evidence, "directory", h->dirs.v[k]);
+			for (size_t k = 0; k < h->examples.n; k++)
+				evidence_add(&f->evidence, "file", h->examples.v[k]);
+		}
+	}
+	for (size_t r = 0; r < res->rules.n; r++) {
+		for (size_t i = 0; i < fs->hits[r].n; i++) {
+			free(fs->hits[r].v[i].place);
+			sl_free(&fs->hits[r].v[i].examples);
+			sl_free(&fs->hits[r].v[i].dirs);
+			kv_free(&fs->hits[r].v[i].ev);
+		}
+		free(fs->hits[r].v);
+	}
+	memset(fs->hits, 0, res->rules.n * sizeof(*fs->hits));
+}
+
 static void scan_files(const struct kd_root *root, const struct scan_options *opt,
 		       struct scan_result *res)
 {
@@ -321,39 +402,85 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 				     xasprintf("%zu files in %zu directories", st.files, st.dirs));
 		free(src);
 	}
-	for (size_t r = 0; r < res->rules.n; r++) {
-		const struct rule *rule = &res->rules.v[r];
-
-		for (size_t i = 0; i < fs.hits[r].n; i++) {
-			struct file_hits *h = &fs.hits[r].v[i];
-			struct finding *f;
-			char count[24];
-
-			/* one finding per rule and place: the directory and a few of the files */
-			f = add_finding(res, rule->id, rule->severity, "file", h->dirs.v[0],
-					h->examples.v[0], xstrdup(rule->title));
-			snprintf(count, sizeof(count), "%zu", h->count);
-			evidence_add(&f->evidence, "files_matched", count);
-			for (size_t k = 0; k < h->ev.n; k++)
-				evidence_add(&f->evidence, h->ev.v[k].key, h->ev.v[k].value);
-			for (size_t k = 0; k < h->dirs.n; k++)
-				evidence_add(&f->evidence, "directory", h->dirs.v[k]);
-			for (size_t k = 0; k < h->examples.n; k++)
-				evidence_add(&f->evidence, "file", h->examples.v[k]);
-		}
-	}
-	for (size_t r = 0; r < res->rules.n; r++) {
-		for (size_t i = 0; i < fs.hits[r].n; i++) {
-			free(fs.hits[r].v[i].place);
-			sl_free(&fs.hits[r].v[i].examples);
-			sl_free(&fs.hits[r].v[i].dirs);
-			kv_free(&fs.hits[r].v[i].ev);
-		}
-		free(fs.hits[r].v);
-	}
+	file_findings(&fs, NULL);
 	free(fs.hits);
 	sl_free(&places);
 	walk_seen_free(&seen);
+}
+
+/*
+ * Container storage: every layer and container root walked as the install
+ * trees are, with the same file rules, bounded per storage. A finding names
+ * the image and container; its paths are as inside the container.
+ */
+static void scan_containers(const struct kd_root *root, struct scan_result *res)
+{
+	struct ctr_storage *v;
+	size_t n;
+	bool any_file_rule = false;
+
+	for (size_t r = 0; r < res->rules.n; r++)
+		any_file_rule |= (res->rules.v[r].kinds & KIND_FILE) != 0;
+	if (!any_file_rule)
+		return;
+	containers_read(root, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct ctr_storage *s = &v[i];
+		struct file_scan fs = { .res = res, .root = root };
+		struct walk_seen seen = { 0 };
+		struct walk_stats total = { 0 };
+		size_t budget = CTR_FILE_BUDGET, walked = 0;
+		struct strbuf sb;
+		char *src = xasprintf("%s (%s)", s->source, s->kind);
+
+		fs.hits = xcalloc(res->rules.n, sizeof(*fs.hits));
+		fs.content_cap = ruleset_content_needed(&res->rules);
+		for (size_t k = 0; k < s->nlayers; k++) {
+			struct ctr_layer *l = &s->layers[k];
+			struct ctr_layer_ctx lc = { .storage = s, .layer = l };
+			struct walk_stats st;
+			int r;
+
+			if (!l->dir)
+				continue;
+			r = files_walk_as(root, l->dir, "/", &seen, &budget, &st, on_file, &fs);
+			if (r) {
+				total.unreadable++;
+				continue;
+			}
+			walked++;
+			total.files += st.files;
+			total.dirs += st.dirs;
+			total.unreadable += st.unreadable;
+			total.denied += st.denied;
+			total.too_deep += st.too_deep;
+			total.truncated |= st.truncated;
+			lc.label = xstrdup(l->image_names.n ? l->image_names.v[0] :
+					   l->ctr_names.n ? l->ctr_names.v[0] : l->id);
+			file_findings(&fs, &lc);
+			free(lc.label);
+		}
+		sb_init(&sb);
+		sb_printf(&sb, "%zu images, %zu containers, %zu layers (%zu walked), "
+			  "%zu files in %zu directories", s->nimages, s->ncontainers, s->nlayers,
+			  walked, total.files, total.dirs);
+		for (size_t k = 0; k < s->notes.n; k++)
+			sb_printf(&sb, "; %s", s->notes.v[k]);
+		add_walk_cov(res, src, &total, sb_steal(&sb));
+		for (size_t k = 0; k < s->gaps.n; k++)
+			add_cov(res, src, COV_ERROR, xstrdup(s->gaps.v[k]));
+		if (s->gaps_dropped)
+			add_cov(res, src, COV_ERROR, xasprintf("%zu more problems of this storage "
+							       "not listed", s->gaps_dropped));
+		if (s->no_dir)
+			add_cov(res, src, COV_ERROR,
+				xasprintf("%zu layers not walked: no content directory where the "
+					  "storage keeps it (first: %s)", s->no_dir, s->no_dir_first));
+		free(src);
+		free(fs.hits);
+		walk_seen_free(&seen);
+	}
+	ctr_storages_free(v, n);
 }
 
 void scan_userland(const struct kd_root *root, const struct scan_options *opt,
@@ -364,4 +491,5 @@ void scan_userland(const struct kd_root *root, const struct scan_options *opt,
 	scan_services(root, res);
 	scan_processes(root, res);
 	scan_files(root, opt, res);
+	scan_containers(root, res);
 }

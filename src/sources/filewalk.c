@@ -145,3 +145,18 @@ int files_walk(const struct kd_root *root, const char *dir, struct walk_seen *se
 	free(shown);
 	return 0;
 }
+
+int files_walk_as(const struct kd_root *root, const char *dir, const char *shown,
+		  struct walk_seen *seen, size_t *budget, struct walk_stats *st, file_fn fn,
+		  void *ctx)
+{
+	struct walker w = { budget, st, fn, ctx, seen };
+	int fd;
+
+	memset(st, 0, sizeof(*st));
+	fd = root_openat(root, dir, ROOT_DIR);
+	if (fd < 0)
+		return fd;
+	walk(&w, fd, shown, 0);
+	return 0;
+}

@@ -31,6 +31,13 @@ struct walk_seen {
 typedef void (*file_fn)(const char *path, const char *name, uint64_t size, int dirfd, void *ctx);
 int files_walk(const struct kd_root *root, const char *dir, struct walk_seen *seen, size_t *budget,
 	       struct walk_stats *st, file_fn fn, void *ctx);
+/*
+ * The same walk of dir as files_walk, with paths shown under shown (a layer's
+ * files as inside its container), and dir itself not entered through a symlink.
+ */
+int files_walk_as(const struct kd_root *root, const char *dir, const char *shown,
+		  struct walk_seen *seen, size_t *budget, struct walk_stats *st, file_fn fn,
+		  void *ctx);
 void walk_seen_free(struct walk_seen *s);
 
 #endif
