@@ -614,6 +614,9 @@ static const struct tool tools[] = {
 	{ COMP_LZMA, "xz --format=lzma -9 -c", false, false },	/* the kernel's "lzma -9" */
 	{ COMP_LZO, "lzop -9 -c", true, false },		/* the kernel's "lzop -9" */
 	{ COMP_LZO, "lzop -1 --crc32 -c", true, false },
+	/* from a named file: the header holds its name and mtime */
+	{ COMP_LZO, "{ t=$(mktemp) && cat >\"$t\" && lzop -9 -c \"$t\" && rm -f \"$t\"; }", true,
+	  false },
 	{ COMP_LZ4, "lz4 -q -l -9 -c", false, true },		/* the kernel's "lz4 -l -9" */
 	{ COMP_LZ4, "lz4 -q -9 -c", true, false },		/* the frame, content checksum */
 	{ COMP_LZ4, "lz4 -q -1 -BD -BX -B4 -c", true, false },	/* linked 64 KiB blocks, block sums */
