@@ -10,14 +10,14 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libelf libkmod libudev libcrypto liblzma libzstd zlib
+PKGS := libelf libkmod libudev libcrypto liblzma libzstd zlib liblz4 lzo2
 WERROR ?= $(if $(CI),-Werror,)
 CFLAGS ?= -O2 -g
 KD_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fstack-protector-strong \
 	-D_FORTIFY_SOURCE=2 -DKDETECT_VERSION='"$(VERSION)"' \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 KD_LDFLAGS := -Wl,-z,relro -Wl,-z,now
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lbz2 -lpthread
 
 # src/ holds one folder per layer (src/README.md); #include "layer/file.h" resolves from src/.
 SRCS := $(sort $(wildcard src/*/*.c src/*/*/*.c)) src/main.c
@@ -52,7 +52,7 @@ build/obj:
 # (The link warns that libcrypto's unused dlopen and resolver code needs glibc at runtime:
 # kdetect never loads providers or resolves names.)
 PORTABLE_OBJS := $(patsubst src/%.c,build/portable/obj/%.o,$(SRCS)) build/obj/embedded.o
-PORTABLE_LIBS := -lelf -lcrypto -lzstd -llzma -lz -lpthread -ldl
+PORTABLE_LIBS := -lelf -lcrypto -lzstd -llzma -llz4 -llzo2 -lbz2 -lz -lpthread -ldl
 
 portable: kdetect-static
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Fetches Debian's real signed kernel package (the one linux-image-amd64 depends on) into CACHEDIR
-# and unpacks it (dpkg -x, never installed) into CACHEDIR/root, for tests against real artifacts.
-# Usage: tests/get-debian-kernel.sh CACHEDIR  -> stdout: the unpacked root; stderr: "<pkg> <version>: N modules"
+# Fetches Debian's real signed kernel package (the one linux-image-amd64, or the metapackage
+# META, depends on) into CACHEDIR and unpacks it (dpkg -x, never installed) into CACHEDIR/root,
+# for tests against real artifacts.
+# Usage: tests/get-debian-kernel.sh CACHEDIR [META]
+#   -> stdout: the unpacked root; stderr: "<pkg> <version>: N modules"
 set -euo pipefail
 
 die() { echo "get-debian-kernel.sh: error: $*" >&2; exit 1; }
-[ $# -eq 1 ] || die "usage: tests/get-debian-kernel.sh CACHEDIR"
+[ $# -eq 1 ] || [ $# -eq 2 ] || die "usage: tests/get-debian-kernel.sh CACHEDIR [META]"
+META=${2:-linux-image-amd64}
 for c in apt-cache apt-get dpkg dpkg-deb; do
 	command -v "$c" >/dev/null || die "'$c' not found"
 done
@@ -20,10 +23,10 @@ apt_update() {
 	UPDATED=yes
 	apt-get update >>"$LOG" 2>&1 || { cat "$LOG" >&2; die "apt-get update failed"; }
 }
-# the binary package that linux-image-amd64 depends on (linux-image-<ABI release>), as the
+# the binary package that META depends on (linux-image-<ABI release>), as the
 # package lists say today: the tests derive the release from it and never name one
 resolve() {
-	{ apt-cache depends linux-image-amd64 2>>"$LOG" || true; } |
+	{ apt-cache depends "$META" 2>>"$LOG" || true; } |
 		sed -n 's/^ *|\{0,1\}Depends: <\{0,1\}\(linux-image-[^ >]*\)>\{0,1\}$/\1/p;T;q'
 }
 
@@ -32,7 +35,7 @@ if [ -z "$PKG" ]; then
 	apt_update
 	PKG=$(resolve)
 fi
-[ -n "$PKG" ] || { cat "$LOG" >&2; die "cannot resolve the dependency of linux-image-amd64"; }
+[ -n "$PKG" ] || { cat "$LOG" >&2; die "cannot resolve the dependency of $META"; }
 
 newest_deb() { ls "$CACHE/${PKG}"_*_amd64.deb 2>/dev/null | sort -V | tail -n 1 || true; }
 DEB=$(newest_deb)
@@ -40,7 +43,7 @@ if [ -z "$DEB" ]; then
 	if ! (cd "$CACHE" && apt-get download "$PKG") >>"$LOG" 2>&1; then
 		apt_update || true
 		PKG=$(resolve)
-		[ -n "$PKG" ] || { cat "$LOG" >&2; die "cannot resolve the dependency of linux-image-amd64"; }
+		[ -n "$PKG" ] || { cat "$LOG" >&2; die "cannot resolve the dependency of $META"; }
 		(cd "$CACHE" && apt-get download "$PKG") >>"$LOG" 2>&1 || { cat "$LOG" >&2; die "apt-get download $PKG failed"; }
 	fi
 	DEB=$(newest_deb)

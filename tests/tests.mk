@@ -22,6 +22,7 @@ SUITES_E2E := \
 	'e2e-boot=KD_SAME_AS=./kdetect-static bash tests/e2e-boot.sh' \
 	'e2e-drivers=KD_SAME_AS=./kdetect-static bash tests/e2e-drivers.sh' \
 	'e2e-cli=KD_SAME_AS=./kdetect-static bash tests/e2e-cli.sh' \
+	'e2e-cloud=KD_SAME_AS=./kdetect-static bash tests/e2e-cloud.sh' \
 	'e2e-trixie=KD_SAME_AS=./kdetect-static bash tests/e2e-trixie.sh' \
 	'e2e-containers=KD_SAME_AS=./kdetect-static bash tests/e2e-containers.sh' \
 	'e2e-portable=bash tests/e2e-portable.sh' \

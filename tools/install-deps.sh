@@ -69,7 +69,8 @@ else
 	want build-essential "gcc make libc6-dev"
 	# pkg-config is a transitional package for pkgconf on Debian 12 and Ubuntu 24.04
 	want pkg-config pkgconf
-	for pkg in libelf-dev libkmod-dev libudev-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev; do
+	for pkg in libelf-dev libkmod-dev libudev-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev \
+	    libbz2-dev liblz4-dev liblzo2-dev; do
 		want "$pkg"
 	done
 fi
@@ -77,8 +78,8 @@ fi
 if [ "$mode" = test ]; then
 	# $headers pulls in the headers of the current kernel ABI and, on Debian, the
 	# matching linux-kbuild-X.Y (kbuild scripts and sign-file)
-	for pkg in libcmocka-dev mandoc jq kmod xz-utils zstd gzip "$headers" valgrind dpkg-dev strace \
-	    sbsigntool efitools osslsigncode gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
+	for pkg in libcmocka-dev mandoc jq kmod xz-utils zstd gzip bzip2 lz4 lzop "$headers" valgrind \
+	    dpkg-dev strace sbsigntool efitools osslsigncode gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 \
 	    rpm sqlite3 db5.3-util; do
 		want "$pkg"
 	done

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* decompress.h - xz, zstd and gzip streams, decoded in chunks under a size cap. */
+/*
+ * decompress.h - gzip, bzip2, lzma, xz, lzo (lzop), lz4 (legacy and frame) and
+ * zstd streams, decoded in chunks under a size cap.
+ */
 #ifndef KD_DECOMPRESS_H
 #define KD_DECOMPRESS_H
 
@@ -11,7 +14,10 @@ enum kd_comp {
 	COMP_GZIP,
 	COMP_XZ,
 	COMP_ZSTD,
-	COMP_LZ4,	/* recognised, not decoded */
+	COMP_LZ4,	/* the legacy frame (lz4 -l) or the modern one */
+	COMP_BZIP2,
+	COMP_LZMA,	/* the legacy .lzma ("alone") format */
+	COMP_LZO,	/* the lzop file format */
 };
 
 enum kd_comp comp_detect(const uint8_t *p, size_t n);
@@ -30,6 +36,9 @@ typedef int (*chunk_fn)(const uint8_t *p, size_t n, void *ctx);
  */
 int decompress_stream(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, chunk_fn fn,
 		      void *ctx);
+/* The same, and *used says how many input bytes the stream took (its end). */
+int decompress_stream_used(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, chunk_fn fn,
+			   void *ctx, size_t *used);
 /* The same for the byte range [off, off+len) of a file, read a chunk at a time. */
 int decompress_stream_fd(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
 			 chunk_fn fn, void *ctx);

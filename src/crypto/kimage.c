@@ -250,10 +250,6 @@ int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, c
 	if (start && comp_detect(p + start, (size_t)plen) != COMP_NONE) {
 		enum kd_comp comp = comp_detect(p + start, (size_t)plen);
 
-		if (comp == COMP_LZ4) {
-			*reason = "kernel payload is lz4-compressed, which this build does not decode";
-			return -1;
-		}
 		if (try_stream(p, -1, start, plen, comp, out) == 0)
 			return 0;
 		kimage_certs_free(out);
@@ -262,7 +258,7 @@ int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, c
 	for (size_t i = 0; i + 6 <= n && tries < MAX_MAGIC_TRIES; i++) {
 		enum kd_comp comp = comp_detect(p + i, n - i);
 
-		if (comp == COMP_NONE || comp == COMP_LZ4)
+		if (comp == COMP_NONE)
 			continue;
 		tries++;
 		if (try_stream(p, -1, i, n - i, comp, out) == 0 && out->n)
@@ -275,7 +271,7 @@ int kimage_extract_certs(const uint8_t *p, size_t n, struct kimage_certs *out, c
 
 int kimage_extract_certs_fd(int fd, uint64_t size, struct kimage_certs *out, const char **reason)
 {
-	uint8_t head[BZ_HEADER], magic[8];
+	uint8_t head[BZ_HEADER], magic[16];	/* the .lzma header is 13 bytes */
 	size_t hn = size < sizeof(head) ? (size_t)size : sizeof(head);
 	uint64_t plen, start;
 	enum kd_comp comp;
@@ -288,7 +284,7 @@ int kimage_extract_certs_fd(int fd, uint64_t size, struct kimage_certs *out, con
 	/* a bzImage: decode its payload straight from the file, a chunk at a time */
 	start = bzimage_payload(head, hn, size, &plen);
 	if (start && pread(fd, magic, sizeof(magic), (off_t)start) == (ssize_t)sizeof(magic) &&
-	    (comp = comp_detect(magic, sizeof(magic))) != COMP_NONE && comp != COMP_LZ4) {
+	    (comp = comp_detect(magic, sizeof(magic))) != COMP_NONE) {
 		if (try_stream(NULL, fd, start, plen, comp, out) == 0)
 			return 0;
 		kimage_certs_free(out);

@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_decompress.c - xz, zstd and gzip: round trips of data compressed here,
- * every truncation, corruption, trailing bytes, and the output cap.
+ * every truncation, corruption, trailing bytes, and the output cap. bzip2,
+ * lzma, lzop and lz4 (legacy and frame): the same of what the real tools write
+ * (toolfix.h), the kernel's appended length, and streams back to back.
  */
 #include "unit.h"
 
 #include <errno.h>
+#include <lz4.h>
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include "core/decompress.h"
+
+#include "toolfix.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
@@ -561,9 +568,8 @@ static void test_unsupported(void **state)
 	size_t calls = 0;
 
 	UNIT_UNUSED(state);
-	assert_int_equal(decompress_all(COMP_LZ4, lz4, sizeof(lz4), MIB, &out, &outlen), -ENOTSUP);
-	assert_null(out);
 	assert_int_equal(decompress_all(COMP_NONE, lz4, sizeof(lz4), MIB, &out, &outlen), -ENOTSUP);
+	assert_null(out);
 	assert_int_equal(decompress_stream((enum kd_comp)77, lz4, sizeof(lz4), MIB, stop_cb, &calls),
 			 -ENOTSUP);
 	assert_int_equal(calls, 0);
@@ -594,6 +600,365 @@ static void test_wrong_decoder(void **state)
 	free(in);
 }
 
+/* ---- what the real tools write: bzip2, lzma, lzop, lz4 ---- */
+
+struct tool {
+	enum kd_comp comp;
+	const char *cmd;
+	bool checked;	/* the format checks its data: any corruption is -EINVAL */
+	bool legacy;	/* the legacy lz4 frame: no end mark */
+};
+
+static const struct tool tools[] = {
+	{ COMP_BZIP2, "bzip2 -9 -c", true, false },
+	{ COMP_LZMA, "xz --format=lzma -9 -c", false, false },	/* the kernel's "lzma -9" */
+	{ COMP_LZO, "lzop -9 -c", true, false },		/* the kernel's "lzop -9" */
+	{ COMP_LZO, "lzop -1 --crc32 -c", true, false },
+	/* from a named file: the header holds its name and mtime */
+	{ COMP_LZO, "{ t=$(mktemp) && cat >\"$t\" && lzop -9 -c \"$t\" && rm -f \"$t\"; }", true,
+	  false },
+	{ COMP_LZ4, "lz4 -q -l -9 -c", false, true },		/* the kernel's "lz4 -l -9" */
+	{ COMP_LZ4, "lz4 -q -9 -c", true, false },		/* the frame, content checksum */
+	{ COMP_LZ4, "lz4 -q -1 -BD -BX -B4 -c", true, false },	/* linked 64 KiB blocks, block sums */
+};
+#define NTOOLS (sizeof(tools) / sizeof(tools[0]))
+
+static uint8_t *tool_compress(const struct tool *t, const uint8_t *in, size_t n, size_t *clen)
+{
+	return tool_run(t->cmd, in, n, clen);
+}
+
+/* Decode through a file, a chunk at a time, as the kernel image reader does. */
+static int decode_fd(const struct tool *t, const uint8_t *c, size_t clen, size_t cap,
+		     struct chunks *ch)
+{
+	int fd = memfd_create("decompress", MFD_CLOEXEC), r;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "pad", 3), 3);	/* the stream at an offset */
+	assert_int_equal(write(fd, c, clen), (ssize_t)clen);
+	r = decompress_stream_fd(t->comp, fd, 3, clen, cap, chunk_cb, ch);
+	close(fd);
+	return r;
+}
+
+static void test_tool_round_trip(void **state)
+{
+	/* the last: more than one 8 MiB block of the legacy lz4 frame, 2 MiB for the others */
+	static const size_t sizes[] = { 0, 1, 1000, DECODER_CHUNK + 1, 9 * MIB + 5 };
+
+	UNIT_UNUSED(state);
+	for (size_t t = 0; t < NTOOLS; t++) {
+		for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+			size_t n = sizes[s] > 8 * MIB && !tools[t].legacy ? 2 * MIB + 3 : sizes[s];
+			size_t clen, outlen = 1, used = 0;
+			uint8_t *in = sample(n, 2000 + s), *c = tool_compress(&tools[t], in, n, &clen);
+			uint8_t *out = NULL;
+			int r;
+
+			assert_int_equal(comp_detect(c, clen), tools[t].comp);
+			r = decompress_all(tools[t].comp, c, clen, 64 * MIB, &out, &outlen);
+			if (r)
+				fail_msg("%s, %zu bytes: %d", tools[t].cmd, n, r);
+			assert_int_equal(outlen, n);
+			if (n)
+				assert_memory_equal(out, in, n);
+			free(out);
+
+			{
+				struct chunks ch = { .data = malloc(n ? n : 1), .cap = n };
+
+				assert_int_equal(decompress_stream_used(tools[t].comp, c, clen, 64 * MIB,
+									chunk_cb, &ch, &used), 0);
+				assert_int_equal(ch.total, n);
+				assert_int_equal(used, clen);	/* the whole stream, no more */
+				if (n)
+					assert_memory_equal(ch.data, in, n);
+				free(ch.data);
+			}
+			{
+				struct chunks ch = { .data = malloc(n ? n : 1), .cap = n };
+
+				if (decode_fd(&tools[t], c, clen, 64 * MIB, &ch))
+					fail_msg("%s, %zu bytes, from a file", tools[t].cmd, n);
+				assert_int_equal(ch.total, n);
+				if (n)
+					assert_memory_equal(ch.data, in, n);
+				free(ch.data);
+			}
+			free(in);
+			free(c);
+		}
+	}
+}
+
+/*
+ * A kernel payload: the stream, then the uncompressed length (LE32). The
+ * legacy lz4 frame has no end mark: the length is not a block, whether it is
+ * too large for one or merely the input's last four bytes.
+ */
+static void test_tool_kernel_length(void **state)
+{
+	/* 9 MiB: a legacy lz4 length too large for a block (2 MiB for the others) */
+	static const size_t sizes[] = { 1000, 9 * MIB + 5 };
+
+	UNIT_UNUSED(state);
+	for (size_t t = 0; t < NTOOLS; t++) {
+		for (size_t s = 0; s < 2; s++) {
+			size_t n = sizes[s] > 8 * MIB && !tools[t].legacy ? 2 * MIB + 3 : sizes[s];
+			size_t clen, outlen, used;
+			uint8_t *in = sample(n, 3000 + s), *c = tool_compress(&tools[t], in, n, &clen);
+			uint8_t *pl = malloc(clen + 4), *out;
+			struct chunks ch = { 0 };
+
+			assert_non_null(pl);
+			memcpy(pl, c, clen);
+			for (int i = 0; i < 4; i++)
+				pl[clen + i] = (uint8_t)(n >> (8 * i));
+			if (decompress_all(tools[t].comp, pl, clen + 4, 64 * MIB, &out, &outlen))
+				fail_msg("%s, %zu bytes and the length", tools[t].cmd, n);
+			assert_int_equal(outlen, n);
+			assert_memory_equal(out, in, n);
+			free(out);
+			assert_int_equal(decompress_stream_used(tools[t].comp, pl, clen + 4, 64 * MIB,
+								chunk_cb, &ch, &used), 0);
+			/* a size no block has is left alone; the last four bytes are taken */
+			if (tools[t].legacy && n < (size_t)LZ4_COMPRESSBOUND(8 * MIB))
+				assert_int_equal(used, clen + 4);
+			else
+				assert_int_equal(used, clen);
+			free(pl);
+			free(in);
+			free(c);
+		}
+	}
+}
+
+/* Streams back to back (an initramfs): each decodes alone, and says where it ended. */
+static void test_tool_concatenated(void **state)
+{
+	UNIT_UNUSED(state);
+	for (size_t t = 0; t < NTOOLS; t++) {
+		size_t n1 = 70 * KIB, n2 = 5000, c1len, c2len, used = 0, used2 = 0;
+		uint8_t *in1 = sample(n1, 41), *in2 = sample(n2, 42);
+		uint8_t *c1 = tool_compress(&tools[t], in1, n1, &c1len);
+		uint8_t *c2 = tool_compress(&tools[t], in2, n2, &c2len);
+		uint8_t *both = malloc(c1len + c2len);
+		struct chunks ch1 = { .data = malloc(n1), .cap = n1 }, ch2 = { .data = malloc(n2), .cap = n2 };
+
+		assert_non_null(both);
+		memcpy(both, c1, c1len);
+		memcpy(both + c1len, c2, c2len);
+		assert_int_equal(decompress_stream_used(tools[t].comp, both, c1len + c2len, 64 * MIB,
+							chunk_cb, &ch1, &used), 0);
+		assert_int_equal(used, c1len);
+		assert_int_equal(ch1.total, n1);
+		assert_memory_equal(ch1.data, in1, n1);
+		assert_int_equal(comp_detect(both + used, c2len), tools[t].comp);
+		assert_int_equal(decompress_stream_used(tools[t].comp, both + used, c1len + c2len - used,
+							64 * MIB, chunk_cb, &ch2, &used2), 0);
+		assert_int_equal(used2, c2len);
+		assert_int_equal(ch2.total, n2);
+		assert_memory_equal(ch2.data, in2, n2);
+		free(ch1.data);
+		free(ch2.data);
+		free(both);
+		free(in1);
+		free(in2);
+		free(c1);
+		free(c2);
+	}
+}
+
+/*
+ * Every prefix of a small stream is -EINVAL. A legacy lz4 stream has no end
+ * mark: cut after the magic, or after the magic and a size word (which reads
+ * as the kernel's length), it is an empty stream; cut inside a block, -EINVAL.
+ */
+static void test_tool_every_truncation(void **state)
+{
+	UNIT_UNUSED(state);
+	for (size_t t = 0; t < NTOOLS; t++) {
+		size_t n = 3000, clen;
+		uint8_t *in = sample(n, 50), *c = tool_compress(&tools[t], in, n, &clen);
+
+		for (size_t len = 0; len < clen; len++) {
+			uint8_t *cut = dup_exact(c, len), *out = NULL;
+			size_t outlen = 0;
+			int r = decompress_all(tools[t].comp, cut, len, 64 * MIB, &out, &outlen);
+
+			if (tools[t].legacy && (len == 4 || len == 8) && r == 0) {
+				assert_int_equal(outlen, 0);
+			} else if (r != -EINVAL) {
+				fail_msg("%s cut to %zu of %zu bytes: %d", tools[t].cmd, len, clen, r);
+			}
+			free(out);
+			free(cut);
+		}
+		free(in);
+		free(c);
+	}
+}
+
+/* A large stream cut in half, from memory and from a file read in chunks. */
+static void test_tool_truncation_large(void **state)
+{
+	UNIT_UNUSED(state);
+	for (size_t t = 0; t < NTOOLS; t++) {
+		size_t n = 3 * MIB, clen, outlen;
+		uint8_t *in = sample(n, 51), *c = tool_compress(&tools[t], in, n, &clen), *out = NULL;
+		struct chunks ch = { 0 };
+
+		assert_int_equal(decompress_all(tools[t].comp, c, clen / 2, 64 * MIB, &out, &outlen),
+				 -EINVAL);
+		assert_int_equal(decode_fd(&tools[t], c, clen / 2, 64 * MIB, &ch), -EINVAL);
+		assert_true(ch.total < n);
+		free(in);
+		free(c);
+	}
+}
+
+/*
+ * A flipped byte in the data: -EINVAL where the format checks its data
+ * (bzip2's CRCs, lzop's sums, the lz4 frame's); never the original output.
+ */
+static void test_tool_corruption(void **state)
+{
+	UNIT_UNUSED(state);
+	for (size_t t = 0; t < NTOOLS; t++) {
+		size_t n = 50000, clen;
+		uint8_t *in = sample(n, 52), *c = tool_compress(&tools[t], in, n, &clen);
+
+		for (size_t pos = clen / 8; pos < clen; pos += clen / 40 + 1) {
+			uint8_t *bad = dup_exact(c, clen), *out = NULL;
+			size_t outlen = 0;
+			int r;
+
+			bad[pos] ^= 0x5a;
+			r = decompress_all(tools[t].comp, bad, clen, 64 * MIB, &out, &outlen);
+			if (tools[t].checked && r != -EINVAL)
+				fail_msg("%s, byte %zu of %zu flipped: %d", tools[t].cmd, pos, clen, r);
+			if (!r && outlen == n && !memcmp(out, in, n))
+				fail_msg("%s, byte %zu of %zu flipped: decodes as the original",
+					 tools[t].cmd, pos, clen);
+			free(out);
+			free(bad);
+		}
+		free(in);
+		free(c);
+	}
+}
+
+/* lzop's header has its own checksum: no byte of it changes unnoticed. */
+static void test_lzop_header(void **state)
+{
+	/* magic 9, versions 6, method and level 2, flags 4, mode 4, mtime 8, name 1, sum 4 */
+	const size_t header = 9 + 6 + 2 + 4 + 4 + 8 + 1 + 4;
+	size_t n = 2000, clen;
+	uint8_t *in = sample(n, 53), *c = tool_run("lzop -9 -c", in, n, &clen);
+
+	UNIT_UNUSED(state);
+	assert_true(clen > header);
+	assert_int_equal(c[header - 5], 0);	/* no file name from standard input */
+	for (size_t pos = 0; pos < header; pos++) {
+		uint8_t *bad = dup_exact(c, clen), *out = NULL;
+		size_t outlen;
+
+		bad[pos] ^= 0x01;
+		if (decompress_all(COMP_LZO, bad, clen, 64 * MIB, &out, &outlen) != -EINVAL)
+			fail_msg("lzop header byte %zu flipped: not refused", pos);
+		free(bad);
+	}
+	free(in);
+	free(c);
+}
+
+/* Output over the cap, and a bomb: 16 MiB of zeros from a few KiB. */
+static void test_tool_cap(void **state)
+{
+	size_t nz = 16 * MIB;
+	uint8_t *zeros = calloc(1, nz);
+
+	UNIT_UNUSED(state);
+	assert_non_null(zeros);
+	for (size_t t = 0; t < NTOOLS; t++) {
+		size_t n = 600 * KIB, clen, outlen;
+		uint8_t *in = sample(n, 54), *c = tool_compress(&tools[t], in, n, &clen), *out = NULL;
+		struct chunks ch = { 0 };
+
+		assert_int_equal(decompress_all(tools[t].comp, c, clen, n, &out, &outlen), 0);
+		assert_int_equal(outlen, n);
+		free(out);
+		assert_int_equal(decompress_all(tools[t].comp, c, clen, n - 1, &out, &outlen), -EFBIG);
+		free(c);
+		free(in);
+
+		c = tool_compress(&tools[t], zeros, nz, &clen);
+		assert_true(clen < nz / 100);
+		assert_int_equal(decompress_all(tools[t].comp, c, clen, 4096, &out, &outlen), -EFBIG);
+		assert_int_equal(decompress_stream(tools[t].comp, c, clen, 100000, chunk_cb, &ch), -EFBIG);
+		assert_true(ch.total <= 100000);
+		assert_int_equal(decode_fd(&tools[t], c, clen, nz - 1, &ch), -EFBIG);
+		assert_int_equal(decompress_all(tools[t].comp, c, clen, nz, &out, &outlen), 0);
+		assert_int_equal(outlen, nz);
+		free(out);
+		free(c);
+	}
+	free(zeros);
+}
+
+/* Magic numbers, the weak ones included: a .lzma header must look like the tools' own. */
+static void test_detect_more(void **state)
+{
+	uint8_t lzma[13] = { 0x5d, 0x00, 0x00, 0x80, 0x00 };	/* 8 MiB dictionary */
+	static const uint8_t bz[] = { 'B', 'Z', 'h', '9', 0x31, 0x41, 0x59, 0x26, 0x53, 0x59 };
+	static const uint8_t bz_empty[] = { 'B', 'Z', 'h', '9', 0x17, 0x72, 0x45, 0x38, 0x50, 0x90 };
+	static const uint8_t lzop[] = { 0x89, 'L', 'Z', 'O', 0x00, 0x0d, 0x0a, 0x1a, 0x0a };
+	static const uint8_t lz4f[] = { 0x04, 0x22, 0x4d, 0x18 };
+	uint8_t v[13];
+
+	UNIT_UNUSED(state);
+	memset(lzma + 5, 0xff, 8);	/* size unknown: the end mark ends the stream */
+	assert_int_equal(comp_detect(lzma, 13), COMP_LZMA);
+	assert_int_equal(comp_detect(lzma, 12), COMP_NONE);
+	memcpy(v, lzma, 13);
+	v[0] = 0x5e;	/* other lc/lp/pb than the tools write */
+	assert_int_equal(comp_detect(v, 13), COMP_NONE);
+	memcpy(v, lzma, 13);
+	v[3] = 0x30;	/* 3 MiB = 2^21 + 2^20: a size the tools can write */
+	assert_int_equal(comp_detect(v, 13), COMP_LZMA);
+	v[3] = 0x50;	/* 5 MiB: not */
+	assert_int_equal(comp_detect(v, 13), COMP_NONE);
+	memcpy(v, lzma, 13);
+	v[1] = 0x00, v[2] = 0x08, v[3] = 0x00;	/* 2 KiB: below any the tools write */
+	assert_int_equal(comp_detect(v, 13), COMP_NONE);
+	memcpy(v, lzma, 13);
+	memset(v + 5, 0, 8);
+	v[10] = 0x01;	/* 2^40 bytes uncompressed */
+	assert_int_equal(comp_detect(v, 13), COMP_NONE);
+	v[10] = 0;
+	v[7] = 0x01;	/* 64 KiB */
+	assert_int_equal(comp_detect(v, 13), COMP_LZMA);
+
+	assert_int_equal(comp_detect(bz, sizeof(bz)), COMP_BZIP2);
+	assert_int_equal(comp_detect(bz_empty, sizeof(bz_empty)), COMP_BZIP2);
+	assert_int_equal(comp_detect(bz, sizeof(bz) - 1), COMP_NONE);
+	memcpy(v, bz, sizeof(bz));
+	v[3] = '0';
+	assert_int_equal(comp_detect(v, sizeof(bz)), COMP_NONE);
+	memcpy(v, bz, sizeof(bz));
+	v[9] = 0x58;
+	assert_int_equal(comp_detect(v, sizeof(bz)), COMP_NONE);
+	assert_int_equal(comp_detect(lzop, sizeof(lzop)), COMP_LZO);
+	assert_int_equal(comp_detect(lzop, sizeof(lzop) - 1), COMP_NONE);
+	assert_int_equal(comp_detect(lz4f, sizeof(lz4f)), COMP_LZ4);
+	assert_int_equal(comp_detect(lz4f, 3), COMP_NONE);
+
+	assert_string_equal(comp_name(COMP_BZIP2), "bzip2");
+	assert_string_equal(comp_name(COMP_LZMA), "lzma");
+	assert_string_equal(comp_name(COMP_LZO), "lzo");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +978,15 @@ int main(void)
 		cmocka_unit_test(test_callback_stop),
 		cmocka_unit_test(test_unsupported),
 		cmocka_unit_test(test_wrong_decoder),
+		cmocka_unit_test(test_detect_more),
+		cmocka_unit_test(test_tool_round_trip),
+		cmocka_unit_test(test_tool_kernel_length),
+		cmocka_unit_test(test_tool_concatenated),
+		cmocka_unit_test(test_tool_every_truncation),
+		cmocka_unit_test(test_tool_truncation_large),
+		cmocka_unit_test(test_tool_corruption),
+		cmocka_unit_test(test_lzop_header),
+		cmocka_unit_test(test_tool_cap),
 	};
 
 	return cmocka_run_group_tests_name("decompress", tests, NULL, NULL);

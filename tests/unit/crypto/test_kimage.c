@@ -3,8 +3,9 @@
  * test_kimage.c - the certificates built into a kernel image. Fake bzImages
  * are assembled here: a setup header (setup_sects at 0x1f1, "HdrS" at 0x202,
  * version at 0x206, payload_offset/payload_length at 0x248/0x24c) and a
- * payload compressed with liblzma, zstd or zlib, holding DER certificates
- * among random bytes, optionally as the kernel's list with its length after it.
+ * payload compressed with liblzma, zstd or zlib (or by the bzip2, lzma, lzop
+ * and lz4 tools), holding DER certificates among random bytes, optionally as
+ * the kernel's list with its length after it.
  */
 #include "unit.h"
 
@@ -24,6 +25,7 @@
 #include "core/util.h"
 
 #include "certfix.h"
+#include "toolfix.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
@@ -607,18 +609,66 @@ static void test_not_a_kernel(void **state)
 	free(junk.p);
 }
 
-static void test_lz4_payload(void **state)
+/*
+ * The payload formats the kernel's own build writes (bzip2 -9, lzma -9,
+ * lzop -9, lz4 -l -9; and the lz4 frame), by the real tools, with the
+ * kernel's uncompressed length after the stream, as payload_length counts it.
+ */
+static void test_bzimage_tool_formats(void **state)
 {
-	static const uint8_t lz4[] = { 0x02, 0x21, 0x4c, 0x18, 1, 2, 3, 4, 5, 6, 7, 8 };
-	struct blob payload = { (uint8_t *)(uintptr_t)lz4, sizeof(lz4) }, img;
-	struct kimage_certs kc;
-	const char *reason;
+	static const struct {
+		const char *cmd, *name;
+	} tools[] = {
+		{ "bzip2 -9 -c", "bzip2" },
+		{ "xz --format=lzma -9 -c", "lzma" },
+		{ "lzop -9 -c", "lzo" },
+		{ "lz4 -q -l -9 -c", "lz4" },
+		{ "lz4 -q -9 -c", "lz4" },
+	};
+	const struct blob *list[] = { &certB, &certA };
 
 	UNIT_UNUSED(state);
-	img = standard_bzimage(&payload);
-	assert_int_equal(extract(&img, &kc, &reason), -1);
-	assert_non_null(strstr(reason, "lz4"));
-	free(img.p);
+	for (size_t t = 0; t < sizeof(tools) / sizeof(tools[0]); t++) {
+		struct buf pl = { 0 };
+		struct blob payload, img;
+		struct kimage_certs kc;
+		const char *reason;
+		size_t clen;
+		uint8_t *c;
+
+		b_random(&pl, 300 * KIB, 140);
+		b_cert_list(&pl, list, 2, 100);
+		b_random(&pl, 200 * KIB, 141);
+		c = tool_run(tools[t].cmd, pl.p, pl.n, &clen);
+		payload.n = clen + 4;
+		payload.p = malloc(payload.n);
+		assert_non_null(payload.p);
+		memcpy(payload.p, c, clen);
+		for (int i = 0; i < 4; i++)
+			payload.p[clen + i] = (uint8_t)(pl.n >> (8 * i));
+		img = standard_bzimage(&payload);
+		if (extract(&img, &kc, &reason) != 0)
+			fail_msg("%s: %s", tools[t].cmd, reason);
+		assert_string_equal(kc.compression, tools[t].name);
+		assert_int_equal(kc.n, 2);
+		assert_true(kc.list_confirmed);
+		assert_true(has_cert(&kc, &certA));
+		assert_true(has_cert(&kc, &certB));
+		kimage_certs_free(&kc);
+		free(img.p);
+
+		/* cut inside the stream, before the list: no certificates, a reason */
+		payload.n = clen / 4;
+		img = standard_bzimage(&payload);
+		img.n -= 1000;	/* nothing after the cut stream */
+		assert_int_equal(extract(&img, &kc, &reason), -1);
+		assert_non_null(reason);
+		assert_int_equal(kc.n, 0);
+		free(img.p);
+		free(payload.p);
+		free(c);
+		free(pl.p);
+	}
 }
 
 /* Header fields that lie: the payload is found by its magic instead. */
@@ -770,7 +820,7 @@ int main(void)
 		cmocka_unit_test(test_list_after_many_certs),
 		cmocka_unit_test(test_raw_elf),
 		cmocka_unit_test(test_not_a_kernel),
-		cmocka_unit_test(test_lz4_payload),
+		cmocka_unit_test(test_bzimage_tool_formats),
 		cmocka_unit_test(test_lying_header),
 		cmocka_unit_test(test_broken_payload),
 		cmocka_unit_test(test_random_damage),
