@@ -31,6 +31,7 @@
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"
 #include "sources/moddir.h"
+#include "sources/initrd.h"
 #include "sources/modfiles.h"
 #include "sources/trust.h"
 #include "store/apply.h"
@@ -653,6 +654,8 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases);
 	scan_builtin(&ctx, &releases);
+	/* after the loaded modules are joined to files: none is an initramfs member */
+	initrd_scan(&ctx.root, res);
 	scan_hidden(&ctx.root, res);
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);
