@@ -88,6 +88,8 @@ if [ "$mode" = test ]; then
 	for pkg in qemu-system-x86 busybox-static cpio; do
 		want "$pkg"
 	done
+	# initramfs images (tests/e2e-initrd.sh): cpio archives compressed as distributions do
+	want lz4
 	command -v python3 >/dev/null 2>&1 || want python3
 fi
 
