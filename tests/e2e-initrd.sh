@@ -128,7 +128,8 @@ head -c $(($(stat -c %s "$W/trunc.xz") / 2)) "$W/trunc.xz" >"$W/trunc/boot/initr
 hostile trunc 3 '^error initramfs image: xz data corrupt or truncated'
 
 root trunc-raw
-pack "$W/clean-tree" | head -c 5000 >"$W/trunc-raw/boot/initrd.img-$REL"
+pack "$W/clean-tree" >"$W/trunc-raw.cpio"
+head -c 5000 "$W/trunc-raw.cpio" >"$W/trunc-raw/boot/initrd.img-$REL"
 hostile trunc-raw 3 'archive truncated inside a member|ends without TRAILER'
 
 root junk
