@@ -157,6 +157,30 @@ check "names: coverage says names were normalised and the symlink skipped" \
 	grep -qE '1 device node, symlink or FIFO named like a module skipped; 6 member names absolute, with ".." or a NUL' <(cov names "$IMG")
 check "names: nothing written beside the root" [ ! -e "$W/names/evil" ] && [ ! -e "$OUT/evil" ]
 
+# a NUL inside a stored name: the kernel creates the name up to the NUL, a module file;
+# a device node named like a module is skipped (where this machine lets us make one)
+root nul
+tree nul-tree kdt_neutral.ko
+D=$W/nul-tree/usr/lib/modules/$REL/kernel/drivers/misc
+cp "$M/kdt_klsigned.ko" "$D/kdt_klsigned.ko.XXXX"
+NODES=0
+mknod "$D/mem.ko" c 1 3 2>/dev/null && NODES=1
+pack "$W/nul-tree" >"$W/nul.cpio"
+# the name's length stays, the dot before XXXX becomes a NUL (newc 070701: no name checksum)
+perl -0777 -pe 's/kdt_klsigned\.ko\.XXXX\0/kdt_klsigned.ko\0XXXX\0/' "$W/nul.cpio" >"$W/nul/boot/initrd.img-$REL"
+check "nul: the fixture holds the NUL trick" grep -qaF "kdt_klsigned.ko" "$W/nul/boot/initrd.img-$REL"
+run_scan nul --root "$W/nul"
+expect_rc 1 "nul"
+jqt "nul: the member is the module the kernel would create, found" "$OUT/r-nul.json" \
+	'[.findings[] | select(.kind == "kaspersky") | [.path, .evidence.initramfs]] == [["/usr/lib/modules/\($rel)/kernel/drivers/misc/kdt_klsigned.ko", $img]]' \
+	--arg rel "$REL" --arg img "$IMG"
+check "nul: coverage says a name was normalised, uncompressed image" \
+	grep -qE '^ok initramfs image: 2 modules in [0-9]+ members, compression none.*1 member name absolute, with ".." or a NUL' <(cov nul "$IMG")
+if [ "$NODES" -eq 1 ]; then
+	check "nul: the device node is skipped, not read" \
+		grep -qF "1 device node, symlink or FIFO named like a module skipped" <(cov nul "$IMG")
+fi
+
 # one module member over the 64 MiB cap: dropped by name, the rest read, incomplete
 root big
 tree big-tree kdt_neutral.ko
