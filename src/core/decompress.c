@@ -73,6 +73,8 @@ struct input {
 	uint64_t off;
 	uint64_t left;
 	uint8_t *chunk;
+	/* read from the source, not taken by the decoder at the stream's end; -1: not known */
+	int64_t unused;
 };
 
 /* Next piece of input; *n is 0 at the end. Returns 0 or -errno. */
@@ -134,8 +136,10 @@ static int xz_stream(struct input *in, size_t cap, chunk_fn fn, void *ctx)
 		r = emit(out, CHUNK - s.avail_out, &total, cap, fn, ctx);
 		if (r)
 			break;
-		if (ret == LZMA_STREAM_END)
+		if (ret == LZMA_STREAM_END) {
+			in->unused = (int64_t)s.avail_in;
 			break;
+		}
 		if (ret != LZMA_OK) {
 			r = ret == LZMA_MEMLIMIT_ERROR ? -EFBIG : -EINVAL;
 			break;
@@ -183,8 +187,10 @@ static int zstd_stream(struct input *in, size_t cap, chunk_fn fn, void *ctx)
 		r = emit(out, ob.pos, &total, cap, fn, ctx);
 		if (r)
 			break;
-		if (ret == 0)
+		if (ret == 0) {
+			in->unused = (int64_t)(ib.size - ib.pos);
 			break;
+		}
 		if (ib.pos == ib.size && !in->left && ob.pos < ob.size) {
 			r = -EINVAL;	/* truncated */
 			break;
@@ -226,8 +232,10 @@ static int gzip_stream(struct input *in, size_t cap, chunk_fn fn, void *ctx)
 		r = emit(out, CHUNK - z.avail_out, &total, cap, fn, ctx);
 		if (r)
 			break;
-		if (ret == Z_STREAM_END)
+		if (ret == Z_STREAM_END) {
+			in->unused = (int64_t)z.avail_in;
 			break;
+		}
 		if (ret != Z_OK || (z.avail_in == 0 && !in->left && z.avail_out != 0)) {
 			r = -EINVAL;
 			break;
@@ -271,9 +279,19 @@ int decompress_stream(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, c
 int decompress_stream_fd(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
 			 chunk_fn fn, void *ctx)
 {
-	struct input src = { .fd = fd, .off = off, .left = len };
+	struct input src = { .fd = fd, .off = off, .left = len, .unused = -1 };
 
 	return run_stream(c, &src, cap, fn, ctx);
+}
+
+int decompress_stream_fd_end(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
+			     chunk_fn fn, void *ctx, uint64_t *used)
+{
+	struct input src = { .fd = fd, .off = off, .left = len, .unused = -1 };
+	int r = run_stream(c, &src, cap, fn, ctx);
+
+	*used = src.unused < 0 ? UINT64_MAX : src.off - off - (uint64_t)src.unused;
+	return r;
 }
 
 struct collect {
