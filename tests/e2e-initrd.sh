@@ -100,6 +100,25 @@ jqt "clean initramfs: the hard link and the symlink are not read again" "$OUT/r-
 jqt "clean initramfs: the compressed module inside keeps its compression" "$OUT/r-clean.json" \
 	'[.modules[] | select(.initramfs != null) | .compression] | unique == ["none", "xz"]'
 
+# ---- segments after the main archive, as the kernel unpacks them all: a second
+# compressed archive holding the Kaspersky module is found; junk after one is a gap
+root seg
+tree seg-tree kdt_klsigned.ko
+{ early; pack "$W/clean-tree" | xz --check=crc32; head -c 7 /dev/zero; pack "$W/seg-tree" | zstd -q; } \
+	>"$W/seg/boot/initrd.img-$REL"
+run_scan seg --root "$W/seg"
+expect_rc 1 "second compressed archive"
+jqt "second compressed archive: its module found, naming the image" "$OUT/r-seg.json" \
+	'[.findings[] | select(.kind == "kaspersky") | [.name, .evidence.initramfs]] == [["kdt_klsigned", $img]]' --arg img "$IMG"
+check "second compressed archive: coverage names both compressions" \
+	grep -qE "^ok initramfs image: 3 modules in [0-9]+ members, compression xz\+zstd after 1 uncompressed archive" <(cov seg "$IMG")
+root tail
+{ pack "$W/clean-tree" | gzip; printf 'TRAILING GARBAGE'; } >"$W/tail/boot/initrd.img-$REL"
+run_scan tail --root "$W/tail"
+expect_rc 3 "junk after the compressed archive"
+check "junk after the compressed archive: coverage says where" \
+	grep -qE "^error initramfs image: data at offset [0-9]+ that is no cpio archive nor a known compression; 2 modules read before that" <(cov tail "$IMG")
+
 # ---- lz4 (legacy format, as the kernel's unpacker wants it): read where the decoder is
 root lz4
 pack "$W/kl-tree" | lz4 -l -q -9 >"$W/lz4/boot/initrd.img-$REL"

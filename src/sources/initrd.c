@@ -133,95 +133,170 @@ static int feed_main(const uint8_t *p, size_t n, void *ctx)
 	return 0;
 }
 
-/* Read one image: the uncompressed archives in place, the compressed one streamed. */
-static void read_image(struct image_job *j, int fd, uint64_t size, struct strbuf *d, bool *ok)
+/* What the segments of one image held, for its coverage. */
+struct segments {
+	size_t raw_archives, raw_members, members;
+	uint64_t decoded;		/* bytes decoded so far, under DECODED_CAP */
+	struct strbuf comps;		/* "xz", "xz+zstd" */
+};
+
+static int pread_full(int fd, uint8_t *buf, size_t n, uint64_t off, size_t *got)
 {
-	struct cpio_stream raw, main_s;
-	uint8_t *chunk = xmalloc(RAW_CHUNK);
-	uint64_t off = 0;
-	uint8_t magic[8];
-	enum kd_comp comp;
-	ssize_t got;
+	ssize_t r;
+
+	do
+		r = pread(fd, buf, n, (off_t)off);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	*got = (size_t)r;
+	return 0;
+}
+
+/*
+ * Uncompressed archives at off, read in place until bytes that start none.
+ * Returns 0 with *off past them (at the end of the file when *eof), or -1 (d says why).
+ */
+static int raw_segment(struct image_job *j, int fd, uint64_t size, uint64_t *off, bool *eof,
+		       uint8_t *chunk, struct segments *sg, struct strbuf *d)
+{
+	struct cpio_stream raw;
+	uint64_t at = *off;
+	size_t got;
 	int r = 0;
 
 	cpio_init(&raw, want_member, got_member, j, MEMBER_CAP);
-	while (off < size && r == 0) {
-		do
-			got = pread(fd, chunk, RAW_CHUNK, (off_t)off);
-		while (got < 0 && errno == EINTR);
-		if (got <= 0) {
-			sb_printf(d, "read error at offset %llu", (unsigned long long)off);
+	/* the kernel aligns an uncompressed archive on the image's offsets */
+	raw.pos = at;
+	while (at < size && r == 0) {
+		if (pread_full(fd, chunk, RAW_CHUNK, at, &got) || !got) {
+			sb_printf(d, "read error at offset %llu", (unsigned long long)at);
 			goto fail;
 		}
-		r = cpio_feed(&raw, chunk, (size_t)got);
-		off += (uint64_t)got;
-		if (off > DECODED_CAP) {
-			sb_printf(d, "uncompressed archives over %llu MiB, not read further",
-				  DECODED_CAP >> 20);
-			goto fail;
-		}
+		r = cpio_feed(&raw, chunk, got);
+		at += got;
 	}
 	if (r < 0) {
-		sb_printf(d, "cpio archive at the start malformed at offset %llu: %s",
+		sb_printf(d, "uncompressed cpio archive malformed at offset %llu: %s",
 			  (unsigned long long)raw.pos, raw.error);
 		goto fail;
 	}
-	if (r == 0) {
-		/* the whole image is uncompressed archives */
-		if (cpio_finish(&raw)) {
-			sb_printf(d, "%s", raw.error);
-			goto fail;
-		}
-		sb_printf(d, "%zu module%s in %zu members, compression none", j->modules,
-			  j->modules == 1 ? "" : "s", raw.members);
-		*ok = true;
-		goto out;
-	}
-	off = raw.pos;
-	do
-		got = pread(fd, magic, sizeof(magic), (off_t)off);
-	while (got < 0 && errno == EINTR);
-	comp = got > 0 ? comp_detect(magic, (size_t)got) : COMP_NONE;
-	if (comp == COMP_NONE) {
-		sb_printf(d, "%zu members in uncompressed archives, then data at offset %llu that is "
-			  "no cpio archive nor a known compression", raw.members,
-			  (unsigned long long)off);
+	if (r == 0 && cpio_finish(&raw)) {
+		sb_printf(d, "uncompressed cpio archive: %s", raw.error);
 		goto fail;
 	}
-	cpio_init(&main_s, want_member, got_member, j, MEMBER_CAP);
-	r = decompress_stream_fd(comp, fd, off, size - off, DECODED_CAP, feed_main, &main_s);
-	if (r == 1 && j->cpio_r == 1) {
+	*eof = r == 0;
+	*off = raw.pos;
+	sg->raw_archives += raw.archives;
+	sg->raw_members += raw.members;
+	sg->members += raw.members;
+	cpio_free(&raw);
+	return 0;
+fail:
+	cpio_free(&raw);
+	return -1;
+}
+
+/* A compressed archive at *off, decoded as a stream; *off moves past it. 0 or -1. */
+static int compressed_segment(struct image_job *j, int fd, uint64_t size, enum kd_comp comp,
+			      uint64_t *off, struct segments *sg, struct strbuf *d)
+{
+	struct cpio_stream st;
+	const char *name = comp_name(comp);
+	uint64_t used = 0;
+	bool ok = false;
+	int r;
+
+	cpio_init(&st, want_member, got_member, j, MEMBER_CAP);
+	j->cpio_r = 0;
+	r = decompress_stream_fd_end(comp, fd, *off, size - *off, DECODED_CAP - sg->decoded,
+				     feed_main, &st, &used);
+	sg->decoded += st.pos;
+	sg->members += st.members;
+	sb_printf(&sg->comps, "%s%s", sg->comps.len ? "+" : "", name);
+	if (r == 1 && j->cpio_r == 1)
 		sb_printf(d, "junk after the trailer at decoded offset %llu of the %s archive",
-			  (unsigned long long)main_s.pos, comp_name(comp));
-	} else if (r == 1) {
-		sb_printf(d, "%s archive malformed at decoded offset %llu: %s", comp_name(comp),
-			  (unsigned long long)main_s.pos, main_s.error);
-	} else if (r == -EFBIG) {
+			  (unsigned long long)st.pos, name);
+	else if (r == 1)
+		sb_printf(d, "%s archive malformed at decoded offset %llu: %s", name,
+			  (unsigned long long)st.pos, st.error);
+	else if (r == -EFBIG)
 		sb_printf(d, "%s archive decodes beyond the %llu MiB cap (a decompression bomb?), "
-			  "not read further", comp_name(comp), DECODED_CAP >> 20);
-	} else if (r == -ENOTSUP) {
-		sb_printf(d, "%s compression not decoded by this build", comp_name(comp));
-	} else if (r) {
-		sb_printf(d, "%s data corrupt or truncated at decoded offset %llu", comp_name(comp),
-			  (unsigned long long)main_s.pos);
-	} else if (cpio_finish(&main_s)) {
-		sb_printf(d, "%s archive: %s", comp_name(comp), main_s.error);
-	} else {
-		sb_printf(d, "%zu module%s in %zu members, compression %s", j->modules,
-			  j->modules == 1 ? "" : "s", raw.members + main_s.members, comp_name(comp));
-		if (raw.archives)
-			sb_printf(d, " after %zu uncompressed archive%s of %zu members", raw.archives,
-				  raw.archives == 1 ? "" : "s", raw.members);
-		*ok = true;
+			  "not read further", name, DECODED_CAP >> 20);
+	else if (r == -ENOTSUP)
+		sb_printf(d, "%s compression not decoded by this build", name);
+	else if (r)
+		sb_printf(d, "%s data corrupt or truncated at decoded offset %llu", name,
+			  (unsigned long long)st.pos);
+	else if (cpio_finish(&st))
+		sb_printf(d, "%s archive: %s", name, st.error);
+	else if (used == UINT64_MAX || used == 0 || used > size - *off)
+		/* a decoder that does not say where its stream ends: what follows is unseen */
+		sb_printf(d, "%s archive read, but not where it ends: the bytes after it not "
+			  "examined", name);
+	else
+		ok = true;
+	cpio_free(&st);
+	if (!ok)
+		return -1;
+	*off += used;
+	return 0;
+}
+
+/*
+ * Read one image as the kernel unpacks it: zero padding, uncompressed archives
+ * (in place), and compressed archives (streamed), in any order, to its end.
+ */
+static void read_image(struct image_job *j, int fd, uint64_t size, struct strbuf *d, bool *ok)
+{
+	struct segments sg = { 0 };
+	uint8_t *chunk = xmalloc(RAW_CHUNK);
+	uint64_t off = 0;
+	bool eof = false;
+
+	sb_init(&sg.comps);
+	*ok = false;
+	while (off < size && !eof) {
+		enum kd_comp comp;
+		size_t got, i;
+
+		if (pread_full(fd, chunk, RAW_CHUNK, off, &got) || !got) {
+			sb_printf(d, "read error at offset %llu", (unsigned long long)off);
+			goto out;
+		}
+		for (i = 0; i < got && !chunk[i]; i++)
+			;
+		off += i;
+		if (i == got)
+			continue;	/* zeros to the end of this chunk */
+		if (chunk[i] == '0' && !(off & 3)) {
+			if (raw_segment(j, fd, size, &off, &eof, chunk, &sg, d))
+				goto out;
+			continue;
+		}
+		comp = comp_detect(chunk + i, got - i);
+		if (comp == COMP_NONE) {
+			sb_printf(d, "data at offset %llu that is no cpio archive nor a known compression",
+				  (unsigned long long)off);
+			goto out;
+		}
+		if (compressed_segment(j, fd, size, comp, &off, &sg, d))
+			goto out;
 	}
-	cpio_free(&main_s);
+	if (!sg.members && !sg.raw_archives && !sg.comps.len) {
+		sb_printf(d, "no cpio archive in it");
+		goto out;
+	}
+	sb_printf(d, "%zu module%s in %zu members, compression %s", j->modules,
+		  j->modules == 1 ? "" : "s", sg.members, sg.comps.len ? sg.comps.s : "none");
+	if (sg.raw_archives && sg.comps.len)
+		sb_printf(d, " after %zu uncompressed archive%s of %zu members", sg.raw_archives,
+			  sg.raw_archives == 1 ? "" : "s", sg.raw_members);
+	*ok = true;
+out:
 	if (!*ok)
 		sb_printf(d, "; %zu module%s read before that", j->modules, j->modules == 1 ? "" : "s");
-	goto out;
-fail:
-	*ok = false;
-out:
-	cpio_free(&raw);
+	sb_free(&sg.comps);
 	free(chunk);
 }
 
