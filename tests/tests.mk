@@ -33,7 +33,8 @@ SUITES_E2E_ASAN := \
 	'e2e-userland-asan=$(KD_ASAN_RUN) tests/e2e-userland.sh' \
 	'e2e-boot-asan=$(KD_ASAN_RUN) tests/e2e-boot.sh' \
 	'e2e-drivers-asan=$(KD_ASAN_RUN) tests/e2e-drivers.sh' \
-	'e2e-cli-asan=$(KD_ASAN_RUN) tests/e2e-cli.sh'
+	'e2e-cli-asan=$(KD_ASAN_RUN) tests/e2e-cli.sh' \
+	'e2e-initrd-asan=$(KD_ASAN_RUN) tests/e2e-initrd.sh'
 
 # Dependencies first, in their own make run: the flags above come from pkg-config.
 check:
