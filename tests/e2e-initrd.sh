@@ -68,10 +68,21 @@ check "kaspersky in initramfs: coverage counts the modules and members, xz after
 	grep -qx "ok initramfs image: 3 modules in $N_MEMBERS members, compression xz after 1 uncompressed archive of $N_EARLY members" <(cov kl "$IMG")
 "$KD" scan --root "$W/kl" >"$OUT/r-kl.txt" || true
 check "kaspersky in initramfs: the text report names the image" grep -qF "in initramfs $IMG" "$OUT/r-kl.txt"
+# initramfs-tools' own lister (initramfs-tools-core) reads the same images: the same
+# members, and the same module files as modules[] holds
+lsinit_check() { # NAME IMAGE-FILE
+	local l
+	l=$(lsinitramfs "$2" | grep -vcx '\.' || true)
+	check "$1: lsinitramfs lists as many members ($l)" \
+		grep -qE "^ok initramfs image: [0-9]+ modules? in $l members" <(cov "$1" "$IMG")
+	check "$1: lsinitramfs lists the same module files" cmp -s \
+		<(lsinitramfs "$2" | grep -E '\.ko(\.(xz|zst|gz))?$' | sed 's|^\.\?/\?|/|' | LC_ALL=C sort) \
+		<(jq -r '.modules[] | select(.initramfs != null) | .path' "$OUT/r-$1.json" | LC_ALL=C sort)
+}
 if command -v lsinitramfs >/dev/null 2>&1; then
-	# initramfs-tools' own lister reads the same image: the same number of members
-	L=$(lsinitramfs "$W/kl/boot/initrd.img-$REL" | grep -vcx '\.' || true)
-	check "kaspersky in initramfs: lsinitramfs lists as many members ($L)" [ "$L" -eq "$N_MEMBERS" ]
+	lsinit_check kl "$W/kl/boot/initrd.img-$REL"
+else
+	echo "e2e-initrd: no lsinitramfs (initramfs-tools-core): members not cross-checked"
 fi
 
 # ---- clean images: gzip (initramfs-tools), zstd (dracut, and its kdump sibling as a
@@ -99,6 +110,13 @@ jqt "clean initramfs: the hard link and the symlink are not read again" "$OUT/r-
 	'[.coverage[] | select(.source == "/boot/initramfs-\($rel)kdump.img" or .source == "/boot/initrd.img")] == []' --arg rel "$REL"
 jqt "clean initramfs: the compressed module inside keeps its compression" "$OUT/r-clean.json" \
 	'[.modules[] | select(.initramfs != null) | .compression] | unique == ["none", "xz"]'
+if command -v lsinitramfs >/dev/null 2>&1; then
+	# every image of the root: lsinitramfs takes one, modules[] per image compared
+	l=$(lsinitramfs "$W/clean/boot/initramfs-$REL.img" | grep -cE '\.ko(\.xz)?$' || true)
+	jqt "clean initramfs: lsinitramfs lists the modules of the zstd image ($l)" "$OUT/r-clean.json" \
+		'[.modules[] | select(.initramfs == $img)] | length == $n' \
+		--arg img "/boot/initramfs-$REL.img" --argjson n "$l"
+fi
 
 # ---- segments after the main archive, as the kernel unpacks them all: a second
 # compressed archive holding the Kaspersky module is found; junk after one is a gap
@@ -112,6 +130,7 @@ jqt "second compressed archive: its module found, naming the image" "$OUT/r-seg.
 	'[.findings[] | select(.kind == "kaspersky") | [.name, .evidence.initramfs]] == [["kdt_klsigned", $img]]' --arg img "$IMG"
 check "second compressed archive: coverage names both compressions" \
 	grep -qE "^ok initramfs image: 3 modules in [0-9]+ members, compression xz\+zstd after 1 uncompressed archive" <(cov seg "$IMG")
+# (lsinitramfs reads one compressed archive after the early ones: not this image)
 root tail
 { pack "$W/clean-tree" | gzip; printf 'TRAILING GARBAGE'; } >"$W/tail/boot/initrd.img-$REL"
 run_scan tail --root "$W/tail"

@@ -90,6 +90,8 @@ if [ "$mode" = test ]; then
 	done
 	# initramfs images (tests/e2e-initrd.sh): cpio archives compressed as distributions do
 	want lz4
+	# ... and listed by initramfs-tools' lsinitramfs, to cross-check the members read
+	want initramfs-tools-core
 	command -v python3 >/dev/null 2>&1 || want python3
 fi
 
