@@ -110,6 +110,10 @@ jqt "clean initramfs: the hard link and the symlink are not read again" "$OUT/r-
 	'[.coverage[] | select(.source == "/boot/initramfs-\($rel)kdump.img" or .source == "/boot/initrd.img")] == []' --arg rel "$REL"
 jqt "clean initramfs: the compressed module inside keeps its compression" "$OUT/r-clean.json" \
 	'[.modules[] | select(.initramfs != null) | .compression] | unique == ["none", "xz"]'
+"$KD" scan --format json --root "$W/clean" -j 1 >"$OUT/r-clean-j1.json" || true
+report_made "$OUT/r-clean-j1.json"
+check "clean initramfs: the same members in three images, reported in one order" \
+	same_reports "$OUT/r-clean.json" "$OUT/r-clean-j1.json" 'del(.run.argv)'
 if command -v lsinitramfs >/dev/null 2>&1; then
 	# every image of the root: lsinitramfs takes one, modules[] per image compared
 	l=$(lsinitramfs "$W/clean/boot/initramfs-$REL.img" | grep -cE '\.ko(\.xz)?$' || true)

@@ -534,7 +534,10 @@ static int cmp_module(const void *pa, const void *pb)
 		return c;
 	if ((c = strcmp(a->name, b->name)))
 		return c;
-	return nullcmp(a->path, b->path);
+	if ((c = nullcmp(a->path, b->path)))
+		return c;
+	/* the same member in two initramfs images */
+	return nullcmp(a->initramfs, b->initramfs);
 }
 
 static int cmp_finding(const void *pa, const void *pb)
@@ -548,7 +551,9 @@ static int cmp_finding(const void *pa, const void *pb)
 		return c;
 	if ((c = nullcmp(a->path, b->path)))
 		return c;
-	return strcmp(a->rule, b->rule);
+	if ((c = strcmp(a->rule, b->rule)))
+		return c;
+	return nullcmp(kv_get(&a->evidence, "initramfs"), kv_get(&b->evidence, "initramfs"));
 }
 
 static void finish(struct scan_result *res, const struct kd_root *root)

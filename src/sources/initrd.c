@@ -71,13 +71,22 @@ static void escaped(struct strbuf *sb, const uint8_t *p, size_t n)
 	}
 }
 
+/* A ".." component: the name would climb out of the archive's root. */
+static bool climbs(const char *name)
+{
+	for (const char *p = name; (p = strstr(p, "..")); p += 2)
+		if ((p == name || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	return false;
+}
+
 static bool want_member(void *ctx, const struct cpio_entry *e)
 {
 	struct image_job *j = ctx;
 	const char *base = strrchr(e->name, '/');
 
 	base = base ? base + 1 : e->name;
-	if (e->name[0] == '/' || strstr(e->name, "..") || e->nul_inside)
+	if (e->name[0] == '/' || e->nul_inside || climbs(e->name))
 		j->odd_names++;
 	if (!module_file_name(base))
 		return false;
