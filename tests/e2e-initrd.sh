@@ -92,6 +92,9 @@ tree clean-tree kdt_neutral.ko kdt_neutral.ko.xz
 pack "$W/clean-tree" | gzip -9 >"$W/clean/boot/initrd.img-$REL"
 pack "$W/clean-tree" | zstd -q -19 >"$W/clean/boot/initramfs-$REL.img"
 ln "$W/clean/boot/initramfs-$REL.img" "$W/clean/boot/initramfs-${REL}kdump.img"
+# SUSE's name, and the 070702 format with its data checksums
+(cd "$W/clean-tree" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H crc --quiet -R 0:0) | xz --check=crc32 \
+	>"$W/clean/boot/initrd-$REL"
 ln -s "initrd.img-$REL" "$W/clean/boot/initrd.img"
 MID=0123456789abcdef0123456789abcdef
 mkdir -p "$W/clean/boot/$MID/$REL"
@@ -100,9 +103,9 @@ run_scan clean --root "$W/clean"
 expect_rc 0 "clean initramfs"
 jqt "clean initramfs: no findings" "$OUT/r-clean.json" '.findings == []'
 jqt "clean initramfs: each image read once, two modules each, all valid and kernel-trusted" "$OUT/r-clean.json" \
-	'[.modules[] | select(.initramfs != null)] | (group_by(.initramfs) | map(length)) == [2, 2, 2] and all(.signature.status == "valid" and .signature.kernel_trusted)'
-jqt "clean initramfs: the three images, by the names they were found under" "$OUT/r-clean.json" \
-	'[.modules[] | .initramfs // empty] | unique == ["/boot/\($mid)/\($rel)/initrd", "/boot/initramfs-\($rel).img", "/boot/initrd.img-\($rel)"]' \
+	'[.modules[] | select(.initramfs != null)] | (group_by(.initramfs) | map(length)) == [2, 2, 2, 2] and all(.signature.status == "valid" and .signature.kernel_trusted)'
+jqt "clean initramfs: the four images, by the names they were found under" "$OUT/r-clean.json" \
+	'[.modules[] | .initramfs // empty] | unique == ["/boot/\($mid)/\($rel)/initrd", "/boot/initramfs-\($rel).img", "/boot/initrd-\($rel)", "/boot/initrd.img-\($rel)"]' \
 	--arg rel "$REL" --arg mid "$MID"
 check "clean initramfs: gzip image covered" grep -q "^ok initramfs image: 2 modules in .* members, compression gzip$" <(cov clean "/boot/initrd.img-$REL")
 check "clean initramfs: zstd image covered" grep -q "compression zstd$" <(cov clean "/boot/initramfs-$REL.img")
@@ -112,7 +115,7 @@ jqt "clean initramfs: the compressed module inside keeps its compression" "$OUT/
 	'[.modules[] | select(.initramfs != null) | .compression] | unique == ["none", "xz"]'
 "$KD" scan --format json --root "$W/clean" -j 1 >"$OUT/r-clean-j1.json" || true
 report_made "$OUT/r-clean-j1.json"
-check "clean initramfs: the same members in three images, reported in one order" \
+check "clean initramfs: the same members in four images, reported in one order" \
 	same_reports "$OUT/r-clean.json" "$OUT/r-clean-j1.json" 'del(.run.argv)'
 if command -v lsinitramfs >/dev/null 2>&1; then
 	# every image of the root: lsinitramfs takes one, modules[] per image compared
@@ -177,6 +180,12 @@ hostile trunc-raw 3 'archive truncated inside a member|ends without TRAILER'
 root junk
 { pack "$W/clean-tree"; printf 'JUNK AFTER THE TRAILER'; } | gzip >"$W/junk/boot/initrd.img-$REL"
 hostile junk 3 'junk after the trailer at decoded offset [0-9]+ of the gzip archive; 2 modules read before that'
+
+# a 070702 archive whose data no longer sums to its header's checksum
+root crc
+(cd "$W/clean-tree" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H crc --quiet -R 0:0) >"$W/crc.cpio"
+perl -0777 -pe 's/# a conf file/# a CONF file/' "$W/crc.cpio" >"$W/crc/boot/initrd.img-$REL"
+hostile crc 3 'uncompressed cpio archive malformed at offset [0-9]+: data checksum of a 070702 member does not match'
 
 root notcomp
 { early; head -c 4096 /dev/urandom | tr '\0\060' '\001\061'; } >"$W/notcomp/boot/initrd.img-$REL"
