@@ -232,6 +232,20 @@ if [ "$NODES" -eq 1 ]; then
 		grep -qF "1 device node, symlink or FIFO named like a module skipped" <(cov nul "$IMG")
 fi
 
+# a member name with a terminal escape and a newline: shown escaped, never raw
+root esc
+mkdir -p "$W/esc-tree/lib/modules/$REL"
+cp "$M/kdt_klsigned.ko" "$W/esc-tree/lib/modules/$REL/$(printf 'kl\033[2J\nx.ko')"
+(cd "$W/esc-tree" && find . -mindepth 1 -print0 | LC_ALL=C sort -z | cpio -o -0 -H newc --quiet -R 0:0) |
+	gzip >"$W/esc/boot/initrd.img-$REL"
+run_scan esc --root "$W/esc"
+expect_rc 1 "esc"
+# (report.c writes a control byte as the text \xHH, in JSON as in text)
+jqt "esc: the module found under its name, its control bytes escaped" "$OUT/r-esc.json" \
+	'[.modules[] | select(.initramfs != null) | .path] == [$p]' --arg p "/lib/modules/$REL/kl\x1b[2J\x0ax.ko"
+"$KD" scan --root "$W/esc" >"$OUT/r-esc.txt" || true
+check "esc: no raw escape byte in the text report" bash -c '! grep -q "$(printf "\033")" "$1"' _ "$OUT/r-esc.txt"
+
 # one module member over the 64 MiB cap: dropped by name, the rest read, incomplete
 root big
 tree big-tree kdt_neutral.ko
