@@ -171,7 +171,7 @@ static int raw_segment(struct image_job *j, int fd, uint64_t size, uint64_t *off
 {
 	struct cpio_stream raw;
 	uint64_t at = *off;
-	size_t got;
+	size_t got = 0;
 	int r = 0;
 
 	cpio_init(&raw, want_member, got_member, j, MEMBER_CAP);
@@ -267,7 +267,7 @@ static void read_image(struct image_job *j, int fd, uint64_t size, struct strbuf
 	*ok = false;
 	while (off < size && !eof) {
 		enum kd_comp comp;
-		size_t got, i;
+		size_t got = 0, i;
 
 		if (pread_full(fd, chunk, RAW_CHUNK, off, &got) || !got) {
 			sb_printf(d, "read error at offset %llu", (unsigned long long)off);
