@@ -32,6 +32,7 @@ SOURCES_ALLOWED="
 sources/devices.h sources/hwdb.h the device list names each device through the hardware database
 sources/boot/esp.c sources/filewalk.h the ESP is walked with the bounded walk
 sources/boot/windows.c sources/filewalk.h and so is the drivers directory
+sources/initrd.c sources/modfiles.h the modules inside an initramfs image are inspected as module files
 "
 
 rank() {

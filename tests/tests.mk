@@ -25,6 +25,7 @@ SUITES_E2E := \
 	'e2e-cloud=KD_SAME_AS=./kdetect-static bash tests/e2e-cloud.sh' \
 	'e2e-trixie=KD_SAME_AS=./kdetect-static bash tests/e2e-trixie.sh' \
 	'e2e-containers=KD_SAME_AS=./kdetect-static bash tests/e2e-containers.sh' \
+	'e2e-initrd=KD_SAME_AS=./kdetect-static bash tests/e2e-initrd.sh' \
 	'e2e-portable=bash tests/e2e-portable.sh' \
 	'e2e-qemu=bash tests/e2e-qemu.sh'
 # The end-to-end suites again with a sanitizer build of the program.
@@ -36,7 +37,8 @@ SUITES_E2E_ASAN := \
 	'e2e-boot-asan=$(KD_ASAN_RUN) tests/e2e-boot.sh' \
 	'e2e-drivers-asan=$(KD_ASAN_RUN) tests/e2e-drivers.sh' \
 	'e2e-cli-asan=$(KD_ASAN_RUN) tests/e2e-cli.sh' \
-	'e2e-containers-asan=$(KD_ASAN_RUN) tests/e2e-containers.sh'
+	'e2e-containers-asan=$(KD_ASAN_RUN) tests/e2e-containers.sh' \
+	'e2e-initrd-asan=$(KD_ASAN_RUN) tests/e2e-initrd.sh'
 
 # Dependencies first, in their own make run: the flags above come from pkg-config.
 check:

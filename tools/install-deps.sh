@@ -96,6 +96,10 @@ if [ "$mode" = test ]; then
 	for pkg in qemu-system-x86 busybox-static cpio; do
 		want "$pkg"
 	done
+	# initramfs images (tests/e2e-initrd.sh): cpio archives compressed as distributions do
+	want lz4
+	# ... and listed by initramfs-tools' lsinitramfs, to cross-check the members read
+	want initramfs-tools-core
 	command -v python3 >/dev/null 2>&1 || want python3
 	# container storage fixtures (tests/mkroots-containers.sh): real Podman storage
 	want podman

@@ -125,7 +125,11 @@ struct input {
 	uint64_t off;
 	uint64_t left;
 	uint8_t *chunk;
-	size_t unused;	/* set by a decoder: bytes it was given past the stream's end */
+	/*
+	 * Set by each decoder when it returns: bytes read from the source that
+	 * it did not take (past the stream's end); -1 until a decoder ran.
+	 */
+	int64_t unused;
 };
 
 /* Next piece of input; *n is 0 at the end. Returns 0 or -errno. */
@@ -693,20 +697,30 @@ int decompress_stream(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, c
 int decompress_stream_used(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, chunk_fn fn,
 			   void *ctx, size_t *used)
 {
-	struct input src = { .buf = in, .fd = -1, .left = n };
+	struct input src = { .buf = in, .fd = -1, .left = n, .unused = -1 };
 	int r = run_stream(c, &src, cap, fn, ctx);
 
 	/* what the decoder was given, less what it had not used at its end */
-	*used = (size_t)src.off - src.unused;
+	*used = src.unused < 0 ? n : (size_t)src.off - (size_t)src.unused;
 	return r;
 }
 
 int decompress_stream_fd(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
 			 chunk_fn fn, void *ctx)
 {
-	struct input src = { .fd = fd, .off = off, .left = len };
+	struct input src = { .fd = fd, .off = off, .left = len, .unused = -1 };
 
 	return run_stream(c, &src, cap, fn, ctx);
+}
+
+int decompress_stream_fd_used(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
+			     chunk_fn fn, void *ctx, uint64_t *used)
+{
+	struct input src = { .fd = fd, .off = off, .left = len, .unused = -1 };
+	int r = run_stream(c, &src, cap, fn, ctx);
+
+	*used = src.unused < 0 ? UINT64_MAX : src.off - off - (uint64_t)src.unused;
+	return r;
 }
 
 struct collect {

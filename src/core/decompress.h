@@ -42,6 +42,12 @@ int decompress_stream_used(enum kd_comp c, const uint8_t *in, size_t n, size_t c
 /* The same for the byte range [off, off+len) of a file, read a chunk at a time. */
 int decompress_stream_fd(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
 			 chunk_fn fn, void *ctx);
+/*
+ * decompress_stream_fd that also tells where the stream ended: *used is the
+ * number of input bytes it took, UINT64_MAX when the decoder does not say.
+ */
+int decompress_stream_fd_used(enum kd_comp c, int fd, uint64_t off, uint64_t len, size_t cap,
+			     chunk_fn fn, void *ctx, uint64_t *used);
 /* Decode into one buffer of at most cap bytes. */
 int decompress_all(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
 		   size_t *outlen);

@@ -455,6 +455,7 @@ static void json_module(struct json *j, const struct module_rec *m)
 	j_string(j, "release", m->release);
 	j_bool(j, "loaded", m->loaded);
 	j_string(j, "path", m->path);
+	j_string(j, "initramfs", m->initramfs);
 	j_tristate(j, "file_name_matches", m->file_name_matches);
 	j_string(j, "compression", m->path ? m->compression : NULL);
 	j_uint(j, "file_size", m->file_size);
@@ -1619,6 +1620,11 @@ static void text_modules(struct text *t, const struct scan_result *res)
 		tx_to(t, 9);
 		tx_value(t, m->path ? m->path : "(no file)", 9, TEXT_MAX_LINES);
 		tx_nl(t);
+		if (m->initramfs) {
+			tx_to(t, 9);
+			tx_part(t, "in initramfs ", m->initramfs, "", 9);
+			tx_nl(t);
+		}
 	}
 	if (hidden) {
 		tx_printf(t, "  ... and %zu module files not loaded, valid and kernel-trusted", hidden);

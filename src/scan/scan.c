@@ -31,6 +31,7 @@
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"
 #include "sources/moddir.h"
+#include "sources/initrd.h"
 #include "sources/modfiles.h"
 #include "sources/trust.h"
 #include "store/apply.h"
@@ -546,7 +547,10 @@ static int cmp_module(const void *pa, const void *pb)
 		return c;
 	if ((c = strcmp(a->name, b->name)))
 		return c;
-	return nullcmp(a->path, b->path);
+	if ((c = nullcmp(a->path, b->path)))
+		return c;
+	/* the same member in two initramfs images */
+	return nullcmp(a->initramfs, b->initramfs);
 }
 
 static int cmp_finding(const void *pa, const void *pb)
@@ -560,7 +564,9 @@ static int cmp_finding(const void *pa, const void *pb)
 		return c;
 	if ((c = nullcmp(a->path, b->path)))
 		return c;
-	return strcmp(a->rule, b->rule);
+	if ((c = strcmp(a->rule, b->rule)))
+		return c;
+	return nullcmp(kv_get(&a->evidence, "initramfs"), kv_get(&b->evidence, "initramfs"));
 }
 
 static void finish(struct scan_result *res, const struct kd_root *root)
@@ -666,6 +672,8 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases, &release_dirs);
 	scan_builtin(&ctx, &releases, &release_dirs);
+	/* after the loaded modules are joined to files: none is an initramfs member */
+	initrd_scan(&ctx.root, res);
 	scan_hidden(&ctx.root, res);
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);

@@ -474,12 +474,43 @@ static void inspect_image(struct module_rec *m, const struct image_src *src)
 	free(tail);
 }
 
+/* A compressed module: signed before compression, so decoded whole (under a cap) first. */
+static void inspect_compressed(struct module_rec *m, enum kd_comp comp, const uint8_t *buf,
+			       size_t len, const char *stem)
+{
+	struct image_src src = { .fd = -1 };
+	uint8_t *plain = NULL;
+	size_t plen;
+	int r;
+
+	m->compression = comp_name(comp);
+	r = decompress_all(comp, buf, len, DECOMPRESSED_CAP, &plain, &plen);
+	if (r == -EFBIG) {
+		/* not inspected, so the scan is incomplete: never call it clean */
+		m->sig.status = SIG_UNREAD;
+		m->sig.reason = xasprintf("%s data decompresses beyond the %llu MiB cap; not inspected",
+					  m->compression, DECOMPRESSED_CAP >> 20);
+		return;
+	}
+	if (r) {
+		m->sig.status = SIG_MALFORMED;
+		m->sig.reason = xasprintf("%s data corrupt or not supported", m->compression);
+		return;
+	}
+	src.buf = plain;
+	src.size = plen;
+	inspect_image(m, &src);
+	if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
+		m->file_name_matches = module_name_same(stem, m->name);
+	free(plain);
+}
+
 void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const char *shown,
 		     const char *release)
 {
 	struct image_src src = { .fd = -1 };
-	uint8_t magic[8], *buf = NULL, *plain = NULL;
-	size_t len = 0, plen;
+	uint8_t magic[8], *buf = NULL;
+	size_t len = 0;
 	struct stat st;
 	enum kd_comp comp = COMP_NONE;
 	char *stem = module_stem(open_path);
@@ -529,24 +560,8 @@ void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const 
 		goto out;
 	}
 	if (comp != COMP_NONE) {
-		m->compression = comp_name(comp);
-		r = decompress_all(comp, buf, len, DECOMPRESSED_CAP, &plain, &plen);
-		free(buf);
-		buf = NULL;
-		if (r == -EFBIG) {
-			/* not inspected, so the scan is incomplete: never call it clean */
-			m->sig.status = SIG_UNREAD;
-			m->sig.reason = xasprintf("%s data decompresses beyond the %llu MiB cap; not inspected",
-						  m->compression, DECOMPRESSED_CAP >> 20);
-			goto out;
-		}
-		if (r) {
-			m->sig.status = SIG_MALFORMED;
-			m->sig.reason = xasprintf("%s data corrupt or not supported", m->compression);
-			goto out;
-		}
-		src.buf = plain;
-		src.size = plen;
+		inspect_compressed(m, comp, buf, len, stem);
+		goto out;
 	}
 	inspect_image(m, &src);
 	if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
@@ -554,7 +569,30 @@ void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const 
 out:
 	if (fd >= 0)
 		close(fd);
-	free(plain);
 	free(buf);
+	free(stem);
+}
+
+void modfile_inspect_buf(struct module_rec *m, const uint8_t *buf, size_t len,
+			 const char *member, const char *shown, const char *release)
+{
+	struct image_src src = { .buf = buf, .fd = -1, .size = len };
+	enum kd_comp comp = comp_detect(buf, len);
+	char *stem = module_stem(member);
+
+	m->name = xstrdup(stem);
+	m->path = xstrdup(shown);
+	m->release = release ? xstrdup(release) : NULL;
+	m->file_name_matches = -1;
+	m->build_id_matches = -1;
+	m->compression = "none";
+	m->file_size = len;
+	if (comp != COMP_NONE) {
+		inspect_compressed(m, comp, buf, len, stem);
+	} else {
+		inspect_image(m, &src);
+		if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
+			m->file_name_matches = module_name_same(stem, m->name);
+	}
 	free(stem);
 }

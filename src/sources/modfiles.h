@@ -30,6 +30,12 @@ void modfiles_find(const struct kd_root *root, struct scan_result *res, struct s
  */
 void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const char *shown,
 		     const char *release);
+/*
+ * The same for a module file held in memory: member (the file's name, for its
+ * stem) of an initramfs image, shown as shown.
+ */
+void modfile_inspect_buf(struct module_rec *m, const uint8_t *buf, size_t len,
+			 const char *member, const char *shown, const char *release);
 /* Second phase, once the trust sources are in the store: check m's signature. */
 void modfile_check_signature(const struct scan_result *res, struct module_rec *m);
 

@@ -78,6 +78,8 @@ static void module_evidence(struct kvlist *ev, const struct module_rec *m)
 	if (m->release)
 		evidence_add(ev, "release", m->release);
 	evidence_add(ev, "signature", sig_status_name(m->sig.status));
+	if (m->initramfs)
+		evidence_add(ev, "initramfs", m->initramfs);
 }
 
 static struct finding *new_finding(struct scan_result *res, const char *rule, enum severity sev,

@@ -265,6 +265,7 @@ void scan_result_free(struct scan_result *res)
 		free(m->name);
 		free(m->release);
 		free(m->path);
+		free(m->initramfs);
 		kv_free(&m->modinfo);
 		free(m->build_id);
 		free(m->sig.reason);

@@ -73,6 +73,7 @@ struct module_rec {
 	char *name;			/* the module's own name, else its file name */
 	char *release;
 	char *path;			/* "/lib/modules/..." or NULL when no file */
+	char *initramfs;		/* the image path is a member of ("/boot/initrd.img-..."), or NULL */
 	bool loaded;
 	struct loaded_module *lm;
 	int file_name_matches;		/* 1, 0, or -1 when unknown */
