@@ -638,8 +638,10 @@ static int lz4_stream(struct input *in, size_t cap, chunk_fn fn, void *ctx)
 	static const uint8_t frame[] = { 0x04, 0x22, 0x4d, 0x18 };
 	struct reader rd = { .in = in };
 	uint8_t m[4];
-	int r = rd_read(&rd, m, 4);
+	int r;
 
+	in->unused = 0;		/* lz4_legacy() sets 4 when it stops at a word not its own */
+	r = rd_read(&rd, m, 4);
 	if (r)
 		return r;
 	if (!memcmp(m, legacy, 4))
