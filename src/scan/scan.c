@@ -27,6 +27,7 @@
 #include "scan/kernel.h"
 #include "scan/scan.h"
 #include "scan/userland.h"
+#include "scan/configured.h"
 #include "sources/boot/boot.h"
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"
@@ -653,6 +654,7 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases);
 	scan_builtin(&ctx, &releases);
+	scan_configured(&ctx.root, res, &releases);
 	scan_hidden(&ctx.root, res);
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);
