@@ -66,3 +66,8 @@ printf 'install foo /bin/true \\' >"$R/etc/modprobe.d/eof.conf"
 printf 'options a\0b x=1\nblacklist nulmod\n' >"$R/etc/modprobe.d/nul.conf"
 { printf 'root=/dev/sda1 '; head -c 1048576 /dev/zero | tr '\0' x; echo; } >"$R/etc/kernel/cmdline"
 echo kav4fs_oas >"$R/etc/modules-load.d/zz-kav.conf"
+
+# the same hostile files without a Kaspersky line: nothing found, but the scan is incomplete
+rm -rf "$OUT/hostile-clean"
+cp -a "$OUT/hostile" "$OUT/hostile-clean"
+rm "$OUT/hostile-clean/etc/modules-load.d/zz-kav.conf"

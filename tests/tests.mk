@@ -22,6 +22,7 @@ SUITES_E2E := \
 	'e2e-boot=KD_SAME_AS=./kdetect-static bash tests/e2e-boot.sh' \
 	'e2e-drivers=KD_SAME_AS=./kdetect-static bash tests/e2e-drivers.sh' \
 	'e2e-cli=KD_SAME_AS=./kdetect-static bash tests/e2e-cli.sh' \
+	'e2e-modconf=KD_SAME_AS=./kdetect-static bash tests/e2e-modconf.sh' \
 	'e2e-portable=bash tests/e2e-portable.sh' \
 	'e2e-qemu=bash tests/e2e-qemu.sh'
 # The end-to-end suites again with a sanitizer build of the program.

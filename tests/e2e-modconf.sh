@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# e2e-modconf.sh - the module load configuration: a module named in modprobe.d,
+# modules-load.d, GRUB or a BLS entry is found with its file:line; benign lines are not;
+# hostile files leave gaps that make the scan incomplete.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. tests/lib.sh
+
+M=$OUT/mc
+echo "e2e-modconf: building fixture roots"
+tests/mkroots-modconf.sh "$M"
+
+run_scan mc-benign --root "$M/benign"
+expect_rc 0 benign
+jqt "benign: no findings" "$OUT/r-mc-benign.json" '.findings | length == 0'
+jqt "benign: modprobe.d read" "$OUT/r-mc-benign.json" \
+	'.coverage[] | select(.source == "modprobe.d") | .status == "ok"'
+
+run_scan mc-configured --root "$M/configured"
+expect_rc 1 configured
+J=$OUT/r-mc-configured.json
+for src in /etc/modprobe.d/kav4fs.conf:2 /usr/lib/modules-load.d/kav4fs.conf:1 \
+	/boot/grub/grub.cfg:5 /boot/loader/entries/kav.conf:2; do
+	jqt "configured: loaded at boot from $src, high" "$J" \
+		'[.findings[] | select(.kind == "modconf" and .evidence["modconf.source"] == $s)] | length == 1 and .[0].severity == "high" and .[0].name == "kav4fs_oas"' \
+		--arg s "$src"
+done
+jqt "configured: install command and the file it loads in evidence" "$J" \
+	'.findings[] | select(.evidence["modconf.directive"] == "install") | .evidence["modconf.command"] | test("/opt/kaspersky/kav4fs/lib/kav4fs_oas.ko")'
+jqt "configured: no file found said" "$J" \
+	'.findings[] | select(.evidence["modconf.source"] == "/usr/lib/modules-load.d/kav4fs.conf:1") | .summary == "configured to load at boot: kav4fs_oas, no file found"'
+jqt "configured: blacklist is info" "$J" \
+	'.findings[] | select(.evidence["modconf.directive"] == "blacklist") | .severity == "info"'
+jqt "configured: options is low" "$J" \
+	'.findings[] | select(.evidence["modconf.directive"] == "options") | .severity == "low"'
+jqt "configured: masked file not read" "$J" \
+	'[.findings[] | select(.name == "redirfs")] | length == 0'
+jqt "configured: benign lines make no finding" "$J" \
+	'[.findings[] | select(.name != "kav4fs_oas")] | length == 0'
+
+run_scan mc-hostile --root "$M/hostile"
+expect_rc 1 hostile
+J=$OUT/r-mc-hostile.json
+jqt "hostile: kav4fs_oas after the hostile files still found" "$J" \
+	'[.findings[] | select(.evidence["modconf.source"] == "/etc/modules-load.d/zz-kav.conf:1")] | length == 1'
+jqt "hostile: gaps are coverage errors" "$J" \
+	'[.coverage[] | select(.source == "modprobe.d" or .source == "kernel command line") | .status] == ["error", "error"]'
+jqt "hostile: the report says incomplete" "$J" '.summary.incomplete'
+
+run_scan mc-hostile-clean --root "$M/hostile-clean"
+expect_rc 3 hostile-clean
+finish e2e-modconf
