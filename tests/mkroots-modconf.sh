@@ -71,3 +71,50 @@ echo kav4fs_oas >"$R/etc/modules-load.d/zz-kav.conf"
 rm -rf "$OUT/hostile-clean"
 cp -a "$OUT/hostile" "$OUT/hostile-clean"
 rm "$OUT/hostile-clean/etc/modules-load.d/zz-kav.conf"
+
+# ---------------------------------------------------------------- DKMS
+# dkms_add ROOT NAME VERSION MODULE: a source tree registered by the real `dkms add`, told to use
+# the root's usr/src and var/lib/dkms (--sourcetree, --dkmstree: the host's trees are not
+# touched). dkms links source to "$sourcetree/NAME-VERSION"; on the installed system that is
+# /usr/src/NAME-VERSION, so the link is rewritten to the path the system itself would hold.
+dkms_add() {
+	local r=$1 name=$2 ver=$3 mod=$4
+	mkdir -p "$r/usr/src/$name-$ver" "$r/var/lib/dkms"
+	cat >"$r/usr/src/$name-$ver/dkms.conf" <<-EOF
+	PACKAGE_NAME="$name"
+	PACKAGE_VERSION="$ver"
+	BUILT_MODULE_NAME[0]="$mod"
+	DEST_MODULE_LOCATION[0]="/updates/dkms"
+	AUTOINSTALL="yes"
+	EOF
+	echo "obj-m := $mod.o" >"$r/usr/src/$name-$ver/Makefile"
+	dkms add -m "$name" -v "$ver" --sourcetree "$r/usr/src" --dkmstree "$r/var/lib/dkms" >/dev/null
+	ln -sfn "/usr/src/$name-$ver" "$r/var/lib/dkms/$name/$ver/source"
+}
+# dkms_built ROOT NAME VERSION MODULE KERNEL: what `dkms build` and `dkms install` leave. They
+# need the kernel's headers and a compiler for a kernel that is not this machine's, so the
+# layout is written as dkms 3.0 writes it: <kernel>/<arch>/module/MODULE.ko and the
+# kernel-<kernel>-<arch> link to <version>/<kernel>/<arch>. The .ko is a placeholder.
+dkms_built() {
+	local r=$1 name=$2 ver=$3 mod=$4 k=$5
+	mkdir -p "$r/var/lib/dkms/$name/$ver/$k/x86_64/module"
+	echo placeholder >"$r/var/lib/dkms/$name/$ver/$k/x86_64/module/$mod.ko"
+	ln -sfn "$ver/$k/x86_64" "$r/var/lib/dkms/$name/kernel-$k-x86_64"
+}
+command -v dkms >/dev/null || { echo "mkroots-modconf.sh: dkms not installed (tools/install-deps.sh test)" >&2; exit 1; }
+dkms_add "$OUT/configured" kav4fs 8.0.4 kav4fs_oas
+dkms_built "$OUT/configured" kav4fs 8.0.4 kav4fs_oas 6.1.0-18-amd64
+dkms_add "$OUT/benign" v4l2loopback 0.12.7 v4l2loopback
+dkms_built "$OUT/benign" v4l2loopback 0.12.7 v4l2loopback 6.1.0-18-amd64
+# a dkms.conf that is shell: DKMS would run it, kdetect must read it as text (never given to dkms)
+for r in hostile hostile-clean; do
+	mkdir -p "$OUT/$r/usr/src/evil-1.0"
+	cat >"$OUT/$r/usr/src/evil-1.0/dkms.conf" <<-'EOF'
+	PACKAGE_NAME="evil$(rm -rf /)"
+	PACKAGE_VERSION=`rm -rf /`
+	BUILT_MODULE_NAME[99999999999999999999]=x
+	rm -rf /
+	EOF
+done
+mkdir -p "$OUT/hostile/usr/src/kav4fs-8.0.4"
+printf 'PACKAGE_NAME=kav4fs\nBUILT_MODULE_NAME[0]=kav4fs_oas\n' >"$OUT/hostile/usr/src/kav4fs-8.0.4/dkms.conf"

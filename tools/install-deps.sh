@@ -83,6 +83,8 @@ if [ "$mode" = test ]; then
 	done
 	# every JSON report the tests make is checked against src/report.schema.json
 	want python3-jsonschema
+	# DKMS trees in fixture roots (tests/mkroots-modconf.sh): dkms add registers a source
+	want dkms
 	# the real-kernel test (tests/e2e-qemu.sh): Debian's kernel under qemu, booted into a
 	# busybox initramfs; busybox-static replaces the dynamic busybox package
 	for pkg in qemu-system-x86 busybox-static cpio; do

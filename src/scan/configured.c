@@ -5,7 +5,8 @@
  * an uninstalled product, or of one whose file lives outside lib/modules
  * (an install command can insmod any path). Loading at boot counts as an
  * installed module; options, aliases and remove commands as low; a
- * blacklist as info (a remnant that keeps the module out).
+ * blacklist as info (a remnant that keeps the module out). A module source
+ * registered with DKMS is rebuilt for every new kernel: installed, too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "formats/modconf.h"
 #include "scan/configured.h"
+#include "sources/dkms.h"
 #include "sources/moddir.h"
 #include "sources/modconf.h"
 #include "store/apply.h"
@@ -46,10 +48,48 @@ static char *find_file(const struct kd_root *root, const struct kvlist *facts,
 	return NULL;
 }
 
+static void scan_dkms(const struct kd_root *root, struct scan_result *res)
+{
+	struct fact_set set = { 0 };
+
+	dkms_read(root, res, &set);
+	for (size_t i = 0; i < set.n; i++) {
+		const struct kvlist *facts = &set.v[i];
+		const char *state = kv_get(facts, "dkms.state"), *conf = kv_get(facts, "dkms.conf");
+		const char *name = kv_get(facts, "module.name");
+		struct subject subj = host_subject(root);
+		char *file = conf ? xstrdup(conf) : NULL;
+		struct finding *f;
+		bool registered;
+
+		if (file)
+			*strrchr(file, ':') = '\0';
+		subj.facts = facts;
+		f = apply_subject_rules(res, &subj, KIND_MODULE, true, "dkms", name, file, NULL);
+		free(file);
+		if (!f)
+			continue;
+		registered = strcmp(state, "source only") != 0;
+		if (!registered && f->severity > SEV_LOW)
+			f->severity = SEV_LOW;
+		for (size_t k = 0; k < facts->n; k++)
+			evidence_add(&f->evidence, facts->v[k].key, facts->v[k].value);
+		free(f->summary);
+		f->summary = registered ?
+			xasprintf("DKMS builds %s for new kernels (%s, version %s)", name, state,
+				  kv_get(facts, "dkms.versions")) :
+			xasprintf("DKMS source of %s, not registered (version %s)", name,
+				  kv_get(facts, "dkms.versions"));
+	}
+	fact_set_free(&set);
+}
+
 void scan_configured(const struct kd_root *root, struct scan_result *res,
 		     const struct strlist *releases)
 {
 	struct fact_set set = { 0 };
+
+	scan_dkms(root, res);
 
 	modconf_read(root, res, &set);
 	for (size_t i = 0; i < set.n; i++) {

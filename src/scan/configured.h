@@ -9,7 +9,8 @@
 /*
  * Read the module load configuration (sources/modconf.c) and apply the module
  * rules to each module it names: a finding of kind "modconf" per line, with
- * where the module's file is in the releases given, or that none is.
+ * where the module's file is in the releases given, or that none is; and the
+ * same for the modules DKMS builds (sources/dkms.c), kind "dkms".
  */
 void scan_configured(const struct kd_root *root, struct scan_result *res,
 		     const struct strlist *releases);
