@@ -38,6 +38,13 @@ jqt "configured: masked file not read" "$J" \
 jqt "configured: benign lines make no finding" "$J" \
 	'[.findings[] | select(.name != "kav4fs_oas")] | length == 0'
 
+jqt "configured: DKMS registration, high, versions and kernels in evidence" "$J" \
+	'.findings[] | select(.kind == "dkms") | .severity == "high" and .name == "kav4fs_oas" and .evidence["dkms.state"] == "installed" and .evidence["dkms.versions"] == "8.0.4" and .evidence["dkms.kernels"] == "6.1.0-18-amd64/x86_64" and .evidence["dkms.conf"] == "/var/lib/dkms/kav4fs/8.0.4/source/dkms.conf:1"'
+jqt "configured: the module DKMS built is named" "$J" \
+	'.findings[] | select(.kind == "dkms") | .evidence["module.path"] == "/var/lib/dkms/kav4fs/8.0.4/6.1.0-18-amd64/x86_64/module/kav4fs_oas.ko"'
+jqt "benign: a DKMS package read, no finding" "$OUT/r-mc-benign.json" \
+	'.coverage[] | select(.source == "dkms") | .status == "ok" and (.detail | startswith("1 packages"))'
+
 run_scan mc-hostile --root "$M/hostile"
 expect_rc 1 hostile
 J=$OUT/r-mc-hostile.json
@@ -47,6 +54,14 @@ jqt "hostile: gaps are coverage errors" "$J" \
 	'[.coverage[] | select(.source == "modprobe.d" or .source == "kernel command line") | .status] == ["error", "error"]'
 jqt "hostile: the report says incomplete" "$J" '.summary.incomplete'
 
+jqt "hostile: unregistered DKMS source of kav4fs_oas is low" "$J" \
+	'.findings[] | select(.kind == "dkms") | .severity == "low" and .evidence["dkms.state"] == "source only"'
+
 run_scan mc-hostile-clean --root "$M/hostile-clean"
 expect_rc 3 hostile-clean
+J=$OUT/r-mc-hostile-clean.json
+jqt "hostile-clean: nothing found" "$J" '.findings == []'
+jqt "hostile-clean: a dkms.conf made of shell is a gap, read as text" "$J" \
+	'.coverage[] | select(.source == "dkms") | .status == "error" and (.detail | test("evil-1.0/dkms.conf: 1 lines skipped"))'
+check "hostile-clean: the root is still there (dkms.conf never run)" test -f "$M/hostile-clean/etc/os-release"
 finish e2e-modconf
