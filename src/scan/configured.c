@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "formats/modconf.h"
+#include "formats/modload.h"
 #include "scan/configured.h"
 #include "sources/dkms.h"
 #include "sources/moddir.h"

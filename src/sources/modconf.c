@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "formats/modconf.h"
+#include "formats/modload.h"
 #include "sources/modconf.h"
 #include "core/util.h"
 
@@ -174,6 +174,7 @@ static void read_dirs(const struct kd_root *root, const char *const *dirs, size_
 		sl_free(&here);
 	}
 	/* in the order of their names, whatever directory each comes from */
+	sl_sort(&names);
 	for (size_t n = 0; n < names.n; n++)
 		for (size_t i = 0; i < chosen.n; i++) {
 			const char *base = strrchr(chosen.v[i], '/') + 1;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_modconf.c - modprobe.d, modules-load.d and command line parsers: real lines, hostile ones. */
+/* test_modload.c - modprobe.d, modules-load.d and command line parsers: real lines, hostile ones. */
 #include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/modconf.h"
+#include "formats/modload.h"
 #include "core/util.h"
 
 static struct modconf_items parse(enum modconf_format fmt, const char *p, size_t n)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * modconf.c - the files that name modules to load, to configure or to keep
+ * modload.c - the files that name modules to load, to configure or to keep
  * out, read as data: modprobe.d(5) (a backslash joins the next line, '#'
  * starts a comment line), modules-load.d(5) (one name a line, '#' and ';'
  * comments), and kernel command lines, alone or inside GRUB and BLS files.
@@ -13,7 +13,7 @@
 
 #include "core/cursor.h"
 #include "core/util.h"
-#include "formats/modconf.h"
+#include "formats/modload.h"
 
 #define CMDLINE_MAX 65536	/* far above any kernel's COMMAND_LINE_SIZE */
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * modconf.h - parsers of the files that say which modules load, with what,
+ * modload.h - parsers of the files that say which modules load, with what,
  * or never: modprobe.d(5), modules-load.d(5), the kernel command line and the
  * boot loader files that carry one (GRUB, BLS entries, etc/default/grub).
  */
-#ifndef KD_FORMATS_MODCONF_H
-#define KD_FORMATS_MODCONF_H
+#ifndef KD_MODLOAD_H
+#define KD_MODLOAD_H
 
 #include <stdbool.h>
 #include <stddef.h>
