@@ -26,7 +26,9 @@ for src in /etc/modprobe.d/kav4fs.conf:2 /usr/lib/modules-load.d/kav4fs.conf:1 \
 		--arg s "$src"
 done
 jqt "configured: install command and the file it loads in evidence" "$J" \
-	'.findings[] | select(.evidence["modconf.directive"] == "install") | .evidence["modconf.command"] | test("/opt/kaspersky/kav4fs/lib/kav4fs_oas.ko")'
+	'.findings[] | select(.evidence["modconf.directive"] == "install" and .name == "kav4fs_oas") | .evidence["modconf.command"] | test("/opt/kaspersky/kav4fs/lib/kav4fs_oas.ko")'
+jqt "configured: an install command running a Kaspersky program, whatever the module's name" "$J" \
+	'.findings[] | select(.name == "kl_hook") | .rule == "KL-MOD-004" and .severity == "high" and .evidence["modconf.source"] == "/etc/modprobe.d/zz-hook.conf:1"'
 jqt "configured: no file found said" "$J" \
 	'.findings[] | select(.evidence["modconf.source"] == "/usr/lib/modules-load.d/kav4fs.conf:1") | .summary == "configured to load at boot: kav4fs_oas, no file found"'
 jqt "configured: blacklist is info" "$J" \
@@ -36,7 +38,7 @@ jqt "configured: options is low" "$J" \
 jqt "configured: masked file not read" "$J" \
 	'[.findings[] | select(.name == "redirfs")] | length == 0'
 jqt "configured: benign lines make no finding" "$J" \
-	'[.findings[] | select(.name != "kav4fs_oas")] | length == 0'
+	'[.findings[] | select(.name != "kav4fs_oas" and .name != "kl_hook")] | length == 0'
 
 jqt "configured: DKMS registration, high, versions and kernels in evidence" "$J" \
 	'.findings[] | select(.kind == "dkms") | .severity == "high" and .name == "kav4fs_oas" and .evidence["dkms.state"] == "installed" and .evidence["dkms.versions"] == "8.0.4" and .evidence["dkms.kernels"] == "6.1.0-18-amd64/x86_64" and .evidence["dkms.conf"] == "/var/lib/dkms/kav4fs/8.0.4/source/dkms.conf:1"'

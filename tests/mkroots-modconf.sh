@@ -46,6 +46,8 @@ cat >"$R/etc/modprobe.d/kav4fs.conf" <<-'EOF'
 		/opt/kaspersky/kav4fs/lib/kav4fs_oas.ko; /bin/true
 	options kav4fs_oas debug=0
 EOF
+# a module of another name that an install command loads from a Kaspersky tree
+echo 'install kl_hook /bin/sh /opt/kaspersky/kesl/libexec/load-hook.sh' >"$R/etc/modprobe.d/zz-hook.conf"
 echo kav4fs_oas >"$R/usr/lib/modules-load.d/kav4fs.conf"
 # the same name in etc/ masks it: a second one in lib/ must not be read
 echo redirfs >"$R/usr/lib/modules-load.d/masked.conf"
