@@ -118,6 +118,8 @@ void scan_configured(const struct kd_root *root, struct scan_result *res,
 		evidence_add(&f->evidence, "module_file", found ? found : "none found");
 		free(f->summary);
 		f->summary = xasprintf("%s: %s, %s%s",
+				       !strcmp(dir, "install") ? "an install command loads it" :
+				       !strcmp(dir, "softdep") ? "configured to load with another (softdep)" :
 				       loads ? "configured to load at boot" :
 				       modconf_blacklists(dir) ? "blacklisted" : "configured",
 				       name, found ? "file " : "no file found", found ? found : "");

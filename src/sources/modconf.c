@@ -122,8 +122,6 @@ static void read_one(const struct kd_root *root, const char *rel, enum modconf_f
 		kv_add(&f, "module.name", it->module);
 		kv_add(&f, "modconf.directive", it->directive);
 		kv_add(&f, "modconf.source", src);
-		if (it->args[0])
-			kv_add(&f, "modconf.args", it->args);
 		if (!strcmp(it->directive, "install") || !strcmp(it->directive, "remove")) {
 			char *ko = ko_path(it->args);
 
@@ -135,6 +133,8 @@ static void read_one(const struct kd_root *root, const char *rel, enum modconf_f
 				kv_add(&f, "module.file", base + 1);
 				free(ko);
 			}
+		} else if (it->args[0]) {
+			kv_add(&f, "modconf.args", it->args);
 		}
 		free(src);
 		fact_set_add(out, &f);

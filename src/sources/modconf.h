@@ -13,8 +13,8 @@
 
 /*
  * One fact list per module a line names: module.name, modconf.directive,
- * modconf.source ("/etc/modprobe.d/x.conf:3"), modconf.args, and for install
- * commands modconf.command (with module.path and module.file when it names a
+ * modconf.source ("/etc/modprobe.d/x.conf:3"), modconf.args (the rest of the line), or for install
+ * and remove commands modconf.command (with module.path and module.file when it names a
  * .ko file). Coverage for each group of places goes into res.
  */
 void modconf_read(const struct kd_root *root, struct scan_result *res, struct fact_set *out);
