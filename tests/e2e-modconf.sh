@@ -66,4 +66,20 @@ jqt "hostile-clean: nothing found" "$J" '.findings == []'
 jqt "hostile-clean: a dkms.conf made of shell is a gap, read as text" "$J" \
 	'.coverage[] | select(.source == "dkms") | .status == "error" and (.detail | test("evil-1.0/dkms.conf: 1 lines skipped"))'
 check "hostile-clean: the root is still there (dkms.conf never run)" test -f "$M/hostile-clean/etc/os-release"
+# live: the running kernel's command line, not the boot loader's files
+if [ -z "${KD_SANITIZER:-}" ]; then	# see tests/e2e.sh: no chroot for sanitizer builds
+	make_chroot "$M/live" "$OUT/chroot-mc"
+	set +e
+	chroot "$OUT/chroot-mc" /kdetect scan --format json >"$OUT/r-mc-live.json" 2>/dev/null
+	RC=$?
+	set -e
+	J=$OUT/r-mc-live.json
+	report_made "$J"
+	expect_rc 1 live
+	jqt "live: proc/cmdline read" "$J" \
+		'[.findings[] | select(.kind == "modconf") | .evidence["modconf.source"]] == ["/proc/cmdline:1"]'
+	jqt "live: the BLS entry is not the running command line" "$J" \
+		'[.findings[] | select(.path == "/boot/loader/entries/kav.conf")] | length == 0'
+fi
+
 finish e2e-modconf

@@ -120,3 +120,11 @@ for r in hostile hostile-clean; do
 done
 mkdir -p "$OUT/hostile/usr/src/kav4fs-8.0.4"
 printf 'PACKAGE_NAME=kav4fs\nBUILT_MODULE_NAME[0]=kav4fs_oas\n' >"$OUT/hostile/usr/src/kav4fs-8.0.4/dkms.conf"
+
+# a live host's view (run in a chroot): proc/cmdline is the command line, the boot files are not
+new_root live
+benign_lines
+mkdir -p "$R/proc"
+echo 'BOOT_IMAGE=/boot/vmlinuz-6.1.0-18-amd64 root=UUID=0c4e ro rd.modules-load=kav4fs_oas' \
+	>"$R/proc/cmdline"
+printf 'title Kav\noptions root=/dev/sda1 modules-load=kav4fs_oas\n' >"$R/boot/loader/entries/kav.conf"

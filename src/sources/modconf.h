@@ -13,9 +13,10 @@
 
 /*
  * One fact list per module a line names: module.name, modconf.directive,
- * modconf.source ("/etc/modprobe.d/x.conf:3"), modconf.args (the rest of the line), or for install
- * and remove commands modconf.command (with module.path and module.file when it names a
- * .ko file). Coverage for each group of places goes into res.
+ * modconf.source ("/etc/modprobe.d/x.conf:3"), and modconf.args (the rest of
+ * the line), or for install and remove lines modconf.command (with
+ * module.path and module.file when it names a .ko file). Coverage for each
+ * group of places goes into res.
  */
 void modconf_read(const struct kd_root *root, struct scan_result *res, struct fact_set *out);
 
