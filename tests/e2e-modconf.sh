@@ -31,6 +31,8 @@ jqt "configured: an install command running a Kaspersky program, whatever the mo
 	'.findings[] | select(.name == "kl_hook") | .rule == "KL-MOD-004" and .severity == "high" and .evidence["modconf.source"] == "/etc/modprobe.d/zz-hook.conf:1"'
 jqt "configured: no file found said" "$J" \
 	'.findings[] | select(.evidence["modconf.source"] == "/usr/lib/modules-load.d/kav4fs.conf:1") | .summary == "configured to load at boot: kav4fs_oas, no file found"'
+jqt "configured: pulled in by a softdep line, high; the line's own module is no finding" "$J" \
+	'[.findings[] | select(.evidence["modconf.source"] == "/etc/modprobe.d/kav4fs.conf:5")] | length == 1 and .[0].severity == "high" and .[0].evidence["modconf.directive"] == "softdep-pulled"'
 jqt "configured: blacklist is info" "$J" \
 	'.findings[] | select(.evidence["modconf.directive"] == "blacklist") | .severity == "info"'
 jqt "configured: options is low" "$J" \

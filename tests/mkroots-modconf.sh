@@ -45,6 +45,7 @@ cat >"$R/etc/modprobe.d/kav4fs.conf" <<-'EOF'
 	install kav4fs_oas /sbin/insmod \
 		/opt/kaspersky/kav4fs/lib/kav4fs_oas.ko; /bin/true
 	options kav4fs_oas debug=0
+	softdep snd_hda_intel post: kav4fs_oas
 EOF
 # a module of another name that an install command loads from a Kaspersky tree
 echo 'install kl_hook /bin/sh /opt/kaspersky/kesl/libexec/load-hook.sh' >"$R/etc/modprobe.d/zz-hook.conf"

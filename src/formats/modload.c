@@ -40,7 +40,7 @@ static bool in_list(const char *const *list, size_t n, const char *s)
 
 bool modconf_loads(const char *d)
 {
-	return !strcmp(d, "load") || !strcmp(d, "install") || !strcmp(d, "softdep") ||
+	return !strcmp(d, "load") || !strcmp(d, "install") || !strcmp(d, "softdep-pulled") ||
 	       in_list(load_params, ARRAY_SIZE(load_params), d);
 }
 
@@ -176,7 +176,7 @@ static void parse_modprobe_line(const char *line, unsigned lineno, struct modcon
 
 		if (te > t && te[-1] == ':')
 			continue;
-		add_item(out, "softdep", t, (size_t)(te - t), line + (d - line), lineno);
+		add_item(out, "softdep-pulled", t, (size_t)(te - t), line + (d - line), lineno);
 	}
 }
 

@@ -25,7 +25,8 @@ enum modconf_format {
 /* One module named by a configuration line. */
 struct modconf_item {
 	char *directive;	/* install, softdep, alias, options, blacklist, remove, load,
-				   or the command line parameter (modules-load, ...) */
+				   softdep-pulled (a module a softdep line loads with its
+				   own), or the command line parameter (modules-load, ...) */
 	char *module;
 	char *args;		/* the rest: an install command, options, the whole softdep */
 	unsigned line;		/* first physical line, from 1 */

@@ -119,7 +119,7 @@ void scan_configured(const struct kd_root *root, struct scan_result *res,
 		free(f->summary);
 		f->summary = xasprintf("%s: %s, %s%s",
 				       !strcmp(dir, "install") ? "an install command loads it" :
-				       !strcmp(dir, "softdep") ? "configured to load with another (softdep)" :
+				       !strcmp(dir, "softdep-pulled") ? "a softdep line loads it with another module" :
 				       loads ? "configured to load at boot" :
 				       modconf_blacklists(dir) ? "blacklisted" : "configured",
 				       name, found ? "file " : "no file found", found ? found : "");

@@ -52,11 +52,12 @@ static void test_modprobe(void **state)
 	assert_string_equal(it.v[2].args, "/sbin/insmod   /opt/kaspersky/kav4fs_oas.ko");
 	item_is(&it.v[3], "alias", "kav4fs_oas", 6);
 	item_is(&it.v[4], "softdep", "snd", 7);
-	item_is(&it.v[5], "softdep", "kav4fs_oas", 7);
-	item_is(&it.v[6], "softdep", "redirfs", 7);
+	item_is(&it.v[5], "softdep-pulled", "kav4fs_oas", 7);
+	item_is(&it.v[6], "softdep-pulled", "redirfs", 7);
 	item_is(&it.v[7], "remove", "kav4fs_oas", 8);
 	assert_string_equal(it.v[7].args, "/bin/true");
-	assert_true(modconf_loads("install") && modconf_loads("softdep") && !modconf_loads("options"));
+	assert_true(modconf_loads("install") && modconf_loads("softdep-pulled"));
+	assert_false(modconf_loads("softdep") || modconf_loads("options"));
 	assert_true(modconf_blacklists("blacklist") && modconf_blacklists("module_blacklist"));
 	modconf_items_free(&it);
 }
