@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 M=$OUT/mc
-echo "e2e-modconf: building fixture roots"
-tests/mkroots-modconf.sh "$M"
+echo "e2e-modconf: building test modules and fixture roots"
+tests/build-kmods.sh "$OUT/kmods"
+tests/mkroots-modconf.sh "$M" "$OUT/kmods/modules"
 
 run_scan mc-benign --root "$M/benign"
 expect_rc 0 benign
@@ -40,12 +41,16 @@ jqt "configured: options is low" "$J" \
 jqt "configured: masked file not read" "$J" \
 	'[.findings[] | select(.name == "redirfs")] | length == 0'
 jqt "configured: benign lines make no finding" "$J" \
-	'[.findings[] | select(.name != "kav4fs_oas" and .name != "kl_hook")] | length == 0'
+	'[.findings[] | select(.name != "kav4fs_oas" and .name != "kl_hook" and .name != "kdt_klmeta")] | length == 0'
 
 jqt "configured: DKMS registration, high, versions and kernels in evidence" "$J" \
 	'.findings[] | select(.kind == "dkms") | .severity == "high" and .name == "kav4fs_oas" and .evidence["dkms.state"] == "installed" and .evidence["dkms.versions"] == "8.0.4" and .evidence["dkms.kernels"] == "6.1.0-18-amd64/x86_64" and .evidence["dkms.conf"] == "/var/lib/dkms/kav4fs/8.0.4/source/dkms.conf:1"'
 jqt "configured: the module DKMS built is named" "$J" \
 	'.findings[] | select(.kind == "dkms") | .evidence["module.path"] == "/var/lib/dkms/kav4fs/8.0.4/6.1.0-18-amd64/x86_64/module/kav4fs_oas.ko"'
+jqt "configured: the module files DKMS built are inspected as modules, with their kernel" "$J" \
+	'[.modules[] | select(.path | startswith("/var/lib/dkms/")) | [.name, .release]] | sort == [["kav4fs_oas", "6.1.0-18-amd64"], ["kdt_klmeta", "6.1.0-18-amd64"]]'
+jqt "configured: a DKMS-built module found by its metadata (KL-MOD-001)" "$J" \
+	'.findings[] | select(.kind == "kaspersky" and .name == "kdt_klmeta") | .rules | index("KL-MOD-001") != null'
 jqt "benign: a DKMS package read, no finding" "$OUT/r-mc-benign.json" \
 	'.coverage[] | select(.source == "dkms") | .status == "ok" and (.detail | startswith("1 packages"))'
 

@@ -4,9 +4,11 @@
 # packages write by hand (no tool generates them), so they are written here as such.
 # Roots: configured (kav4fs_oas named to load), benign (common lines only), hostile
 # (oversized and malformed files; a kav4fs_oas line after them must still be found).
-# Usage: tests/mkroots-modconf.sh OUTDIR
+# Usage: tests/mkroots-modconf.sh OUTDIR MODULES  (MODULES: tests/build-kmods.sh OUTDIR/modules,
+# the real test modules; the ones DKMS "built" are copies of them)
 set -euo pipefail
-[ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
+[ $# -eq 2 ] || { echo "usage: $0 OUTDIR MODULES" >&2; exit 2; }
+KMODS=$(cd "$2" && pwd)
 mkdir -p "$1"
 OUT=$(cd "$1" && pwd)
 [ "$OUT" != / ] || { echo "refusing OUTDIR=/" >&2; exit 2; }
@@ -97,18 +99,22 @@ dkms_add() {
 # dkms_built ROOT NAME VERSION MODULE KERNEL: what `dkms build` and `dkms install` leave. They
 # need the kernel's headers and a compiler for a kernel that is not this machine's, so the
 # layout is written as dkms 3.0 writes it: <kernel>/<arch>/module/MODULE.ko and the
-# kernel-<kernel>-<arch> link to <version>/<kernel>/<arch>. The .ko is a placeholder.
+# kernel-<kernel>-<arch> link to <version>/<kernel>/<arch>. The .ko is the real test module
+# of that name (tests/build-kmods.sh).
 dkms_built() {
 	local r=$1 name=$2 ver=$3 mod=$4 k=$5
 	mkdir -p "$r/var/lib/dkms/$name/$ver/$k/x86_64/module"
-	echo placeholder >"$r/var/lib/dkms/$name/$ver/$k/x86_64/module/$mod.ko"
+	cp "$KMODS/$mod.ko" "$r/var/lib/dkms/$name/$ver/$k/x86_64/module/$mod.ko"
 	ln -sfn "$ver/$k/x86_64" "$r/var/lib/dkms/$name/kernel-$k-x86_64"
 }
 command -v dkms >/dev/null || { echo "mkroots-modconf.sh: dkms not installed (tools/install-deps.sh test)" >&2; exit 1; }
 dkms_add "$OUT/configured" kav4fs 8.0.4 kav4fs_oas
 dkms_built "$OUT/configured" kav4fs 8.0.4 kav4fs_oas 6.1.0-18-amd64
-dkms_add "$OUT/benign" v4l2loopback 0.12.7 v4l2loopback
-dkms_built "$OUT/benign" v4l2loopback 0.12.7 v4l2loopback 6.1.0-18-amd64
+dkms_add "$OUT/benign" kdt-neutral 1.0 kdt_neutral
+dkms_built "$OUT/benign" kdt-neutral 1.0 kdt_neutral 6.1.0-18-amd64
+# a DKMS package whose name says nothing, built from a module whose metadata names Kaspersky
+dkms_add "$OUT/configured" hookfs 2.1 kdt_klmeta
+dkms_built "$OUT/configured" hookfs 2.1 kdt_klmeta 6.1.0-18-amd64
 # a dkms.conf that is shell: DKMS would run it, kdetect must read it as text (never given to dkms)
 for r in hostile hostile-clean; do
 	mkdir -p "$OUT/$r/usr/src/evil-1.0"

@@ -31,6 +31,7 @@
 #include "sources/boot/boot.h"
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"
+#include "sources/dkms.h"
 #include "sources/moddir.h"
 #include "sources/modfiles.h"
 #include "sources/trust.h"
@@ -651,6 +652,8 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	kernel_read_host(&ctx.root, res);
 	kernel_read_running(&ctx.root, res);
 	modfiles_find(&ctx.root, res, &releases, &ctx.files);
+	dkms_built_modules(&ctx.root, &ctx.files.shown, &ctx.files.open_paths,
+			   &ctx.files.releases_of);
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases);
 	scan_builtin(&ctx, &releases);

@@ -262,6 +262,48 @@ static void emit(const struct dkms_pkg *p, const char *module, struct fact_set *
 	fact_set_add(out, &f);
 }
 
+static void walk_free(struct dkms_walk *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->v[i].name);
+		sl_free(&w->v[i].versions);
+		sl_free(&w->v[i].kernels);
+		sl_free(&w->v[i].built);
+		sl_free(&w->v[i].installed);
+		free(w->v[i].conf_src);
+		dkmsconf_free(&w->v[i].conf);
+	}
+	free(w->v);
+	sb_free(&w->detail);
+}
+
+void dkms_built_modules(const struct kd_root *root, struct strlist *shown,
+			struct strlist *open_paths, struct strlist *releases_of)
+{
+	struct dkms_walk w = { 0 };
+
+	/* the gaps of this walk are dkms_read's coverage: the same walk again */
+	sb_init(&w.detail);
+	read_tree(root, &w);
+	for (size_t i = 0; i < w.n; i++)
+		for (size_t k = 0; k < w.v[i].built.n; k++) {
+			const char *path = w.v[i].built.v[k];
+			/* /var/lib/dkms/<name>/<version>/<kernel>/<arch>/module/<file> */
+			const char *kern = path;
+			const char *end;
+
+			for (int c = 0; c < 5 && kern; c++)
+				kern = strchr(kern + 1, '/');
+			end = kern ? strchr(kern + 1, '/') : NULL;
+			if (!end)
+				continue;
+			sl_push(shown, xstrdup(path));
+			sl_push(open_paths, xstrdup(path + 1));
+			sl_push(releases_of, xstrndup(kern + 1, (size_t)(end - kern - 1)));
+		}
+	walk_free(&w);
+}
+
 void dkms_read(const struct kd_root *root, struct scan_result *res, struct fact_set *out)
 {
 	struct dkms_walk w = { 0 };
@@ -291,15 +333,5 @@ void dkms_read(const struct kd_root *root, struct scan_result *res, struct fact_
 		add_cov(res, "dkms", w.gaps ? COV_ERROR : COV_OK,
 			xasprintf("%zu packages in /var/lib/dkms and /usr/src%s", w.n,
 				  w.detail.s ? w.detail.s : ""));
-	for (size_t i = 0; i < w.n; i++) {
-		free(w.v[i].name);
-		sl_free(&w.v[i].versions);
-		sl_free(&w.v[i].kernels);
-		sl_free(&w.v[i].built);
-		sl_free(&w.v[i].installed);
-		free(w.v[i].conf_src);
-		dkmsconf_free(&w.v[i].conf);
-	}
-	free(w.v);
-	sb_free(&w.detail);
+	walk_free(&w);
 }

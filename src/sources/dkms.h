@@ -18,5 +18,12 @@
  * files under var/lib/dkms) and module.file. Coverage goes into res.
  */
 void dkms_read(const struct kd_root *root, struct scan_result *res, struct fact_set *out);
+/*
+ * The module files DKMS built (var/lib/dkms/<name>/<version>/<kernel>/<arch>/
+ * module/), to inspect as module files: the path shown (and opened, relative
+ * to the root without its leading '/') and the kernel release of each.
+ */
+void dkms_built_modules(const struct kd_root *root, struct strlist *shown,
+			struct strlist *open_paths, struct strlist *releases_of);
 
 #endif
