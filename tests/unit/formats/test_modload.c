@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* test_modload.c - modprobe.d, modules-load.d and command line parsers: real lines, hostile ones. */
+/* test_modload.c - the modprobe.d, modules-load.d and command line parsers, fed hostile lines. */
 #include "unit.h"
 
 #include <stdio.h>
@@ -86,7 +86,8 @@ static void test_cmdlines(void **state)
 				   "\tinitrd /boot/initrd.img\n}\n";
 	static const char def[] = "GRUB_DEFAULT=0\nGRUB_CMDLINE_LINUX=\"\"\n"
 				  "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet rd.driver.pre=kav4fs_oas\"\n";
-	static const char bls[] = "title D\nlinux /vmlinuz\noptions root=/dev/sda1 modprobe.blacklist=kav4fs_oas\n";
+	static const char bls[] = "title D\nlinux /vmlinuz\n"
+				  "options root=/dev/sda1 modprobe.blacklist=kav4fs_oas\n";
 	struct modconf_items it = PARSE(MODCONF_CMDLINE, cmd);
 
 	UNIT_UNUSED(state);
