@@ -30,8 +30,10 @@ jqt "configured: install command and the file it loads in evidence" "$J" \
 	'.findings[] | select(.evidence["modconf.directive"] == "install" and .name == "kav4fs_oas") | .evidence["modconf.command"] | test("/opt/kaspersky/kav4fs/lib/kav4fs_oas.ko")'
 jqt "configured: an install command running a Kaspersky program, whatever the module's name" "$J" \
 	'.findings[] | select(.name == "kl_hook") | .rule == "KL-MOD-004" and .severity == "high" and .evidence["modconf.source"] == "/etc/modprobe.d/zz-hook.conf:1"'
+jqt "configured: the file found for a configured module is named (here DKMS-built)" "$J" \
+	'.findings[] | select(.evidence["modconf.source"] == "/usr/lib/modules-load.d/kav4fs.conf:1") | .summary == "configured to load at boot: kav4fs_oas, file /var/lib/dkms/kav4fs/8.0.4/6.1.0-18-amd64/x86_64/module/kav4fs_oas.ko"'
 jqt "configured: no file found said" "$J" \
-	'.findings[] | select(.evidence["modconf.source"] == "/usr/lib/modules-load.d/kav4fs.conf:1") | .summary == "configured to load at boot: kav4fs_oas, no file found"'
+	'.findings[] | select(.name == "kl_hook") | .summary == "an install command loads it: kl_hook, no file found" and .evidence.module_file == "none found"'
 jqt "configured: pulled in by a softdep line, high; the line's own module is no finding" "$J" \
 	'[.findings[] | select(.evidence["modconf.source"] == "/etc/modprobe.d/kav4fs.conf:5")] | length == 1 and .[0].severity == "high" and .[0].evidence["modconf.directive"] == "softdep-pulled"'
 jqt "configured: blacklist is info" "$J" \
@@ -52,13 +54,15 @@ jqt "configured: the module files DKMS built are inspected as modules, with thei
 jqt "configured: a DKMS-built module found by its metadata (KL-MOD-001)" "$J" \
 	'.findings[] | select(.kind == "kaspersky" and .name == "kdt_klmeta") | .rules | index("KL-MOD-001") != null'
 jqt "benign: a DKMS package read, no finding" "$OUT/r-mc-benign.json" \
-	'.coverage[] | select(.source == "dkms") | .status == "ok" and (.detail | startswith("1 packages"))'
+	'.coverage[] | select(.source == "dkms") | .status == "ok" and (.detail | startswith("1 package in"))'
 
 run_scan mc-hostile --root "$M/hostile"
 expect_rc 1 hostile
 J=$OUT/r-mc-hostile.json
 jqt "hostile: kav4fs_oas after the hostile files still found" "$J" \
 	'[.findings[] | select(.evidence["modconf.source"] == "/etc/modules-load.d/zz-kav.conf:1")] | length == 1'
+jqt "hostile: configured with no file anywhere" "$OUT/r-mc-hostile.json" \
+	'.findings[] | select(.evidence["modconf.source"] == "/etc/modules-load.d/zz-kav.conf:1") | .summary == "configured to load at boot: kav4fs_oas, no file found"'
 jqt "hostile: gaps are coverage errors" "$J" \
 	'[.coverage[] | select(.source == "modprobe.d" or .source == "kernel command line") | .status] == ["error", "error"]'
 jqt "hostile: the report says incomplete" "$J" '.summary.incomplete'

@@ -20,15 +20,21 @@
 #include "store/apply.h"
 #include "core/util.h"
 
-/* Where the module's file is: a release's directory, or the path an install command loads. */
-static char *find_file(const struct kd_root *root, const struct kvlist *facts,
-		       const struct strlist *releases)
+/*
+ * Where the module's file is: the path an install command loads, a module
+ * file inspected (lib/modules or DKMS-built), else a release's index.
+ */
+static char *find_file(const struct kd_root *root, const struct scan_result *res,
+		       const struct kvlist *facts, const struct strlist *releases)
 {
 	const char *name = kv_get(facts, "module.name"), *path = kv_get(facts, "module.path");
 	struct stat st;
 
 	if (path && root_stat(root, path, ROOT_FOLLOW, &st) == 0)
 		return xstrdup(path);
+	for (size_t i = 0; i < res->nmods; i++)
+		if (res->mods[i].path && module_name_same(res->mods[i].name, name))
+			return xstrdup(res->mods[i].path);
 	for (size_t i = 0; i < releases->n; i++) {
 		char *detail = NULL, *rel = NULL;
 		struct moddir *md = moddir_open(root, releases->v[i], &detail);
@@ -114,7 +120,7 @@ void scan_configured(const struct kd_root *root, struct scan_result *res,
 			f->severity = SEV_LOW;
 		for (size_t k = 0; k < facts->n; k++)
 			evidence_add(&f->evidence, facts->v[k].key, facts->v[k].value);
-		found = find_file(root, facts, releases);
+		found = find_file(root, res, facts, releases);
 		evidence_add(&f->evidence, "module_file", found ? found : "none found");
 		free(f->summary);
 		f->summary = xasprintf("%s: %s, %s%s",

@@ -331,7 +331,8 @@ void dkms_read(const struct kd_root *root, struct scan_result *res, struct fact_
 		add_cov(res, "dkms", COV_ABSENT, xstrdup("no /var/lib/dkms, no /usr/src"));
 	else
 		add_cov(res, "dkms", w.gaps ? COV_ERROR : COV_OK,
-			xasprintf("%zu packages in /var/lib/dkms and /usr/src%s", w.n,
+			xasprintf("%zu package%s in /var/lib/dkms and /usr/src%s", w.n,
+				  w.n == 1 ? "" : "s",
 				  w.detail.s ? w.detail.s : ""));
 	walk_free(&w);
 }

@@ -194,8 +194,9 @@ static void group_cov(struct scan_result *res, const char *source, struct group_
 	if (st == COV_ABSENT)
 		add_cov(res, source, st, xstrdup(none));
 	else
-		add_cov(res, source, st, xasprintf("%zu files, %zu modules named%s%s", g->files,
-						   g->items, g->gaps.len ? "; " : "",
+		add_cov(res, source, st, xasprintf("%zu file%s, %zu module%s named%s%s", g->files,
+						   g->files == 1 ? "" : "s", g->items,
+						   g->items == 1 ? "" : "s", g->gaps.len ? "; " : "",
 						   g->gaps.len ? g->gaps.s : ""));
 	sb_free(&g->gaps);
 }
