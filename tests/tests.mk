@@ -26,6 +26,7 @@ SUITES_E2E := \
 	'e2e-trixie=KD_SAME_AS=./kdetect-static bash tests/e2e-trixie.sh' \
 	'e2e-containers=KD_SAME_AS=./kdetect-static bash tests/e2e-containers.sh' \
 	'e2e-initrd=KD_SAME_AS=./kdetect-static bash tests/e2e-initrd.sh' \
+	'e2e-modconf=KD_SAME_AS=./kdetect-static bash tests/e2e-modconf.sh' \
 	'e2e-portable=bash tests/e2e-portable.sh' \
 	'e2e-qemu=bash tests/e2e-qemu.sh'
 # The end-to-end suites again with a sanitizer build of the program.

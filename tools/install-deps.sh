@@ -91,6 +91,8 @@ if [ "$mode" = test ]; then
 	want python3-jsonschema
 	# tests/e2e-trixie.sh: Debian 13's kernel package, its Release file checked with this keyring
 	want debian-archive-keyring
+	# DKMS trees in fixture roots (tests/mkroots-modconf.sh): dkms add registers a source
+	want dkms
 	# the real-kernel test (tests/e2e-qemu.sh): Debian's kernel under qemu, booted into a
 	# busybox initramfs; busybox-static replaces the dynamic busybox package
 	for pkg in qemu-system-x86 busybox-static cpio; do

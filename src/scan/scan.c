@@ -27,9 +27,11 @@
 #include "scan/kernel.h"
 #include "scan/scan.h"
 #include "scan/userland.h"
+#include "scan/configured.h"
 #include "sources/boot/boot.h"
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"
+#include "sources/dkms.h"
 #include "sources/moddir.h"
 #include "sources/initrd.h"
 #include "sources/modfiles.h"
@@ -669,11 +671,14 @@ int scan_run(const struct scan_options *opt, struct scan_result *res, char **err
 	kernel_read_host(&ctx.root, res);
 	kernel_read_running(&ctx.root, res);
 	modfiles_find(&ctx.root, res, &releases, &release_dirs, &ctx.files);
+	dkms_built_modules(&ctx.root, &ctx.files.shown, &ctx.files.open_paths,
+			   &ctx.files.releases_of);
 	inspect_all(&ctx, opt->jobs, &kjob);
 	join_loaded(&ctx, &releases, &release_dirs);
 	scan_builtin(&ctx, &releases, &release_dirs);
 	/* after the loaded modules are joined to files: none is an initramfs member */
 	initrd_scan(&ctx.root, res);
+	scan_configured(&ctx.root, res, &release_dirs);
 	scan_hidden(&ctx.root, res);
 	scan_boot(&ctx.root, &opt->windows, res);
 	scan_userland(&ctx.root, opt, res);
