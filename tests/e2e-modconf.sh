@@ -26,6 +26,14 @@ for src in /etc/modprobe.d/kav4fs.conf:2 /usr/lib/modules-load.d/kav4fs.conf:1 \
 		'[.findings[] | select(.kind == "modconf" and .evidence["modconf.source"] == $s)] | length == 1 and .[0].severity == "high" and .[0].name == "kav4fs_oas"' \
 		--arg s "$src"
 done
+# the lines that load kav4fs_oas, DKMS building it and the module file itself are one thing
+jqt "configured: every finding about kav4fs_oas is in one group, and no other finding is" "$J" \
+	'([.findings[] | select(.name == "kav4fs_oas") | .group] | unique) as $g |
+	 ($g | length == 1) and
+	 ([.findings[] | select(.name == "kav4fs_oas") | .kind] | unique == ["dkms", "kaspersky", "modconf"]) and
+	 ([.findings[] | select(.name != "kav4fs_oas") | .group] | index($g[0]) == null)'
+check "configured: the text report shows the module once, with its findings" \
+	grep -q "HIGH     module kav4fs_oas: [0-9]* findings" <("$KD" scan --root "$M/configured")
 jqt "configured: install command and the file it loads in evidence" "$J" \
 	'.findings[] | select(.evidence["modconf.directive"] == "install" and .name == "kav4fs_oas") | .evidence["modconf.command"] | test("/opt/kaspersky/kav4fs/lib/kav4fs_oas.ko")'
 jqt "configured: an install command running a Kaspersky program, whatever the module's name" "$J" \

@@ -350,6 +350,26 @@ static void anchor_finding(struct anchors *a, struct scan_result *res, size_t i,
 	} else if (!strcmp(f->kind, "boot")) {
 		if ((v = boot_binary(res, kv_get(ev, "boot.path"))))
 			anchor_add(a, i, A_SAME, xasprintf("B%s", v), NULL);
+	} else if (!strcmp(f->kind, "modconf") || !strcmp(f->kind, "dkms")) {
+		/*
+		 * A line that loads a module, or DKMS building it, is about that
+		 * module: joined with the module file's findings (the same key as
+		 * theirs), or, with no file, with the other lines naming it.
+		 */
+		bool file = false;
+
+		for (size_t k = 0; k < ev->n; k++) {
+			const char *key = ev->v[k].key, *path = ev->v[k].value;
+
+			if (strcmp(key, "module_file") && strcmp(key, "dkms.built"))
+				continue;
+			if (*path != '/')
+				continue;	/* "none found" */
+			anchor_add(a, i, A_SAME, xasprintf("M%s\n%s", f->name, path), NULL);
+			file = true;
+		}
+		if (!file)
+			anchor_add(a, i, A_SAME, xasprintf("N%s", f->name), NULL);
 	}
 	/* kinds added later stand alone */
 }
