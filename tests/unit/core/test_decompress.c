@@ -771,6 +771,52 @@ static void test_tool_concatenated(void **state)
 }
 
 /*
+ * Streams back to back in a file (an initramfs: one compressed cpio after
+ * another), every format: decompress_stream_fd_used() says where the first
+ * ends, and where the last ends when it runs to the end of the file.
+ */
+static void test_fd_used_concatenated(void **state)
+{
+	static const struct tool more[] = {
+		{ COMP_GZIP, "gzip -9 -c", true, false },
+		{ COMP_XZ, "xz --check=crc32 -c", true, false },
+		{ COMP_ZSTD, "zstd -q -c", true, false },
+	};
+
+	UNIT_UNUSED(state);
+	for (size_t t = 0; t < NTOOLS + 3; t++) {
+		const struct tool *tl = t < NTOOLS ? &tools[t] : &more[t - NTOOLS];
+		size_t n1 = 70 * KIB, n2 = 5000, c1len, c2len;
+		uint8_t *in1 = sample(n1, 43), *in2 = sample(n2, 44);
+		uint8_t *c1 = tool_compress(tl, in1, n1, &c1len), *c2 = tool_compress(tl, in2, n2, &c2len);
+		struct chunks ch = { .data = malloc(n1), .cap = n1 }, ch2 = { .data = malloc(n2), .cap = n2 };
+		int fd = memfd_create("decompress", MFD_CLOEXEC);
+		uint64_t used = 0;
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "pad", 3), 3);
+		assert_int_equal(write(fd, c1, c1len), (ssize_t)c1len);
+		assert_int_equal(write(fd, c2, c2len), (ssize_t)c2len);
+		assert_int_equal(decompress_stream_fd_used(tl->comp, fd, 3, c1len + c2len, 64 * MIB,
+							   chunk_cb, &ch, &used), 0);
+		assert_int_equal(used, c1len);
+		assert_int_equal(ch.total, n1);
+		assert_memory_equal(ch.data, in1, n1);
+		assert_int_equal(decompress_stream_fd_used(tl->comp, fd, 3 + c1len, c2len, 64 * MIB,
+							   chunk_cb, &ch2, &used), 0);
+		assert_int_equal(used, c2len);
+		assert_memory_equal(ch2.data, in2, n2);
+		close(fd);
+		free(ch.data);
+		free(ch2.data);
+		free(in1);
+		free(in2);
+		free(c1);
+		free(c2);
+	}
+}
+
+/*
  * Every prefix of a small stream is -EINVAL. A legacy lz4 stream has no end
  * mark: cut after the magic, or after the magic and a size word (which reads
  * as the kernel's length), it is an empty stream; cut inside a block, -EINVAL.
@@ -982,6 +1028,7 @@ int main(void)
 		cmocka_unit_test(test_tool_round_trip),
 		cmocka_unit_test(test_tool_kernel_length),
 		cmocka_unit_test(test_tool_concatenated),
+		cmocka_unit_test(test_fd_used_concatenated),
 		cmocka_unit_test(test_tool_every_truncation),
 		cmocka_unit_test(test_tool_truncation_large),
 		cmocka_unit_test(test_tool_corruption),
