@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # e2e-trixie.sh - Debian 13's (trixie) real signed kernel package, fetched through a private
-# sources list (tests/get-debian-trixie-kernel.sh) and unpacked with dpkg -x: a root with only
+# sources list (tests/get-debian-kernel.sh --suite trixie) and unpacked with dpkg -x: a root with only
 # usr/lib/modules (merged /usr), .ko.xz modules signed with an ECDSA key, and the image whose
 # builtin certificate is their trust. What is expected is derived from the package itself.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 . tests/lib.sh
 
 echo "e2e-trixie: Debian 13 kernel package"
-DEB=$(tests/get-debian-trixie-kernel.sh "$OUT/debian-trixie")
+DEB=$(tests/get-debian-kernel.sh --suite trixie "$OUT/debian-trixie")
 REL=$(basename "$(ls -d "$DEB"/usr/lib/modules/*/ | head -n 1)")
 check "trixie: the package has one release under usr/lib/modules and none under lib/" \
 	test "$(ls "$DEB/usr/lib/modules" | wc -l)" -eq 1 -a ! -e "$DEB/lib"
