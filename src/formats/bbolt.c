@@ -20,7 +20,7 @@
  * overflow lie in the file and within BBOLT_PAGE_MAX, a page's header names the
  * page it is read as, elements and their keys and values lie inside their page,
  * trees and nested buckets are at most BBOLT_DEPTH_MAX deep, and no page is
- * read twice in one call (a cycle).
+ * read twice in one call (a cycle); the file is at most BBOLT_FILE_MAX.
  */
 #include "formats/bbolt.h"
 
@@ -127,6 +127,9 @@ int bbolt_open(struct bbolt_db *db)
 	bool ok0, ok1 = false;
 
 	db->reason = NULL;
+	/* (each call keeps a bitmap of the pages it has read) */
+	if (db->size > BBOLT_FILE_MAX)
+		return fail(db, "file larger than the cap of 1 GiB");
 	ok0 = read_meta(db, 0, &m0);
 	if (ok0) {
 		ok1 = read_meta(db, m0.page_size, &m1) && m1.page_size == m0.page_size;

@@ -18,6 +18,7 @@ typedef int (*bbolt_read_fn)(void *io, uint64_t off, void *buf, size_t n);
 typedef int (*bbolt_key_fn)(void *ctx, const uint8_t *key, size_t len, bool bucket);
 
 #define BBOLT_PAGE_MAX (16u << 20)	/* one page with its overflow */
+#define BBOLT_FILE_MAX (1ull << 30)	/* containerd's meta.db of a large node is < 1 GiB */
 #define BBOLT_DEPTH_MAX 32		/* of a B+tree and of nested buckets */
 
 struct bbolt_db {

@@ -681,7 +681,8 @@ static int cd_pread(void *io, uint64_t off, void *buf, size_t n)
 }
 
 /* Open the bbolt file rel: 0, 1 (absent), -1 (a gap said why). */
-static int cd_open(struct reader *rd, const char *rel, struct cd_io *io, struct bbolt_db *db)
+static int cd_open(struct reader *rd, const char *rel, const char *unnamed, struct cd_io *io,
+		   struct bbolt_db *db)
 {
 	struct stat st;
 
@@ -689,7 +690,7 @@ static int cd_open(struct reader *rd, const char *rel, struct cd_io *io, struct 
 	if (io->fd == -ENOENT)
 		return 1;
 	if (io->fd < 0) {
-		gap(rd->s, xasprintf("/%s: %s; snapshots named by number", rel, strerror(-io->fd)));
+		gap(rd->s, xasprintf("/%s: %s; %s", rel, strerror(-io->fd), unnamed));
 		return -1;
 	}
 	memset(db, 0, sizeof(*db));
@@ -698,8 +699,8 @@ static int cd_open(struct reader *rd, const char *rel, struct cd_io *io, struct 
 	if (fstat(io->fd, &st) == 0 && S_ISREG(st.st_mode))
 		db->size = (uint64_t)st.st_size;
 	if (bbolt_open(db)) {
-		gap(rd->s, xasprintf("/%s: not read: %s; snapshots named by number", rel,
-				     db->reason ? db->reason : "not a regular file"));
+		gap(rd->s, xasprintf("/%s: not read: %s; %s", rel,
+				     db->reason ? db->reason : "not a regular file", unnamed));
 		close(io->fd);
 		return -1;
 	}
@@ -783,7 +784,7 @@ static size_t cd_snapshots(struct reader *rd, struct cd_snap **out)
 	struct cd_io io;
 	struct cd_snap *v = NULL;
 	size_t n = 0;
-	int r = cd_open(rd, CD_SNAPDB, &io, &db);
+	int r = cd_open(rd, CD_SNAPDB, "snapshots named by number", &io, &db);
 
 	*out = NULL;
 	if (r == 1)
@@ -956,7 +957,7 @@ static void cd_meta(struct reader *rd)
 	struct strlist nss = { 0 };
 	struct bbolt_db db;
 	struct cd_io io;
-	int r = cd_open(rd, CD_METADB, &io, &db);
+	int r = cd_open(rd, CD_METADB, "images and containers not named", &io, &db);
 
 	if (r == 1)
 		sl_push(&rd->s->notes, xstrdup("no /" CD_METADB ": images and containers not named"));

@@ -276,6 +276,12 @@ static void test_hostile_meta(void **state)
 	expect_open_fails();
 	db_len = 0;
 	expect_open_fails();
+	/* a file larger than the cap (its size as the caller says it) */
+	build();
+	db = db_new();
+	db.size = BBOLT_FILE_MAX + 1;
+	assert_int_equal(bbolt_open(&db), -1);
+	assert_non_null(strstr(db.reason, "larger than the cap"));
 }
 
 static void test_hostile_pages(void **state)
