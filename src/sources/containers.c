@@ -950,8 +950,9 @@ static void cd_containers(struct reader *rd, struct bbolt_db *db, const char *ns
 	sl_free(&ids);
 }
 
-/* containerd's names: images and containers of each namespace, and what they reference. */
-static void cd_meta(struct reader *rd)
+/* containerd's names: images and containers of each namespace, and what they reference
+ * (false: meta.db absent or unreadable). */
+static bool cd_meta(struct reader *rd)
 {
 	static const char *const v1[] = { "v1" };
 	struct strlist nss = { 0 };
@@ -962,7 +963,7 @@ static void cd_meta(struct reader *rd)
 	if (r == 1)
 		sl_push(&rd->s->notes, xstrdup("no /" CD_METADB ": images and containers not named"));
 	if (r)
-		return;
+		return false;
 	cd_list(rd, CD_METADB, &db, v1, 1, true, CD_NAMESPACES_MAX, &nss);
 	for (size_t i = 0; i < nss.n; i++) {
 		cd_images(rd, &db, nss.v[i]);
@@ -970,6 +971,7 @@ static void cd_meta(struct reader *rd)
 	}
 	sl_free(&nss);
 	close(io.fd);
+	return true;
 }
 
 static const struct cd_snap *cd_by_num(const struct cd_snap *v, size_t n, const char *num)
@@ -984,7 +986,8 @@ static void read_containerd(struct reader *rd)
 {
 	struct strlist ids = { 0 };
 	struct cd_snap *snaps;
-	size_t nsnaps = cd_snapshots(rd, &snaps), by_number = 0;
+	size_t nsnaps = cd_snapshots(rd, &snaps), by_number = 0, named = 0, unplaced = 0;
+	bool meta_read;
 	int r = root_list_dir(rd->root, CD_SNAP, false, CTR_LAYERS_MAX, &ids);
 
 	if (r < 0 && r != -ENOENT)
@@ -1009,6 +1012,7 @@ static void read_containerd(struct reader *rd)
 		sn = cd_by_num(snaps, nsnaps, ids.v[i]);
 		if (sn) {
 			add_layer(rd, xstrdup(sn->key), sn->parent ? xstrdup(sn->parent) : NULL, dir);
+			named++;
 		} else {
 			add_layer(rd, xasprintf("snapshot %s", ids.v[i]), NULL, dir);
 			by_number++;
@@ -1021,15 +1025,24 @@ static void read_containerd(struct reader *rd)
 		free(snaps[i].parent);
 	}
 	free(snaps);
-	cd_meta(rd);
+	meta_read = cd_meta(rd);
+	for (size_t i = 0; i < rd->nimages; i++)
+		unplaced += !rd->images[i].top;
 	/* a container's own snapshot is its read-write layer */
 	for (size_t i = 0; i < rd->nctrs; i++)
 		for (size_t k = 0; rd->ctrs[i].layer && k < rd->s->nlayers; k++)
 			if (!strcmp(rd->s->layers[k].id, rd->ctrs[i].layer))
 				rd->s->layers[k].rw = true;
+	if (named)
+		sl_push(&rd->s->notes, xasprintf("%zu snapshots named by their keys (metadata.db)%s",
+						 named, meta_read ? ", images and containers by "
+						 "meta.db" : ""));
 	if (by_number)
 		sl_push(&rd->s->notes, xasprintf("%zu snapshots not in /" CD_SNAPDB
 						 " (named by number)", by_number));
+	if (unplaced)
+		sl_push(&rd->s->notes, xasprintf("%zu images with no overlayfs snapshot found "
+						 "(their layers not named by them)", unplaced));
 }
 
 static struct ctr_storage *new_storage(struct ctr_storage **v, size_t *n, const char *kind,
