@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # e2e-containers.sh - end-to-end tests of container storage (src/sources/containers.c):
 # Kaspersky Scan Engine inside an image and a container of real Podman storage (vfs and
-# overlay drivers) and of Docker's and containerd's layouts (mocks: no engine runs here),
-# benign images, and hostile storage (tests/mkroots-containers.sh).
+# overlay drivers), of real containerd storage (made by containerd and ctr; its bbolt
+# databases also broken four ways) and of Docker's layout (a mock: dockerd does not run
+# here), benign images, and hostile storage (tests/mkroots-containers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . tests/lib.sh
@@ -12,6 +13,8 @@ echo "e2e-containers: building fixture roots"
 tests/mkroots-containers.sh "$C" >/dev/null
 
 ENG='/opt/kaspersky/ScanEngine/bin'
+# an image's digest as ctr listed it when the fixture was made
+cd_digest() { awk -v n="$2" '$1 == n { print $2 }' "$1.digests"; }
 cov() { jq -r --arg s "$2" '[.coverage[] | select(.source == $s)][0].detail' "$1"; }
 
 for drv in vfs overlay; do
@@ -84,12 +87,49 @@ jqt "docker: the image's findings are not joined with the host's" "$J" \
 
 run_scan ctr-containerd --root "$C/containerd"
 J=$OUT/r-ctr-containerd.json
+CDS=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots
 expect_rc 1 "containerd: Scan Engine in a snapshot"
-jqt "containerd: the finding names its snapshot" "$J" \
-	'[.findings[] | select(.rule == "KL-FILE-006" and .evidence["layer.id"] == "snapshot 2")] | length == 1'
-jqt "containerd: coverage says names were not read" "$J" \
+# the snapshot is named by its key (from the snapshotter's metadata.db), the image and
+# the container by containerd's meta.db
+jqt "containerd: the finding names image, container and snapshot key" "$J" \
+	'[.findings[] | select(.rule == "KL-FILE-006" and
+		.evidence["image.name"] == ["localhost/example/kav-image:1.0"] and
+		(.evidence["image.id"][0] | test("^sha256:[0-9a-f]{64}$")) and
+		.evidence["container.name"] == ["kav-box"] and .evidence["container.id"] == ["kav-box"] and
+		(.evidence["layer.id"] | test("^default/[0-9]+/sha256:[0-9a-f]{64}$")) and
+		(.evidence["layer.path"] | test("^" + $s + "/[0-9]+/fs$")))] | length >= 1' --arg s "$CDS"
+jqt "containerd: the image id is the manifest digest ctr lists" "$J" \
+	'[.findings[] | .evidence["image.id"][]?] | unique == [$d]' \
+	--arg d "$(cd_digest "$C/containerd" localhost/example/kav-image:1.0)"
+jqt "containerd: the benign image has no finding" "$J" \
+	'[.findings[] | select(.evidence["image.name"] | index("localhost/example/benign-image:1.0"))] | length == 0'
+jqt "containerd: coverage counts images, containers, snapshots, all named" "$J" \
 	'[.coverage[] | select(.source == "/var/lib/containerd (containerd overlayfs)" and .status == "ok" and
-		(.detail | test("names not read")))] | length == 1'
+		(.detail | test("^2 images, 1 containers, 3 layers \\(3 walked\\)")) and
+		(.detail | test("; 3 snapshots named by their keys \\(metadata.db\\), images and containers by meta.db")) and
+		(.detail | test("named by number|no overlayfs snapshot") | not))] | length == 1'
+jqt "containerd: its unused built-in snapshotters (btrfs, native) are no gap" "$J" \
+	'[.coverage[] | select(.status == "error")] | length == 0'
+
+# hostile bbolt files: coverage says why, the scan is incomplete, nothing crashes
+run_scan ctr-containerd-bad1 --root "$C/containerd-bad1"
+J=$OUT/r-ctr-containerd-bad1.json
+expect_rc 3 "containerd: bad magic, bad checksums: incomplete"
+for want in 'overlayfs/metadata.db: not read: no valid meta page.*snapshots named by number' \
+	'meta.db: not read: no valid meta page.*images and containers not named'; do
+	jqt "containerd bad1: coverage says '$want'" "$J" \
+		'[.coverage[] | select(.status == "error" and (.detail | test($w)))] | length == 1' --arg w "$want"
+done
+jqt "containerd bad1: the snapshots are still walked, by number" "$J" \
+	'[.coverage[] | select(.status == "ok" and (.detail | test("3 layers \\(3 walked\\).*3 snapshots not in .*named by number")))] | length == 1'
+run_scan ctr-containerd-bad2 --root "$C/containerd-bad2"
+J=$OUT/r-ctr-containerd-bad2.json
+expect_rc 3 "containerd: page id out of range, a cycle: incomplete"
+for want in 'overlayfs/metadata.db: not read whole: page id out of range' \
+	'meta.db: not read whole: page reached twice \(a cycle\)'; do
+	jqt "containerd bad2: coverage says '$want'" "$J" \
+		'[.coverage[] | select(.status == "error" and (.detail | test($w)))] | length == 1' --arg w "$want"
+done
 
 run_scan ctr-hostile --root "$C/hostile"
 J=$OUT/r-ctr-hostile.json

@@ -12,7 +12,10 @@
 #                  layerdb/mounts/<id>/{mount-id,parent}): an image of two layers, the engine
 #                  in the second, and a container whose read-write layer adds a file; the
 #                  root has Scan Engine of its own too
-#   containerd     a MOCK of containerd's overlayfs snapshotter directories (snapshots/N/fs)
+#   containerd     real containerd storage (overlayfs snapshotter): the Podman images
+#                  imported by ctr, a container of the Scan Engine image
+#   containerd-bad1, -bad2  its databases broken: bad magic, both metas' checksums
+#                  wrong; a root page id past the file, a branch page that is its own child
 #   hostile        Docker and Podman storage crafted to hurt: an image config nested 10^5
 #                  deep, a 4 MiB name, a layer directory that is a symlink to / and one to
 #                  a directory outside the storage, a cycle of layer parents, 10^5 layers,
@@ -128,13 +131,46 @@ IFS='|' read -r img top < <(docker_image "$D/docker-kav" example/kav-engine:1.0 
 docker_container "$D/docker-kav" kavbox "$img" "$top" example/kav-engine:1.0 "$T/rw"
 docker_image "$D/docker-kav" example/benign:2.0 "$T/benign" >/dev/null
 
-# ---- containerd (mock) ----
+# ---- containerd (real: containerd and ctr run here, in their own root and socket) ----
+# the images are the Podman ones above, saved as OCI archives and imported by ctr
+for c in kav benign; do
+	pod "$D/podman-$c-vfs" vfs save --format oci-archive -o "$RUN/$c-oci.tar" "example/$c-image:1.0"
+done
+cd_run() {	# ROOT: start containerd on ROOT/var/lib/containerd; sets CTR
+	local st=$RUN/cd-${1##*/}
+	mkdir -p "$st" "$1/var/lib/containerd"
+	# its own config (the package's names /var/lib/containerd/opt of this host)
+	printf 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[plugins."io.containerd.internal.v1.opt"]\n  path = "%s/opt"\n' \
+		"$st" >"$st/config.toml"
+	containerd --config "$st/config.toml" --root "$1/var/lib/containerd" --state "$st/state" \
+		--address "$st/sock" >"$st/log" 2>&1 &
+	CD_PID=$!
+	CTR="ctr --address $st/sock"
+	for _ in $(seq 100); do $CTR version >/dev/null 2>&1 && return; sleep 0.1; done
+	cat "$st/log" >&2; echo "containerd did not start" >&2; exit 1
+}
+cd_stop() { kill "$CD_PID"; wait "$CD_PID" || true; }
 os_root "$D/containerd"
-S=$D/containerd/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots
-mkdir -p "$S/1/fs" "$S/2/fs" "$D/containerd/var/lib/containerd/io.containerd.metadata.v1.bolt"
-cp -a "$T/benign/." "$S/1/fs/"
-cp -a "$T/kav/." "$S/2/fs/"
-: >"$D/containerd/var/lib/containerd/io.containerd.metadata.v1.bolt/meta.db"
+cd_run "$D/containerd"
+$CTR image import "$RUN/kav-oci.tar" >/dev/null
+$CTR image import "$RUN/benign-oci.tar" >/dev/null
+$CTR container create localhost/example/kav-image:1.0 kav-box >/dev/null
+# what ctr says each image's digest is (beside the root, for the test to compare)
+$CTR image ls | awk 'NR > 1 { print $1, $3 }' >"$D/containerd.digests"
+cd_stop
+
+# hostile bbolt files: containerd's real databases, broken (tests/bbolt-break.py)
+for h in 1 2; do
+	mkdir -p "$D/containerd-bad$h"
+	cp -a "$D/containerd/." "$D/containerd-bad$h/"
+	# nothing to find in them, so what could not be read decides the exit status
+	rm -rf "$D/containerd-bad$h"/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/*/fs/opt/kaspersky
+done
+B=var/lib/containerd
+python3 tests/bbolt-break.py magic "$D/containerd-bad1/$B/io.containerd.snapshotter.v1.overlayfs/metadata.db"
+python3 tests/bbolt-break.py checksums "$D/containerd-bad1/$B/io.containerd.metadata.v1.bolt/meta.db"
+python3 tests/bbolt-break.py range "$D/containerd-bad2/$B/io.containerd.snapshotter.v1.overlayfs/metadata.db"
+python3 tests/bbolt-break.py cycle "$D/containerd-bad2/$B/io.containerd.metadata.v1.bolt/meta.db"
 
 # ---- hostile ----
 H=$D/hostile
@@ -166,7 +202,7 @@ ln -s / "$r/overlay2/slash-cache"
 ln -s ../../../outside "$r/overlay2/outside-cache"
 # storage drivers this reader does not know: said, not skipped in silence
 mkdir -p "$r/image/btrfs" "$H/var/lib/containers/storage/btrfs-layers" \
-	"$H/var/lib/containerd/io.containerd.snapshotter.v1.native"
+	"$H/var/lib/containerd/io.containerd.snapshotter.v1.native/snapshots/1/etc"
 # podman: a cycle of layer parents, an image on it, and 10^5 layers
 python3 - "$H/var/lib/containers/storage" <<'PY'
 import json, os, sys

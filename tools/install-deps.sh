@@ -105,6 +105,8 @@ if [ "$mode" = test ]; then
 	command -v python3 >/dev/null 2>&1 || want python3
 	# container storage fixtures (tests/mkroots-containers.sh): real Podman storage
 	want podman
+	# ... and real containerd storage, made by containerd and ctr
+	want containerd
 fi
 
 [ -n "$missing" ] || exit 0

@@ -10,8 +10,13 @@
  *  - Podman and CRI-O (containers/storage, var/lib/containers/storage), overlay
  *    and vfs drivers: <driver>-images/images.json, <driver>-layers/layers.json,
  *    <driver>-containers/containers.json; files in overlay/<id>/diff or vfs/dir/<id>;
- *  - containerd (var/lib/containerd): the overlayfs snapshots by number. Their
- *    names live in a bbolt database, which is not read (said in the notes).
+ *  - containerd (var/lib/containerd), overlayfs snapshotter (bbolt databases,
+ *    through formats/bbolt.c): io.containerd.snapshotter.v1.overlayfs/metadata.db
+ *    v1/snapshots/<key>/{id,parent} names snapshots/<id>/fs by its key;
+ *    io.containerd.metadata.v1.bolt/meta.db v1/<namespace>/ has images/<name>/
+ *    target/digest, containers/<id>/{image,snapshotKey}, snapshots/overlayfs/<key>/
+ *    name (the snapshotter's key) and content/blob/<digest>/labels, whose gc
+ *    labels lead from a manifest to its config and from that to its top snapshot.
  *
  * Every id that becomes a path component is checked to be one plain name, and
  * a layer's directory must be a real directory (not a symlink) where the
@@ -21,8 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sources/containers.h"
+#include "formats/bbolt.h"
 #include "formats/json.h"
 #include "core/util.h"
 
@@ -643,11 +650,344 @@ static void read_docker(struct reader *rd)
 /* ---- containerd ---- */
 
 #define CD "var/lib/containerd"
-#define CD_SNAP CD "/io.containerd.snapshotter.v1.overlayfs/snapshots"
+#define CD_OVL CD "/io.containerd.snapshotter.v1.overlayfs"
+#define CD_SNAP CD_OVL "/snapshots"
+#define CD_SNAPDB CD_OVL "/metadata.db"
+#define CD_METADB CD "/io.containerd.metadata.v1.bolt/meta.db"
+#define CD_NAMESPACES_MAX 256
+#define CD_INDEX_MAX 64		/* platform manifests of one image index */
+
+struct cd_io {
+	int fd;
+};
+
+static int cd_pread(void *io, uint64_t off, void *buf, size_t n)
+{
+	struct cd_io *f = io;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t r = pread(f->fd, (uint8_t *)buf + done, n - done, (off_t)(off + done));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EIO;
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+/* Open the bbolt file rel: 0, 1 (absent), -1 (a gap said why). */
+static int cd_open(struct reader *rd, const char *rel, const char *unnamed, struct cd_io *io,
+		   struct bbolt_db *db)
+{
+	struct stat st;
+
+	io->fd = root_openat(rd->root, rel, ROOT_FOLLOW);
+	if (io->fd == -ENOENT)
+		return 1;
+	if (io->fd < 0) {
+		gap(rd->s, xasprintf("/%s: %s; %s", rel, strerror(-io->fd), unnamed));
+		return -1;
+	}
+	memset(db, 0, sizeof(*db));
+	db->read = cd_pread;
+	db->io = io;
+	if (fstat(io->fd, &st) == 0 && S_ISREG(st.st_mode))
+		db->size = (uint64_t)st.st_size;
+	if (bbolt_open(db)) {
+		gap(rd->s, xasprintf("/%s: not read: %s; %s", rel,
+				     db->reason ? db->reason : "not a regular file", unnamed));
+		close(io->fd);
+		return -1;
+	}
+	return 0;
+}
+
+static void cd_bad(struct reader *rd, const char *rel, struct bbolt_db *db)
+{
+	char *g = xasprintf("/%s: not read whole: %s", rel, db->reason ? db->reason : "malformed");
+
+	if (!sl_contains(&rd->s->gaps, g))
+		gap(rd->s, g);
+	else
+		free(g);
+}
+
+/* A string value (a plain, bounded one): NULL when absent or malformed (-1: a gap). */
+static char *cd_get(struct reader *rd, const char *rel, struct bbolt_db *db,
+		    const char *const *path, size_t npath, const char *key)
+{
+	uint8_t *v;
+	size_t n;
+	int r = bbolt_get(db, path, npath, key, &v, &n);
+
+	if (r < 0)
+		cd_bad(rd, rel, db);
+	if (r)
+		return NULL;
+	if (!n || n > NAME_CAP || memchr(v, 0, n)) {
+		free(v);
+		return NULL;
+	}
+	return (char *)v;
+}
+
+struct cd_keys {
+	struct strlist *out;
+	size_t max;
+	bool buckets_only, over;
+};
+
+static int cd_key(void *ctx, const uint8_t *key, size_t len, bool bucket)
+{
+	struct cd_keys *k = ctx;
+
+	if (k->buckets_only && !bucket)
+		return 0;
+	if (!len || len > NAME_CAP || memchr(key, 0, len))
+		return 0;
+	if (k->out->n == k->max) {
+		k->over = true;
+		return 0;
+	}
+	sl_push(k->out, xstrndup((const char *)key, len));
+	return 0;
+}
+
+/* The keys of a bucket, at most max (past it: a gap). */
+static void cd_list(struct reader *rd, const char *rel, struct bbolt_db *db, const char *const *path,
+		    size_t npath, bool buckets_only, size_t max, struct strlist *out)
+{
+	struct cd_keys k = { out, max, buckets_only, false };
+
+	if (bbolt_keys(db, path, npath, cd_key, &k) < 0)
+		cd_bad(rd, rel, db);
+	if (k.over)
+		gap(rd->s, xasprintf("/%s: bucket %s: entries past the cap of %zu not read", rel,
+				     path[npath - 1], max));
+}
+
+struct cd_snap {
+	char *num, *key, *parent;
+};
+
+/* The snapshotter's own names: snapshot number -> its key and its parent's key. */
+static size_t cd_snapshots(struct reader *rd, struct cd_snap **out)
+{
+	static const char *const path[] = { "v1", "snapshots" };
+	struct strlist keys = { 0 };
+	struct bbolt_db db;
+	struct cd_io io;
+	struct cd_snap *v = NULL;
+	size_t n = 0;
+	int r = cd_open(rd, CD_SNAPDB, "snapshots named by number", &io, &db);
+
+	*out = NULL;
+	if (r == 1)
+		gap(rd->s, xstrdup("/" CD_SNAPDB ": absent; snapshots named by number"));
+	if (r)
+		return 0;
+	cd_list(rd, CD_SNAPDB, &db, path, 2, true, CTR_LAYERS_MAX, &keys);
+	v = xcalloc(keys.n ? keys.n : 1, sizeof(*v));
+	for (size_t i = 0; i < keys.n; i++) {
+		const char *sub[] = { "v1", "snapshots", keys.v[i] };
+		uint8_t *id;
+		size_t len;
+		uint64_t num;
+
+		if (bbolt_get(&db, sub, 3, "id", &id, &len) < 0)
+			cd_bad(rd, CD_SNAPDB, &db);
+		else if (id && !bbolt_uvarint(id, len, &num)) {
+			v[n].num = xasprintf("%llu", (unsigned long long)num);
+			v[n].key = xstrdup(keys.v[i]);
+			v[n].parent = cd_get(rd, CD_SNAPDB, &db, sub, 3, "parent");
+			n++;
+		}
+		free(id);
+	}
+	sl_free(&keys);
+	close(io.fd);
+	*out = v;
+	return n;
+}
+
+/* containerd's key of a snapshot in namespace ns -> the snapshotter's key. */
+static char *cd_backend(struct reader *rd, struct bbolt_db *db, const char *ns, const char *key)
+{
+	const char *path[] = { "v1", ns, "snapshots", "overlayfs", key };
+
+	return cd_get(rd, CD_METADB, db, path, 5, "name");
+}
+
+/* A content blob's label. */
+static char *cd_label(struct reader *rd, struct bbolt_db *db, const char *ns, const char *digest,
+		      const char *label)
+{
+	const char *path[] = { "v1", ns, "content", "blob", digest, "labels" };
+
+	return cd_get(rd, CD_METADB, db, path, 6, label);
+}
+
+/* The top snapshot of a manifest: its config's gc label names the chain id. */
+static char *cd_manifest_top(struct reader *rd, struct bbolt_db *db, const char *ns,
+			     const char *manifest)
+{
+	char *cfg = cd_label(rd, db, ns, manifest, "containerd.io/gc.ref.content.config");
+	char *chain, *top = NULL;
+
+	if (!cfg)
+		return NULL;
+	chain = cd_label(rd, db, ns, cfg, "containerd.io/gc.ref.snapshot.overlayfs");
+	if (chain)
+		top = cd_backend(rd, db, ns, chain);
+	free(cfg);
+	free(chain);
+	return top;
+}
+
+static void cd_image_top(struct reader *rd, const char *name, const char *digest, char *top)
+{
+	struct ctr_image *im = NULL;
+
+	for (size_t i = 0; i < rd->nimages && !im; i++)
+		if (!strcmp(rd->images[i].id, digest) &&
+		    ((!top && !rd->images[i].top) || (top && rd->images[i].top &&
+						      !strcmp(rd->images[i].top, top))))
+			im = &rd->images[i];
+	if (im)
+		free(top);
+	else
+		im = add_image(rd, xstrdup(digest), top);
+	if (im && !sl_contains(&im->names, name))
+		sl_push(&im->names, xstrdup(name));
+}
+
+static void cd_images(struct reader *rd, struct bbolt_db *db, const char *ns)
+{
+	const char *path[] = { "v1", ns, "images" };
+	struct strlist names = { 0 };
+
+	cd_list(rd, CD_METADB, db, path, 3, true, CTR_IMAGES_MAX, &names);
+	for (size_t i = 0; i < names.n; i++) {
+		const char *tp[] = { "v1", ns, "images", names.v[i], "target" };
+		char *digest = cd_get(rd, CD_METADB, db, tp, 5, "digest");
+		char *top;
+
+		if (!digest)
+			continue;
+		top = cd_manifest_top(rd, db, ns, digest);
+		if (top) {
+			cd_image_top(rd, names.v[i], digest, top);
+		} else {
+			/* an index: each platform's manifest is a gc label of it */
+			const char *lp[] = { "v1", ns, "content", "blob", digest, "labels" };
+			struct strlist labels = { 0 };
+			size_t found = 0;
+
+			cd_list(rd, CD_METADB, db, lp, 6, false, 1024, &labels);
+			for (size_t k = 0; k < labels.n && found < CD_INDEX_MAX; k++) {
+				char *m;
+
+				if (strncmp(labels.v[k], "containerd.io/gc.ref.content.m.", 31))
+					continue;
+				m = cd_label(rd, db, ns, digest, labels.v[k]);
+				top = m ? cd_manifest_top(rd, db, ns, m) : NULL;
+				free(m);
+				if (top) {
+					cd_image_top(rd, names.v[i], digest, top);
+					found++;
+				}
+			}
+			sl_free(&labels);
+			if (!found) {
+				/* not unpacked for overlayfs here: named, without layers */
+				cd_image_top(rd, names.v[i], digest, NULL);
+			}
+		}
+		free(digest);
+	}
+	sl_free(&names);
+}
+
+static void cd_containers(struct reader *rd, struct bbolt_db *db, const char *ns)
+{
+	const char *path[] = { "v1", ns, "containers" };
+	struct strlist ids = { 0 };
+
+	cd_list(rd, CD_METADB, db, path, 3, true, CTR_IMAGES_MAX, &ids);
+	for (size_t i = 0; i < ids.n; i++) {
+		const char *cp[] = { "v1", ns, "containers", ids.v[i] };
+		const char *lp[] = { "v1", ns, "containers", ids.v[i], "labels" };
+		char *image = cd_get(rd, CD_METADB, db, cp, 4, "image");
+		char *snapper = cd_get(rd, CD_METADB, db, cp, 4, "snapshotter");
+		char *skey = cd_get(rd, CD_METADB, db, cp, 4, "snapshotKey");
+		char *pod = cd_get(rd, CD_METADB, db, lp, 5, "io.kubernetes.pod.name");
+		char *cname = cd_get(rd, CD_METADB, db, lp, 5, "io.kubernetes.container.name");
+		char *layer = NULL, *digest = NULL, *name;
+
+		if (skey && snapper && !strcmp(snapper, "overlayfs"))
+			layer = cd_backend(rd, db, ns, skey);
+		if (image) {
+			const char *tp[] = { "v1", ns, "images", image, "target" };
+
+			digest = cd_get(rd, CD_METADB, db, tp, 5, "digest");
+		}
+		/* Kubernetes (CRI) containers are named by their pod and container */
+		if (pod && cname)
+			name = xasprintf("%s/%s", pod, cname);
+		else
+			name = xstrdup(ids.v[i]);
+		add_ctr(rd, xstrdup(ids.v[i]), name, digest, image, layer);
+		free(snapper);
+		free(skey);
+		free(pod);
+		free(cname);
+	}
+	sl_free(&ids);
+}
+
+/* containerd's names: images and containers of each namespace, and what they reference
+ * (false: meta.db absent or unreadable). */
+static bool cd_meta(struct reader *rd)
+{
+	static const char *const v1[] = { "v1" };
+	struct strlist nss = { 0 };
+	struct bbolt_db db;
+	struct cd_io io;
+	int r = cd_open(rd, CD_METADB, "images and containers not named", &io, &db);
+
+	if (r == 1)
+		sl_push(&rd->s->notes, xstrdup("no /" CD_METADB ": images and containers not named"));
+	if (r)
+		return false;
+	cd_list(rd, CD_METADB, &db, v1, 1, true, CD_NAMESPACES_MAX, &nss);
+	for (size_t i = 0; i < nss.n; i++) {
+		cd_images(rd, &db, nss.v[i]);
+		cd_containers(rd, &db, nss.v[i]);
+	}
+	sl_free(&nss);
+	close(io.fd);
+	return true;
+}
+
+static const struct cd_snap *cd_by_num(const struct cd_snap *v, size_t n, const char *num)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].num, num))
+			return &v[i];
+	return NULL;
+}
 
 static void read_containerd(struct reader *rd)
 {
 	struct strlist ids = { 0 };
+	struct cd_snap *snaps;
+	size_t nsnaps = cd_snapshots(rd, &snaps), by_number = 0, named = 0, unplaced = 0;
+	bool meta_read;
 	int r = root_list_dir(rd->root, CD_SNAP, false, CTR_LAYERS_MAX, &ids);
 
 	if (r < 0 && r != -ENOENT)
@@ -655,6 +995,7 @@ static void read_containerd(struct reader *rd)
 	if (r == 1)
 		gap(rd->s, xstrdup("layers past the cap of " KD_STR(CTR_LAYERS_MAX) " not read"));
 	for (size_t i = 0; i < ids.n; i++) {
+		const struct cd_snap *sn;
 		char *parent, *dir;
 
 		if (!plain_name(ids.v[i]))
@@ -668,12 +1009,40 @@ static void read_containerd(struct reader *rd)
 			dir = NULL;
 		}
 		free(parent);
-		add_layer(rd, xasprintf("snapshot %s", ids.v[i]), NULL, dir);
+		sn = cd_by_num(snaps, nsnaps, ids.v[i]);
+		if (sn) {
+			add_layer(rd, xstrdup(sn->key), sn->parent ? xstrdup(sn->parent) : NULL, dir);
+			named++;
+		} else {
+			add_layer(rd, xasprintf("snapshot %s", ids.v[i]), NULL, dir);
+			by_number++;
+		}
 	}
 	sl_free(&ids);
-	sl_push(&rd->s->notes, xstrdup("image and container names not read (they are in the "
-				       "bbolt database io.containerd.metadata.v1.bolt/meta.db); "
-				       "snapshots named by number"));
+	for (size_t i = 0; i < nsnaps; i++) {
+		free(snaps[i].num);
+		free(snaps[i].key);
+		free(snaps[i].parent);
+	}
+	free(snaps);
+	meta_read = cd_meta(rd);
+	for (size_t i = 0; i < rd->nimages; i++)
+		unplaced += !rd->images[i].top;
+	/* a container's own snapshot is its read-write layer */
+	for (size_t i = 0; i < rd->nctrs; i++)
+		for (size_t k = 0; rd->ctrs[i].layer && k < rd->s->nlayers; k++)
+			if (!strcmp(rd->s->layers[k].id, rd->ctrs[i].layer))
+				rd->s->layers[k].rw = true;
+	if (named)
+		sl_push(&rd->s->notes, xasprintf("%zu snapshots named by their keys (metadata.db)%s",
+						 named, meta_read ? ", images and containers by "
+						 "meta.db" : ""));
+	if (by_number)
+		sl_push(&rd->s->notes, xasprintf("%zu snapshots not in /" CD_SNAPDB
+						 " (named by number)", by_number));
+	if (unplaced)
+		sl_push(&rd->s->notes, xasprintf("%zu images with no overlayfs snapshot found "
+						 "(their layers not named by them)", unplaced));
 }
 
 static struct ctr_storage *new_storage(struct ctr_storage **v, size_t *n, const char *kind,
@@ -687,6 +1056,29 @@ static struct ctr_storage *new_storage(struct ctr_storage **v, size_t *n, const 
 	s->kind = kind;
 	s->source = xstrdup(source);
 	return s;
+}
+
+/*
+ * containerd makes the directory of every snapshotter it has built in (btrfs,
+ * native, ...) whether it is used or not: one with no snapshots holds nothing.
+ */
+static bool cd_unused(const struct kd_root *root, const char *dir, const char *name)
+{
+	struct strlist top = { 0 }, snaps = { 0 };
+	char *rel = xasprintf("%s/%s", dir, name), *sub = xasprintf("%s/snapshots", rel);
+	bool unused = false;
+
+	if (root_list_dir(root, rel, false, 4, &top) == 0) {
+		if (!top.n)
+			unused = true;
+		else if (top.n == 1 && !strcmp(top.v[0], "snapshots"))
+			unused = root_list_dir(root, sub, false, 4, &snaps) == 0 && !snaps.n;
+	}
+	sl_free(&top);
+	sl_free(&snaps);
+	free(rel);
+	free(sub);
+	return unused;
 }
 
 /*
@@ -714,6 +1106,8 @@ static void unknown_drivers(const struct kd_root *root, struct ctr_storage **out
 		drv = xstrndup(name + pl, len - pl - sl);
 		for (size_t k = 0; known[k]; k++)
 			is_known |= !strcmp(drv, known[k]);
+		if (!is_known && !strcmp(engine, "containerd") && cd_unused(root, dir, name))
+			is_known = true;
 		if (!is_known) {
 			src = xasprintf("/%s", dir);
 			s = new_storage(out, n, engine, src);
