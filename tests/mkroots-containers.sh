@@ -25,7 +25,9 @@ D=$1
 rm -rf "$D"
 mkdir -p "$D"
 RUN=$(mktemp -d)
-trap 'rm -rf "$RUN"' EXIT
+CD_PID=
+# a containerd this script started never outlives it, whatever step fails
+trap '[ -z "$CD_PID" ] || { kill "$CD_PID" 2>/dev/null; wait "$CD_PID" 2>/dev/null; }; rm -rf "$RUN"' EXIT
 
 os_root() { mkdir -p "$1/etc" "$1/usr"; printf 'ID=debian\n' >"$1/etc/os-release"; }
 sha() { sha256sum "$@" | cut -d' ' -f1; }
@@ -149,7 +151,7 @@ cd_run() {	# ROOT: start containerd on ROOT/var/lib/containerd; sets CTR
 	for _ in $(seq 100); do $CTR version >/dev/null 2>&1 && return; sleep 0.1; done
 	cat "$st/log" >&2; echo "containerd did not start" >&2; exit 1
 }
-cd_stop() { kill "$CD_PID"; wait "$CD_PID" || true; }
+cd_stop() { kill "$CD_PID"; wait "$CD_PID" || true; CD_PID=; }
 os_root "$D/containerd"
 cd_run "$D/containerd"
 $CTR image import "$RUN/kav-oci.tar" >/dev/null
