@@ -39,7 +39,8 @@ SUITES_E2E_ASAN := \
 	'e2e-drivers-asan=$(KD_ASAN_RUN) tests/e2e-drivers.sh' \
 	'e2e-cli-asan=$(KD_ASAN_RUN) tests/e2e-cli.sh' \
 	'e2e-containers-asan=$(KD_ASAN_RUN) tests/e2e-containers.sh' \
-	'e2e-initrd-asan=$(KD_ASAN_RUN) tests/e2e-initrd.sh'
+	'e2e-initrd-asan=$(KD_ASAN_RUN) tests/e2e-initrd.sh' \
+	'e2e-modconf-asan=$(KD_ASAN_RUN) tests/e2e-modconf.sh'
 
 # Dependencies first, in their own make run: the flags above come from pkg-config.
 check:
