@@ -122,4 +122,32 @@ run_scan drv-catalogs-signed --root "$OUT/catalogs-signed"
 jqt "catalogs: none read when every driver carries its own signature" "$OUT/r-drv-catalogs-signed.json" \
 	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "ok" and .detail == "not read: every driver carries its own signature"'
 
+# ---- the driver store: packages Windows staged (INF, SYS, CAT), loaded when a device wants them.
+# A Kaspersky driver only there, and a driver signed only by its own package's catalog.
+S=$OUT/driverstore
+rm -rf "$S" && cp -a "$D/catalogs" "$S"
+FR=$S/Windows/System32/DriverStore/FileRepository
+mkdir -p "$FR/klif.inf_amd64_5f0cd0a4e8b1a9f2" "$FR/klcat.inf_amd64_0123456789abcdef"
+cp "$D/win10/Windows/System32/drivers/klif.sys" "$FR/klif.inf_amd64_5f0cd0a4e8b1a9f2/"
+printf '[Version]\r\nSignature="$Windows NT$"\r\n' >"$FR/klif.inf_amd64_5f0cd0a4e8b1a9f2/klif.inf"
+mv "$S/Windows/System32/drivers/klcat.sys" "$FR/klcat.inf_amd64_0123456789abcdef/"
+mv "$S$CR/klcat.cat" "$FR/klcat.inf_amd64_0123456789abcdef/"
+run_scan drv-store --root "$S"
+expect_rc 1 driverstore
+J=$OUT/r-drv-store.json
+SP=/Windows/System32/DriverStore/FileRepository
+jqt "driver store: a Kaspersky driver only in the store is found" "$J" \
+	'[.findings[] | select(.name == "klif.sys") | .path] == [$p]' --arg p "$SP/klif.inf_amd64_5f0cd0a4e8b1a9f2/klif.sys"
+jqt "driver store: a driver signed by its package's own catalog is valid, the catalog named" "$J" \
+	'.binaries[] | select(.path == $p) | .status == "valid" and .catalog == $c' \
+	--arg p "$SP/klcat.inf_amd64_0123456789abcdef/klcat.sys" --arg c "$SP/klcat.inf_amd64_0123456789abcdef/klcat.cat"
+jqt "driver store: ... and flagged through that catalog's Kaspersky signer" "$J" \
+	'[.findings[] | select(.name == "klcat.sys") | .evidence.catalog] == [$c]' \
+	--arg c "$SP/klcat.inf_amd64_0123456789abcdef/klcat.cat"
+jqt "driver store: coverage counts its drivers and package catalogs" "$J" \
+	'([.coverage[] | select(.source == $s) | .status == "ok" and (.detail | test("^Windows driver store: 2 .sys files in 3 folders"))] == [true]) and
+	 ([.coverage[] | select(.source == ($s + " (package catalogs)")) | .detail] == ["1 catalogs of driver packages read"])' --arg s "$SP"
+jqt "no driver store: said, not an error" "$OUT/r-drv-catalogs.json" \
+	'[.coverage[] | select(.source == $s) | .status] == ["absent"]' --arg s "$SP"
+
 finish e2e-drivers

@@ -17,6 +17,7 @@
 #define CAT_CAP (64u << 20)
 #define MAX_CATALOG_DIRS 64
 #define MAX_CATALOGS 100000
+#define MAX_DRIVER_PACKAGES 16384	/* a Windows 11 FileRepository holds ~1,000 */
 
 static const char *const digest_algos[] = { "sha1", "sha256" };
 
@@ -83,26 +84,18 @@ static void read_catalog(struct catroot *c, const struct kd_root *root, const ch
 	free(matched);
 }
 
-int catroot_load(struct catroot *c, const struct kd_root *root, const char *system32)
+/* The catalogs one level below top (CatRoot's GUID folders, the driver store's packages). */
+static int load_subdirs(struct catroot *c, const struct kd_root *root, const char *top,
+			size_t max_dirs)
 {
-	static const char *const names[] = { "CatRoot", "catroot", "Catroot", "CATROOT" };
 	struct strlist dirs = { 0 };
-	char *top = NULL;
-	int r = -ENOENT;
+	int r;
 
-	for (size_t i = 0; i < ARRAY_SIZE(names) && !top; i++) {
-		struct stat st;
-
-		top = xasprintf("%s/%s", system32, names[i]);
-		if (root_stat(root, top, ROOT_FOLLOW, &st) || !S_ISDIR(st.st_mode)) {
-			free(top);
-			top = NULL;
-		}
-	}
-	if (!top)
-		return r;
-	c->found = xcalloc(c->nwants ? c->nwants : 1, sizeof(*c->found));
-	r = root_list_dir(root, top, false, MAX_CATALOG_DIRS, &dirs);
+	if (!c->found)
+		c->found = xcalloc(c->nwants ? c->nwants : 1, sizeof(*c->found));
+	r = root_list_dir(root, top, false, max_dirs, &dirs);
+	if (r > 0)
+		c->bad++;	/* more folders than we read: say so */
 	for (size_t d = 0; r >= 0 && c->nwants && d < dirs.n; d++) {
 		char *sub = xasprintf("%s/%s", top, dirs.v[d]);
 		struct strlist files = { 0 };
@@ -122,8 +115,34 @@ int catroot_load(struct catroot *c, const struct kd_root *root, const char *syst
 		free(sub);
 	}
 	sl_free(&dirs);
-	free(top);
 	return r < 0 ? r : 0;
+}
+
+int catroot_load(struct catroot *c, const struct kd_root *root, const char *system32)
+{
+	static const char *const names[] = { "CatRoot", "catroot", "Catroot", "CATROOT" };
+	char *top = NULL;
+	int r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names) && !top; i++) {
+		struct stat st;
+
+		top = xasprintf("%s/%s", system32, names[i]);
+		if (root_stat(root, top, ROOT_FOLLOW, &st) || !S_ISDIR(st.st_mode)) {
+			free(top);
+			top = NULL;
+		}
+	}
+	if (!top)
+		return -ENOENT;
+	r = load_subdirs(c, root, top, MAX_CATALOG_DIRS);
+	free(top);
+	return r;
+}
+
+int catroot_load_packages(struct catroot *c, const struct kd_root *root, const char *store)
+{
+	return load_subdirs(c, root, store, MAX_DRIVER_PACKAGES);
 }
 
 const struct cat_entry *catroot_lookup(const struct catroot *c, const struct pe_image *pe)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * catroot.h - the catalogs of a Windows installation (System32/CatRoot), read
- * for the drivers that carry no signature of their own.
+ * catroot.h - the catalogs of a Windows installation (System32/CatRoot, and the
+ * driver store's packages), read for the drivers that carry no signature of their own.
  */
 #ifndef KD_BOOT_CATROOT_H
 #define KD_BOOT_CATROOT_H
@@ -34,6 +34,11 @@ void catroot_want(struct catroot *c, const struct pe_image *pe);
  * the digests wanted. Returns 0, or -errno when there is no CatRoot.
  */
 int catroot_load(struct catroot *c, const struct kd_root *root, const char *system32);
+/*
+ * The same for the catalogs of the driver packages below store
+ * (System32/DriverStore/FileRepository/<package>/NAME.cat). Returns 0 or -errno.
+ */
+int catroot_load_packages(struct catroot *c, const struct kd_root *root, const char *store);
 /* The catalog that lists the image's digest, or NULL. */
 const struct cat_entry *catroot_lookup(const struct catroot *c, const struct pe_image *pe);
 void catroot_free(struct catroot *c);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * windows.c - the drivers of a Windows installation (given with --windows, or found
- * in the root or on the NTFS mounts of etc/fstab), with the catalogs that sign the
- * drivers that carry no signature of their own.
+ * in the root or on the NTFS mounts of etc/fstab), in System32/drivers and in the
+ * driver store, with the catalogs that sign the drivers that carry no signature
+ * of their own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -90,17 +91,35 @@ static void on_driver_want(const char *path, const char *name, uint64_t size, in
 	free(buf);
 }
 
-/* The catalogs beside a drivers folder (system32/CatRoot), for its unsigned drivers. */
-static void load_catalogs(struct boot_ctx *b, const char *drivers, struct catroot *c)
+/*
+ * The catalogs for the drivers of a drivers folder and of the driver store
+ * (NULL when there is none) that carry no signature of their own: those of
+ * system32/CatRoot, and each driver package's own.
+ */
+static void load_catalogs(struct boot_ctx *b, const char *drivers, const char *store,
+			  struct catroot *c)
 {
 	struct walk_seen seen = { 0 };
 	struct walk_stats st;
-	size_t budget = ESP_FILE_BUDGET;
+	size_t budget = ESP_FILE_BUDGET * 5;
 	char *system32 = xstrndup(drivers, strlen(drivers) - strlen("/drivers")), *src;
 	int r;
 
 	files_walk(b->root, drivers, &seen, &budget, &st, on_driver_want, c);
+	if (store)
+		files_walk(b->root, store, &seen, &budget, &st, on_driver_want, c);
 	walk_seen_free(&seen);
+	if (store && c->nwants) {
+		size_t before = c->read, bad = c->bad;
+
+		r = catroot_load_packages(c, b->root, store);
+		src = xasprintf("/%s (package catalogs)", store);
+		add_cov(b->res, src, r ? cov_from_errno(r) : c->bad > bad ? COV_ERROR : COV_OK,
+			r ? xstrdup(strerror(-r)) :
+			    xasprintf("%zu catalogs of driver packages read%s", c->read - before,
+				      c->bad > bad ? ", some unreadable, unparseable or not read" : ""));
+		free(src);
+	}
 	r = catroot_load(c, b->root, system32);
 	src = xasprintf("/%s/CatRoot", system32);
 	if (r) {
@@ -136,6 +155,33 @@ char *boot_windows_drivers_dir(const struct kd_root *root, const char *top)
 			return rel;
 		free(rel);
 	}
+	return NULL;
+}
+
+/*
+ * The driver store beside a drivers folder (system32/DriverStore/FileRepository):
+ * every driver package Windows has staged, installed or not, each in a folder
+ * of its own with its INF, its files and its catalog. NULL when there is none.
+ */
+static char *driver_store_dir(const struct kd_root *root, const char *drivers)
+{
+	static const char *const layouts[] = {
+		"DriverStore/FileRepository", "driverstore/FileRepository",
+		"DriverStore/filerepository", "driverstore/filerepository", "DRIVERSTORE/FILEREPOSITORY",
+	};
+	char *system32 = xstrndup(drivers, strlen(drivers) - strlen("/drivers"));
+
+	for (size_t i = 0; i < ARRAY_SIZE(layouts); i++) {
+		char *rel = xasprintf("%s/%s", system32, layouts[i]);
+		struct stat st;
+
+		if (root_stat(root, rel, ROOT_FOLLOW, &st) == 0 && S_ISDIR(st.st_mode)) {
+			free(system32);
+			return rel;
+		}
+		free(rel);
+	}
+	free(system32);
 	return NULL;
 }
 
@@ -187,8 +233,8 @@ void scan_windows(struct boot_ctx *b, const struct strlist *given)
 		windows_candidates(b->root, &tops);
 	}
 	for (size_t i = 0; i < tops.n; i++) {
-		char *dir = boot_windows_drivers_dir(b->root, tops.v[i]), *src;
-		struct esp_walk w = { .b = b };
+		char *dir = boot_windows_drivers_dir(b->root, tops.v[i]), *src, *store;
+		struct esp_walk w = { .b = b }, ws = { .b = b };
 		struct catroot cat = { 0 };
 		struct walk_stats st;
 		int r;
@@ -206,11 +252,10 @@ void scan_windows(struct boot_ctx *b, const struct strlist *given)
 			continue;
 		}
 		sl_push(&seen_dirs, xstrdup(dir));
-		load_catalogs(b, dir, &cat);
+		store = driver_store_dir(b->root, dir);
+		load_catalogs(b, dir, store, &cat);
 		b->cat = &cat;
 		r = files_walk(b->root, dir, &seen, &budget, &st, on_driver_file, &w);
-		b->cat = NULL;
-		catroot_free(&cat);
 		src = xasprintf("/%s", dir);
 		if (r)
 			add_cov(b->res, src, cov_from_errno(r), xstrdup(strerror(-r)));
@@ -218,6 +263,26 @@ void scan_windows(struct boot_ctx *b, const struct strlist *given)
 			add_walk_cov(b->res, src, &st,
 				     xasprintf("Windows drivers: %zu .sys files", w.seen_pe));
 		free(src);
+		/* a driver staged in the store loads as soon as a device wants it */
+		if (store) {
+			r = files_walk(b->root, store, &seen, &budget, &st, on_driver_file, &ws);
+			src = xasprintf("/%s", store);
+			if (r)
+				add_cov(b->res, src, cov_from_errno(r), xstrdup(strerror(-r)));
+			else
+				add_walk_cov(b->res, src, &st,
+					     xasprintf("Windows driver store: %zu .sys files in %zu "
+						       "folders", ws.seen_pe, st.dirs));
+			free(src);
+		} else {
+			src = xasprintf("/%.*s/DriverStore/FileRepository",
+					(int)(strlen(dir) - strlen("/drivers")), dir);
+			add_cov(b->res, src, COV_ABSENT, xstrdup("no driver store"));
+			free(src);
+		}
+		b->cat = NULL;
+		catroot_free(&cat);
+		free(store);
 		free(dir);
 	}
 	sl_free(&tops);
