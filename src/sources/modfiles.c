@@ -474,6 +474,26 @@ static void inspect_image(struct module_rec *m, const struct image_src *src)
 	free(tail);
 }
 
+/* A record for the module file stem, shown as shown, of release (NULL outside a root). */
+static void rec_init(struct module_rec *m, const char *stem, const char *shown,
+		     const char *release)
+{
+	m->name = xstrdup(stem);
+	m->path = xstrdup(shown);
+	m->release = release ? xstrdup(release) : NULL;
+	m->file_name_matches = -1;
+	m->build_id_matches = -1;
+	m->compression = "none";
+}
+
+/* An uncompressed module image: inspected, and its name held against the file's. */
+static void inspect_plain(struct module_rec *m, const struct image_src *src, const char *stem)
+{
+	inspect_image(m, src);
+	if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
+		m->file_name_matches = module_name_same(stem, m->name);
+}
+
 /* A compressed module: signed before compression, so decoded whole (under a cap) first. */
 static void inspect_compressed(struct module_rec *m, enum kd_comp comp, const uint8_t *buf,
 			       size_t len, const char *stem)
@@ -499,9 +519,7 @@ static void inspect_compressed(struct module_rec *m, enum kd_comp comp, const ui
 	}
 	src.buf = plain;
 	src.size = plen;
-	inspect_image(m, &src);
-	if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
-		m->file_name_matches = module_name_same(stem, m->name);
+	inspect_plain(m, &src, stem);
 	free(plain);
 }
 
@@ -516,12 +534,7 @@ void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const 
 	char *stem = module_stem(open_path);
 	int r;
 
-	m->name = xstrdup(stem);
-	m->path = xstrdup(shown);
-	m->release = release ? xstrdup(release) : NULL;
-	m->file_name_matches = -1;
-	m->build_id_matches = -1;
-	m->compression = "none";
+	rec_init(m, stem, shown, release);
 	r = fd;
 	if (fd >= 0) {
 		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -563,9 +576,7 @@ void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const 
 		inspect_compressed(m, comp, buf, len, stem);
 		goto out;
 	}
-	inspect_image(m, &src);
-	if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
-		m->file_name_matches = module_name_same(stem, m->name);
+	inspect_plain(m, &src, stem);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -580,19 +591,11 @@ void modfile_inspect_buf(struct module_rec *m, const uint8_t *buf, size_t len,
 	enum kd_comp comp = comp_detect(buf, len);
 	char *stem = module_stem(member);
 
-	m->name = xstrdup(stem);
-	m->path = xstrdup(shown);
-	m->release = release ? xstrdup(release) : NULL;
-	m->file_name_matches = -1;
-	m->build_id_matches = -1;
-	m->compression = "none";
+	rec_init(m, stem, shown, release);
 	m->file_size = len;
-	if (comp != COMP_NONE) {
+	if (comp != COMP_NONE)
 		inspect_compressed(m, comp, buf, len, stem);
-	} else {
-		inspect_image(m, &src);
-		if (m->sig.status != SIG_MALFORMED || m->modinfo.n)
-			m->file_name_matches = module_name_same(stem, m->name);
-	}
+	else
+		inspect_plain(m, &src, stem);
 	free(stem);
 }
