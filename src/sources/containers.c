@@ -74,6 +74,15 @@ static void gap(struct ctr_storage *s, char *what)
 	free(what);
 }
 
+/* A gap that many items can hit (a cap, a database): said once (takes what). */
+static void gap_once(struct ctr_storage *s, char *what)
+{
+	if (sl_contains(&s->gaps, what))
+		free(what);
+	else
+		gap(s, what);
+}
+
 /* A layer whose files are not where the storage keeps them: counted, the first named. */
 static void no_dir(struct ctr_storage *s, char *what)
 {
@@ -165,8 +174,7 @@ static struct ctr_layer *add_layer(struct reader *rd, char *id, char *parent, ch
 	struct ctr_layer *l;
 
 	if (s->nlayers == CTR_LAYERS_MAX) {
-		if (!sl_contains(&s->gaps, "layers past the cap of " KD_STR(CTR_LAYERS_MAX) " not read"))
-			gap(s, xstrdup("layers past the cap of " KD_STR(CTR_LAYERS_MAX) " not read"));
+		gap_once(s, xstrdup("layers past the cap of " KD_STR(CTR_LAYERS_MAX) " not read"));
 		free(id);
 		free(parent);
 		free(dir);
@@ -290,8 +298,7 @@ static struct ctr_image *add_image(struct reader *rd, char *id, char *top)
 	struct ctr_image *im;
 
 	if (rd->nimages == CTR_IMAGES_MAX) {
-		if (!sl_contains(&rd->s->gaps, "images past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"))
-			gap(rd->s, xstrdup("images past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"));
+		gap_once(rd->s, xstrdup("images past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"));
 		free(id);
 		free(top);
 		return NULL;
@@ -308,8 +315,7 @@ static void add_ctr(struct reader *rd, char *id, char *name, char *image, char *
 		    char *layer)
 {
 	if (rd->nctrs == CTR_IMAGES_MAX) {
-		if (!sl_contains(&rd->s->gaps, "containers past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"))
-			gap(rd->s, xstrdup("containers past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"));
+		gap_once(rd->s, xstrdup("containers past the cap of " KD_STR(CTR_IMAGES_MAX) " not read"));
 		free(id), free(name), free(image), free(image_name), free(layer);
 		return;
 	}
@@ -709,12 +715,8 @@ static int cd_open(struct reader *rd, const char *rel, const char *unnamed, stru
 
 static void cd_bad(struct reader *rd, const char *rel, struct bbolt_db *db)
 {
-	char *g = xasprintf("/%s: not read whole: %s", rel, db->reason ? db->reason : "malformed");
-
-	if (!sl_contains(&rd->s->gaps, g))
-		gap(rd->s, g);
-	else
-		free(g);
+	gap_once(rd->s, xasprintf("/%s: not read whole: %s", rel,
+				  db->reason ? db->reason : "malformed"));
 }
 
 /* A string value (a plain, bounded one): NULL when absent or malformed (-1: a gap). */
