@@ -192,6 +192,21 @@ static bool read_literal(struct cursor *c)
 	return false;
 }
 
+/* An object member's key and the colon after it; *end (if wanted): where the key ends. */
+static bool member_key(struct cursor *c, size_t *end)
+{
+	if (!read_string(c, NULL, 0, NULL))
+		return false;
+	if (end)
+		*end = c->pos;
+	skip_ws(c);
+	if (peek(c) != ':')
+		return false;
+	c->pos++;
+	skip_ws(c);
+	return true;
+}
+
 /*
  * Skip one value at c (after white space). Brackets are kept on an explicit
  * stack; *why says what failed.
@@ -210,13 +225,8 @@ static bool skip_value(struct cursor *c, const char **why)
 		skip_ws(c);
 		b = peek(c);
 		if (want_key) {
-			if (!read_string(c, NULL, 0, NULL))
+			if (!member_key(c, NULL))
 				goto bad;
-			skip_ws(c);
-			if (peek(c) != ':')
-				goto bad;
-			c->pos++;
-			skip_ws(c);
 			b = peek(c);
 			want_key = false;
 		}
@@ -338,15 +348,12 @@ bool json_next(struct json_iter *it, struct cursor *key, struct cursor *val)
 	it->first = false;
 	*key = cur_init(c->base + c->pos, 0);
 	if (it->object) {
+		size_t end;
+
 		start = c->pos;
-		if (!read_string(c, NULL, 0, NULL))
+		if (!member_key(c, &end))
 			goto bad;
-		*key = cur_init(c->base + start, c->pos - start);
-		skip_ws(c);
-		if (peek(c) != ':')
-			goto bad;
-		c->pos++;
-		skip_ws(c);
+		*key = cur_init(c->base + start, end - start);
 	}
 	start = c->pos;
 	if (!skip_value(c, &why))
