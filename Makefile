@@ -10,7 +10,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libelf libkmod libudev libcrypto liblzma libzstd zlib liblz4 lzo2
+PKGS := libelf libkmod libudev libcrypto liblzma libzstd zlib liblz4 lzo2 hivex
 WERROR ?= $(if $(CI),-Werror,)
 CFLAGS ?= -O2 -g
 KD_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -fstack-protector-strong \
@@ -52,7 +52,7 @@ build/obj:
 # (The link warns that libcrypto's unused dlopen and resolver code needs glibc at runtime:
 # kdetect never loads providers or resolves names.)
 PORTABLE_OBJS := $(patsubst src/%.c,build/portable/obj/%.o,$(SRCS)) build/obj/embedded.o
-PORTABLE_LIBS := -lelf -lcrypto -lzstd -llzma -llz4 -llzo2 -lbz2 -lz -lpthread -ldl
+PORTABLE_LIBS := -lhivex -lelf -lcrypto -lzstd -llzma -llz4 -llzo2 -lbz2 -lz -lpthread -ldl
 
 portable: kdetect-static
 

@@ -70,7 +70,7 @@ else
 	# pkg-config is a transitional package for pkgconf on Debian 12 and Ubuntu 24.04
 	want pkg-config pkgconf
 	for pkg in libelf-dev libkmod-dev libudev-dev libssl-dev liblzma-dev libzstd-dev zlib1g-dev \
-	    libbz2-dev liblz4-dev liblzo2-dev; do
+	    libbz2-dev liblz4-dev liblzo2-dev libhivex-dev; do
 		want "$pkg"
 	done
 fi
@@ -103,6 +103,10 @@ if [ "$mode" = test ]; then
 	# ... and listed by initramfs-tools' lsinitramfs, to cross-check the members read
 	want initramfs-tools-core
 	command -v python3 >/dev/null 2>&1 || want python3
+	# Windows registry hives (tests/mkhives.sh): written by hivex's own hivexregedit, read
+	# back with hivexsh
+	want libwin-hivex-perl
+	want libhivex-bin
 	# container storage fixtures (tests/mkroots-containers.sh): real Podman storage
 	want podman
 	# ... and real containerd storage, made by containerd and ctr

@@ -149,6 +149,48 @@ void sb_free(struct strbuf *sb)
 	sb_init(sb);
 }
 
+static void sb_put_codepoint(struct strbuf *sb, uint32_t cp)
+{
+	if (cp < 0x80) {
+		sb_putc(sb, (char)cp);
+	} else if (cp < 0x800) {
+		sb_putc(sb, (char)(0xc0 | cp >> 6));
+		sb_putc(sb, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		sb_putc(sb, (char)(0xe0 | cp >> 12));
+		sb_putc(sb, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		sb_putc(sb, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		sb_putc(sb, (char)(0xf0 | cp >> 18));
+		sb_putc(sb, (char)(0x80 | ((cp >> 12) & 0x3f)));
+		sb_putc(sb, (char)(0x80 | ((cp >> 6) & 0x3f)));
+		sb_putc(sb, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+size_t sb_put_utf16le(struct strbuf *sb, const uint8_t *p, size_t units)
+{
+	size_t i;
+
+	sb_puts(sb, "");
+	for (i = 0; i < units; i++) {
+		uint32_t u = (uint32_t)(p[2 * i] | p[2 * i + 1] << 8), lo;
+
+		if (!u)
+			break;
+		if (u >= 0xd800 && u < 0xdc00 && i + 1 < units &&
+		    (lo = (uint32_t)(p[2 * i + 2] | p[2 * i + 3] << 8)) >= 0xdc00 && lo < 0xe000) {
+			sb_put_codepoint(sb, 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+			i++;
+		} else if (u >= 0xd800 && u < 0xe000) {
+			sb_put_codepoint(sb, 0xfffd);	/* a lone surrogate half */
+		} else {
+			sb_put_codepoint(sb, u);
+		}
+	}
+	return i;
+}
+
 void sl_push(struct strlist *sl, char *s)
 {
 	if (sl->n == sl->cap) {

@@ -38,6 +38,12 @@ void sb_puts(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *sb_steal(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
+/*
+ * Append UTF-16LE text of at most units code units, up to a NUL, as UTF-8:
+ * surrogate pairs joined, a lone half as U+FFFD. Returns the units before the
+ * NUL (units when there was none).
+ */
+size_t sb_put_utf16le(struct strbuf *sb, const uint8_t *p, size_t units);
 
 struct strlist {
 	char **v;

@@ -138,37 +138,20 @@ bad:
 	return -1;
 }
 
-/* UTF-16LE, NUL-terminated within the cursor, to UTF-8. */
+/* UTF-16LE, NUL-terminated within the cursor (at most max_units), to UTF-8. */
 static char *utf16_string(struct cursor *c, size_t max_units)
 {
+	size_t avail = (c->len - c->pos) / 2, units = avail < max_units ? avail : max_units, n;
 	struct strbuf sb;
 
 	sb_init(&sb);
-	sb_puts(&sb, "");
-	for (size_t i = 0; i < max_units; i++) {
-		uint16_t u;
-
-		if (!cur_le16(c, &u)) {
-			sb_free(&sb);
-			return NULL;
-		}
-		if (!u)
-			return sb_steal(&sb);
-		if (u < 0x80) {
-			sb_putc(&sb, (char)u);
-		} else if (u < 0x800) {
-			sb_putc(&sb, (char)(0xc0 | u >> 6));
-			sb_putc(&sb, (char)(0x80 | (u & 0x3f)));
-		} else if (u >= 0xd800 && u < 0xe000) {
-			sb_puts(&sb, "\xef\xbf\xbd");	/* a lone surrogate half: U+FFFD */
-		} else {
-			sb_putc(&sb, (char)(0xe0 | u >> 12));
-			sb_putc(&sb, (char)(0x80 | ((u >> 6) & 0x3f)));
-			sb_putc(&sb, (char)(0x80 | (u & 0x3f)));
-		}
+	n = sb_put_utf16le(&sb, c->base + c->pos, units);
+	if (n == units) {
+		sb_free(&sb);
+		return NULL;
 	}
-	sb_free(&sb);
-	return NULL;
+	cur_skip(c, 2 * (n + 1));
+	return sb_steal(&sb);
 }
 
 int load_option_parse(const uint8_t *p, size_t n, struct load_option *out, const char **reason)

@@ -61,27 +61,13 @@ static bool take_key(struct cursor *c, char *out, size_t outlen)
 	return true;
 }
 
-/* UTF-16LE text of n units (or up to a NUL) to UTF-8 (characters beyond U+07FF as '?'). */
+/* UTF-16LE text of n units (or up to a NUL) to UTF-8. */
 static char *utf16_text(const uint8_t *p, size_t units)
 {
 	struct strbuf sb;
 
 	sb_init(&sb);
-	sb_puts(&sb, "");
-	for (size_t i = 0; i < units; i++) {
-		uint16_t u = (uint16_t)(p[2 * i] | p[2 * i + 1] << 8);
-
-		if (!u)
-			break;
-		if (u < 0x80) {
-			sb_putc(&sb, (char)u);
-		} else if (u < 0x800) {
-			sb_putc(&sb, (char)(0xc0 | u >> 6));
-			sb_putc(&sb, (char)(0x80 | (u & 0x3f)));
-		} else {
-			sb_putc(&sb, '?');
-		}
-	}
+	sb_put_utf16le(&sb, p, units);
 	return sb_steal(&sb);
 }
 

@@ -39,7 +39,7 @@ static const char *const severity_names[] = {
 
 static const char *const op_names[] = {
 	[OP_EQUALS] = "equals", [OP_CONTAINS] = "contains", [OP_GLOB] = "glob", [OP_DIGEST] = "digest",
-	[OP_EXISTS] = "exists", [OP_HEX] = "hex",
+	[OP_EXISTS] = "exists", [OP_HEX] = "hex", [OP_IEQUALS] = "iequals",
 };
 
 /* Fields a condition may name, and the subjects that have them; '*' accepts any suffix. */
@@ -85,6 +85,23 @@ static const struct {
 	{ "service.enabled", KIND_SERVICE },
 	{ "service.kind", KIND_SERVICE },
 	{ "service.path", KIND_SERVICE },
+	{ "service.type", KIND_SERVICE },
+	{ "service.start", KIND_SERVICE },
+	{ "service.image", KIND_SERVICE },
+	{ "service.file", KIND_SERVICE },
+	{ "service.group", KIND_SERVICE },
+	{ "service.display_name", KIND_SERVICE },
+	{ "service.description", KIND_SERVICE },
+	{ "service.altitude", KIND_SERVICE },
+	{ "service.early_launch", KIND_SERVICE },
+	{ "product.name", KIND_PRODUCT },
+	{ "product.publisher", KIND_PRODUCT },
+	{ "product.version", KIND_PRODUCT },
+	{ "product.location", KIND_PRODUCT },
+	{ "product.key", KIND_PRODUCT },
+	{ "product.subkey", KIND_PRODUCT },
+	{ "product.source", KIND_PRODUCT },
+	{ "product.view", KIND_PRODUCT },
 	{ "process.name", KIND_PROCESS },
 	{ "process.exe", KIND_PROCESS },
 	{ "process.uid", KIND_PROCESS },
@@ -355,7 +372,7 @@ static bool parse_leaf(struct lexer *lx, struct cond *c)
 		if (!parse_number(lx, MAX_CONTENT, &c->arg))
 			return false;
 	}
-	if (!expect(lx, TOK_WORD, "an operator (equals, contains, glob, digest, exists, hex)"))
+	if (!expect(lx, TOK_WORD, "an operator (equals, iequals, contains, glob, digest, exists, hex)"))
 		return false;
 	for (op = 0; op < ARRAY_SIZE(op_names); op++)
 		if (strcmp(lx->text, op_names[op]) == 0)
@@ -726,6 +743,9 @@ static bool leaf_holds(const struct cond *c, const char *v)
 		return strcmp(v, c->value) == 0;
 	case OP_CONTAINS:
 		return str_icontains(v, c->value);
+	case OP_IEQUALS:
+		/* the letters folded keep their UTF-8 length: contained and as long is equal */
+		return strlen(v) == strlen(c->value) && str_icontains(v, c->value);
 	case OP_GLOB:
 		return fnmatch(c->value, v, 0) == 0;
 	case OP_DIGEST:

@@ -24,6 +24,7 @@ enum match_op {
 	OP_DIGEST,	/* hex digest; case and ':' separators ignored */
 	OP_EXISTS,	/* host.path: the path exists in the root */
 	OP_HEX,		/* file.bytes at OFFSET: these bytes */
+	OP_IEQUALS,	/* exact, ignoring letter case as OP_CONTAINS does */
 };
 
 /* What a rule can be about; a rule's fields decide which kinds it applies to. */
@@ -36,7 +37,8 @@ enum subject_kind {
 	KIND_PROCESS = 1 << 5,
 	KIND_PE = 1 << 6,
 	KIND_BOOT = 1 << 7,
-	KIND_ALL = (1 << 8) - 1,
+	KIND_PRODUCT = 1 << 8,	/* a Windows installation's products, vendor keys, driver packages */
+	KIND_ALL = (1 << 9) - 1,
 };
 
 struct cond {

@@ -297,6 +297,9 @@ static void anchor_finding(struct anchors *a, struct scan_result *res, size_t i,
 	} else if (!strcmp(f->kind, "package")) {
 		anchor_package(a, res, i, root, info, info_read);
 	} else if (!strcmp(f->kind, "service")) {
+		/* a Windows service is about its driver file: joined with that binary's findings */
+		if ((v = kv_get(ev, "service.file")))
+			anchor_add(a, i, A_SAME, xasprintf("B%s", v), NULL);
 		anchor_file(a, i, A_USER, root, kv_get(ev, "service.path"));
 		if ((v = kv_get(ev, "service.exec"))) {
 			anchor_tree(a, i, v);

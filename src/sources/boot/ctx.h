@@ -33,12 +33,14 @@ struct boot_keys {
 };
 
 struct catroot;
+struct win_registry;
 
 struct boot_ctx {
 	const struct kd_root *root;
 	struct scan_result *res;
 	struct boot_keys *k;
 	struct catroot *cat;		/* a Windows installation's catalogs, for its drivers */
+	struct win_registry *reg;	/* and what its registry says will load */
 	struct uefi_db vendor;		/* vendor certificates of the shims on the ESP */
 	struct uefi_db vendor_dbx;	/* and their built-in revocation lists */
 };

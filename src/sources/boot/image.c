@@ -24,6 +24,7 @@
 #include "sources/boot/image.h"
 #include "sources/boot/uefi.h"
 #include "sources/boot/catroot.h"
+#include "sources/boot/winsvc.h"
 #include "store/apply.h"
 #include "store/result.h"
 
@@ -82,24 +83,54 @@ void shim_vendor_dbx(const struct pe_image *pe, struct uefi_db *into)
 		free(e);
 }
 
+/*
+ * A driver on a Windows partition is installed, not running here: its rule's
+ * severity is one step lower, unless a service starts it at boot or system
+ * start and it is signed, when Windows would load it as the machine starts.
+ */
+static bool driver_loads_at_start(struct boot_ctx *b, const struct pe_rec *r, struct kvlist *ev)
+{
+	struct win_service *s;
+	bool loads = false;
+	size_t from = 0;
+
+	while ((s = win_service_for_file(b->reg, r->path, &from))) {
+		char *what = xasprintf("%s (%s start)", s->name, win_start_name(s->start));
+
+		s->inspected = true;
+		evidence_add(ev, "service", what);
+		free(what);
+		loads |= s->start >= 0 && s->start <= 1 && r->status == SIG_VALID;
+	}
+	return loads;
+}
+
 static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe_image *pe)
 {
 	struct subject subj = host_subject(b->root);
+	bool driver = strcmp(r->kind, "driver") == 0, installed = driver;
+	struct kvlist services = { 0 };
 	struct finding *f;
 
 	subj.facts = &r->facts;
 	subj.content = pe_content;
 	subj.content_ctx = (void *)pe;
-	/* a driver on a Windows partition is installed, not running here */
-	f = apply_subject_rules(b->res, &subj, KIND_PE, strcmp(r->kind, "driver") == 0, r->kind,
+	if (driver && driver_loads_at_start(b, r, &services))
+		installed = false;
+	f = apply_subject_rules(b->res, &subj, KIND_PE, installed, r->kind,
 				kv_get(&r->facts, "pe.name"), r->path, NULL);
-	if (!f)
+	if (!f) {
+		kv_free(&services);
 		return;
+	}
 	evidence_add(&f->evidence, "signature", sig_status_name(r->status));
 	if (r->catalog)
 		evidence_add(&f->evidence, "catalog", r->catalog);
 	if (r->uefi)
 		evidence_add(&f->evidence, "uefi", r->uefi);
+	for (size_t k = 0; k < services.n; k++)
+		evidence_add(&f->evidence, services.v[k].key, services.v[k].value);
+	kv_free(&services);
 }
 
 /* Record a signature of r for the report; it takes the chain (signer first). */

@@ -20,7 +20,9 @@
 #include "sources/boot/image.h"
 #include "sources/boot/windows.h"
 #include "sources/boot/catroot.h"
+#include "sources/boot/winsvc.h"
 #include "sources/filewalk.h"
+#include "store/apply.h"
 #include "store/result.h"
 
 static bool is_ntfs(const char *type)
@@ -58,16 +60,31 @@ static void on_driver_file(const char *path, const char *name, uint64_t size, in
 	free(buf);
 }
 
-/* First pass over a drivers folder: the digests of the drivers with no signature of their own. */
-static void on_driver_want(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+/* A driver with no PKCS#7 entry in its certificate table: only a catalog can sign it. */
+static void want_if_unsigned(struct catroot *c, const uint8_t *buf, size_t len)
 {
-	struct catroot *c = ctx;
 	struct pe_image pe;
 	struct pe_cert *certs;
 	const char *reason;
+	int n, signed_data = 0;
+
+	if (pe_parse(buf, len, &pe, &reason))
+		return;
+	n = pe_certificates(&pe, &certs, &reason);
+	for (int i = 0; i < n; i++)
+		signed_data += certs[i].type == 0x0002;	/* WIN_CERT_TYPE_PKCS_SIGNED_DATA */
+	if (n >= 0 && !signed_data)
+		catroot_want(c, &pe);
+	if (n > 0)
+		free(certs);
+	pe_free(&pe);
+}
+
+/* First pass over a drivers folder: the digests of the drivers with no signature of their own. */
+static void on_driver_want(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
 	uint8_t *buf;
 	size_t len;
-	int n;
 
 	(void)path;
 	if (!str_has_suffix(name, ".sys") && !str_has_suffix(name, ".SYS") &&
@@ -75,19 +92,7 @@ static void on_driver_want(const char *path, const char *name, uint64_t size, in
 		return;
 	if (read_walked(dirfd, name, size, 1, &buf, &len))
 		return;
-	if (pe_parse(buf, len, &pe, &reason) == 0) {
-		/* no PKCS#7 entry in the certificate table: only a catalog can sign it */
-		int signed_data = 0;
-
-		n = pe_certificates(&pe, &certs, &reason);
-		for (int i = 0; i < n; i++)
-			signed_data += certs[i].type == 0x0002;	/* WIN_CERT_TYPE_PKCS_SIGNED_DATA */
-		if (n >= 0 && !signed_data)
-			catroot_want(c, &pe);
-		if (n > 0)
-			free(certs);
-		pe_free(&pe);
-	}
+	want_if_unsigned(ctx, buf, len);
 	free(buf);
 }
 
@@ -96,6 +101,46 @@ static void on_driver_want(const char *path, const char *name, uint64_t size, in
  * (NULL when there is none) that carry no signature of their own: those of
  * system32/CatRoot, and each driver package's own.
  */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+
+	return dir && path[0] == '/' && !strncmp(path + 1, dir, n) && path[n + 1] == '/';
+}
+
+/* A driver file a service names outside the folders walked (any name): read it, or NULL. */
+static uint8_t *read_service_file(struct boot_ctx *b, const struct win_service *s, size_t *len)
+{
+	uint8_t *buf;
+	int fd = root_openat(b->root, s->file + 1, 0);
+
+	if (fd < 0 || fd_read_regular(fd, PE_CAP, &buf, len))
+		return NULL;
+	return buf;
+}
+
+/* The services' driver files that the walks of drivers and store do not read. */
+static bool outside_walks(const struct win_service *s, const char *drivers, const char *store)
+{
+	return win_service_is_driver(s) && s->file && !under(s->file, drivers) &&
+	       !under(s->file, store);
+}
+
+static void want_service_files(struct boot_ctx *b, const char *drivers, const char *store,
+			       struct catroot *c)
+{
+	for (size_t i = 0; b->reg && i < b->reg->nsvcs; i++) {
+		const struct win_service *s = &b->reg->svcs[i];
+		uint8_t *buf;
+		size_t len;
+
+		if (!outside_walks(s, drivers, store) || !(buf = read_service_file(b, s, &len)))
+			continue;
+		want_if_unsigned(c, buf, len);
+		free(buf);
+	}
+}
+
 static void load_catalogs(struct boot_ctx *b, const char *drivers, const char *store,
 			  struct catroot *c)
 {
@@ -109,6 +154,7 @@ static void load_catalogs(struct boot_ctx *b, const char *drivers, const char *s
 	if (store)
 		files_walk(b->root, store, &seen, &budget, &st, on_driver_want, c);
 	walk_seen_free(&seen);
+	want_service_files(b, drivers, store, c);
 	if (store && c->nwants) {
 		size_t before = c->read, bad = c->bad;
 
@@ -137,6 +183,112 @@ static void load_catalogs(struct boot_ctx *b, const char *drivers, const char *s
 	}
 	free(src);
 	free(system32);
+}
+
+/* The record of the image at path, when one was inspected. */
+static const struct pe_rec *pe_at(const struct scan_result *res, const char *path)
+{
+	for (size_t i = res->npes; i-- > 0;)
+		if (!strcmp(res->pes[i].path, path))
+			return &res->pes[i];
+	return NULL;
+}
+
+/*
+ * The driver files services name outside System32/drivers and the driver
+ * store, which may have any name ("\??\C:\ProgramData\...\x.dat"):
+ * inspected like the others, once each.
+ */
+static void inspect_service_files(struct boot_ctx *b, const char *drivers, const char *store)
+{
+	struct win_registry *reg = b->reg;
+	size_t outside = 0, missing = 0, unreadable = 0;
+	char *src;
+
+	for (size_t i = 0; i < reg->nsvcs; i++) {
+		struct win_service *s = &reg->svcs[i];
+		uint8_t *buf;
+		size_t len;
+
+		if (!win_service_is_driver(s))
+			continue;
+		missing += !s->file;
+		if (!outside_walks(s, drivers, store) || s->inspected || pe_at(b->res, s->file))
+			continue;
+		outside++;
+		if (!(buf = read_service_file(b, s, &len))) {
+			unreadable++;
+			continue;
+		}
+		inspect_pe(b, s->file, "driver", buf, len, false);
+		free(buf);
+	}
+	src = xasprintf("/%s/config/SYSTEM (driver files)", reg->system32);
+	add_cov(b->res, src, unreadable ? COV_ERROR : COV_OK,
+		xasprintf("%zu driver services name a file outside the drivers folders (%zu of them "
+			  "unreadable), %zu name no file that exists", outside, unreadable, missing));
+	free(src);
+}
+
+/*
+ * A Windows service a rule names: as severe as its rule when its file is there
+ * and Windows starts it (a driver: at boot or system start, and signed; a
+ * program: unless disabled), one step lower otherwise, and at most medium when
+ * its file is missing (a remnant that reinstalls, or a file renamed).
+ */
+static void service_findings(struct boot_ctx *b)
+{
+	struct win_registry *reg = b->reg;
+
+	for (size_t i = 0; i < reg->nsvcs; i++) {
+		const struct win_service *s = &reg->svcs[i];
+		const struct pe_rec *pr = s->file ? pe_at(b->res, s->file) : NULL;
+		struct subject subj = host_subject(b->root);
+		struct kvlist facts = { 0 }, first = { 0 };
+		bool lower;
+		struct finding *f;
+
+		win_service_facts(s, reg, &facts);
+		subj.facts = &facts;
+		if (win_service_is_driver(s))
+			lower = !(s->start >= 0 && s->start <= 1 && pr && pr->status == SIG_VALID);
+		else
+			lower = s->start == 4;
+		evidence_add(&first, "service.start", win_start_name(s->start));
+		if (pr)
+			evidence_add(&first, "signature", sig_status_name(pr->status));
+		else if (s->file)
+			evidence_add(&first, "signature", sig_status_name(SIG_UNREAD));
+		f = apply_subject_rules(b->res, &subj, KIND_SERVICE, lower, "service", s->name,
+					s->file, &first);
+		if (f && !s->file && f->severity > SEV_MEDIUM)
+			f->severity = SEV_MEDIUM;
+		for (size_t k = 0; f && k < facts.n; k++)
+			evidence_add(&f->evidence, facts.v[k].key, facts.v[k].value);
+		if (f && pr && pr->catalog)
+			evidence_add(&f->evidence, "catalog", pr->catalog);
+		kv_free(&facts);
+		kv_free(&first);
+	}
+}
+
+/* The products, vendor keys and driver packages a rule names. */
+static void product_findings(struct boot_ctx *b)
+{
+	const struct fact_set *set = &b->reg->products;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct kvlist *facts = &set->v[i];
+		struct subject subj = host_subject(b->root);
+		const char *name = kv_get(facts, "product.name");
+		struct finding *f;
+
+		subj.facts = facts;
+		f = apply_subject_rules(b->res, &subj, KIND_PRODUCT, false, "registry",
+					name ? name : kv_get(facts, "product.key"), NULL, NULL);
+		for (size_t k = 0; f && k < facts->n; k++)
+			evidence_add(&f->evidence, facts->v[k].key, facts->v[k].value);
+	}
 }
 
 /* A directory that holds a Windows installation: Windows/System32/drivers in any case. */
@@ -233,8 +385,9 @@ void scan_windows(struct boot_ctx *b, const struct strlist *given)
 		windows_candidates(b->root, &tops);
 	}
 	for (size_t i = 0; i < tops.n; i++) {
-		char *dir = boot_windows_drivers_dir(b->root, tops.v[i]), *src, *store;
+		char *dir = boot_windows_drivers_dir(b->root, tops.v[i]), *src, *store, *system32;
 		struct esp_walk w = { .b = b }, ws = { .b = b };
+		struct win_registry reg;
 		struct catroot cat = { 0 };
 		struct walk_stats st;
 		int r;
@@ -252,6 +405,10 @@ void scan_windows(struct boot_ctx *b, const struct strlist *given)
 			continue;
 		}
 		sl_push(&seen_dirs, xstrdup(dir));
+		/* what the registry says will load, before the drivers are judged */
+		system32 = xstrndup(dir, strlen(dir) - strlen("/drivers"));
+		b->reg = win_registry_read(b->root, b->res, system32, &reg) ? &reg : NULL;
+		free(system32);
 		store = driver_store_dir(b->root, dir);
 		load_catalogs(b, dir, store, &cat);
 		b->cat = &cat;
@@ -280,6 +437,13 @@ void scan_windows(struct boot_ctx *b, const struct strlist *given)
 			add_cov(b->res, src, COV_ABSENT, xstrdup("no driver store"));
 			free(src);
 		}
+		if (b->reg) {
+			inspect_service_files(b, dir, store);
+			service_findings(b);
+			product_findings(b);
+		}
+		b->reg = NULL;
+		win_registry_free(&reg);
 		b->cat = NULL;
 		catroot_free(&cat);
 		free(store);

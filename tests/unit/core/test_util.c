@@ -137,6 +137,33 @@ static void test_kv_put(void **state)
 	kv_free(&kv);
 }
 
+static void test_utf16le(void **state)
+{
+	/* "Kä€", U+1F600 as a pair, a lone high half, "x", NUL, then bytes never read */
+	static const uint8_t in[] = { 'K', 0, 0xe4, 0, 0xac, 0x20, 0x3d, 0xd8, 0x00, 0xde,
+				      0x00, 0xd8, 'x', 0, 0, 0, 'y', 0 };
+	struct strbuf sb;
+	char *s;
+
+	UNIT_UNUSED(state);
+	sb_init(&sb);
+	assert_int_equal(sb_put_utf16le(&sb, in, sizeof(in) / 2), 7);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "K\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80\xef\xbf\xbdx");
+	free(s);
+	/* no NUL within the units: all of them, and a pair cut in half is a lone half */
+	sb_init(&sb);
+	assert_int_equal(sb_put_utf16le(&sb, in, 4), 4);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "K\xc3\xa4\xe2\x82\xac\xef\xbf\xbd");
+	free(s);
+	sb_init(&sb);
+	assert_int_equal(sb_put_utf16le(&sb, in, 0), 0);
+	s = sb_steal(&sb);
+	assert_string_equal(s, "");
+	free(s);
+}
+
 static void test_string_helpers(void **state)
 {
 	char s[32];
@@ -205,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_kvlist),
 		cmocka_unit_test(test_kv_put),
 		cmocka_unit_test(test_string_helpers),
+		cmocka_unit_test(test_utf16le),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);

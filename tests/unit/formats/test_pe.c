@@ -1381,8 +1381,8 @@ static void test_version_info(void **state)
 	assert_string_equal(kv_get(&kv, "version.FileVersion"), "11.0.0.1");
 	assert_string_equal(kv_get(&kv, "version.OriginalFilename"), "klif.sys");
 	assert_string_equal(kv_get(&kv, "version.ProductName"), "Kaspersky Anti-Virus");
-	/* U+00A9 as UTF-8; beyond U+07FF as '?' */
-	assert_string_equal(kv_get(&kv, "version.LegalCopyright"), "\xc2\xa9 2020 ?");
+	/* U+00A9 and U+4E2D as UTF-8 */
+	assert_string_equal(kv_get(&kv, "version.LegalCopyright"), "\xc2\xa9 2020 \xe4\xb8\xad");
 	assert_null(kv_get(&kv, "version.Translation"));
 	assert_null(kv_get(&kv, "version.VS_VERSION_INFO"));
 	kv_free(&kv);

@@ -511,7 +511,7 @@ static void test_err_unknown_operator(void **state)
 	check_match_error("  match any { module.name Equals \"x\" }",
 			  "t.rules:5:27: unknown operator 'Equals'");
 	check_match_error("  match any { module.name \"x\" }",
-			  "t.rules:5:27: expected an operator (equals, contains, glob, digest, exists, hex)");
+			  "t.rules:5:27: expected an operator (equals, iequals, contains, glob, digest, exists, hex)");
 	check_match_error("  match any { module.name equals x }", "t.rules:5:34: expected a quoted value");
 }
 
@@ -1302,6 +1302,44 @@ static void test_v2_kinds(void **state)
 			  "t.rules:1:1: rule has only host.path conditions: it names no subject");
 }
 
+/* iequals: the whole value, letter case folded as contains folds it (Windows names) */
+static void test_iequals_and_products(void **state)
+{
+	struct ruleset rs = { 0 };
+	struct kvlist f = { 0 }, ev = { 0 };
+
+	UNIT_UNUSED(state);
+	one_rule(&rs, "  match any { service.name iequals \"klif\" service.name iequals \"Лаборатория\" }");
+	assert_int_equal(rs.v[0].kinds, KIND_SERVICE);
+	kv_add(&f, "service.name", "KLIF");
+	assert_true(rule_match(&rs.v[0], &f, &ev));
+	kv_free(&f);
+	kv_add(&f, "service.name", "klif2");
+	assert_false(rule_match(&rs.v[0], &f, &ev));
+	kv_free(&f);
+	kv_add(&f, "service.name", "xklif");
+	assert_false(rule_match(&rs.v[0], &f, &ev));
+	kv_free(&f);
+	kv_add(&f, "service.name", "ЛАБОРАТОРИЯ");
+	assert_true(rule_match(&rs.v[0], &f, &ev));
+	kv_free(&f);
+	ruleset_free(&rs);
+	one_rule(&rs, "  match all { product.publisher iequals \"AO Kaspersky Lab\" product.source equals \"uninstall\" }");
+	assert_int_equal(rs.v[0].kinds, KIND_PRODUCT);
+	kv_add(&f, "product.publisher", "Acme Automation (AO Kaspersky Lab compatible)");
+	kv_add(&f, "product.source", "uninstall");
+	assert_false(rule_match(&rs.v[0], &f, &ev));
+	kv_free(&f);
+	kv_add(&f, "product.publisher", "ao kaspersky lab");
+	kv_add(&f, "product.source", "uninstall");
+	assert_true(rule_match(&rs.v[0], &f, &ev));
+	kv_free(&f);
+	kv_free(&ev);
+	ruleset_free(&rs);
+	check_match_error("  match all { product.name equals \"a\" service.name equals \"b\" }",
+			  "t.rules:5:39: field 'service.name' is about another kind of subject than the rule's other fields");
+}
+
 static void test_v2_special_forms_errors(void **state)
 {
 	UNIT_UNUSED(state);
@@ -1416,6 +1454,7 @@ int main(void)
 		cmocka_unit_test(test_err_unknown_field),
 		cmocka_unit_test(test_err_unknown_operator),
 		cmocka_unit_test(test_v2_kinds),
+		cmocka_unit_test(test_iequals_and_products),
 		cmocka_unit_test(test_v2_special_forms_errors),
 		cmocka_unit_test(test_v2_content_and_host),
 		cmocka_unit_test(test_err_unknown_severity),
