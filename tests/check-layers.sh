@@ -10,7 +10,7 @@
 #       below allows it (helpers of one collector, not collectors calling each other);
 #       formats/ holds parsers only: none of them includes core/root.h (file access in a root)
 #       or core/output.h (the report file);
-#   (c) OpenSSL headers are included in crypto/ only;
+#   (c) OpenSSL headers are included in crypto/ only, hivex's in sources/boot/registry.c only;
 #   (d) every function a header declares is defined in the header's own unit, so that the
 #       include lines show every dependency between files (else a.c could call b.c through
 #       a header of a's, unseen by (a)).
@@ -97,6 +97,13 @@ check_tree() {
 		else
 			pass
 		fi
+		# (c) hivex: the hives are opened in one place, where confinement is kept
+		if [ "$rel" != sources/boot/registry.c ] &&
+		    grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<hivex\.h>' "$f"; then
+			fail "$rel: includes hivex outside sources/boot/registry.c"
+		else
+			pass
+		fi
 		# (b) each include
 		while IFS= read -r inc; do
 			target=$inc
@@ -157,7 +164,8 @@ check_tree() {
 }
 
 # the checker on a tree that breaks each rule once: a cycle (store/a.c -> store/b.h,
-# store/b.c -> store/a.h), an upward include (core/up.c -> scan/s.h), OpenSSL in formats/,
+# store/b.c -> store/a.h), an upward include (core/up.c -> scan/s.h), OpenSSL in formats/, hivex
+# outside registry.c,
 # a parser that reads files (formats/g.c -> core/root.h), one collector including another
 # (sources/x.c -> sources/y.h), and a header declaring another file's function (core/v.h)
 selftest() {
@@ -171,6 +179,7 @@ selftest() {
 	printf '#include "scan/s.h"\n' > "$t/core/up.c"
 	printf '\n' > "$t/scan/s.h"
 	printf '#include <openssl/evp.h>\n' > "$t/formats/f.c"
+	printf '#include <hivex.h>\n' > "$t/sources/h.c"
 	printf '#include "core/root.h"\n' > "$t/formats/g.c"
 	printf '\n' > "$t/core/root.h"
 	printf '#include "sources/y.h"\n' > "$t/sources/x.c"
@@ -181,6 +190,7 @@ selftest() {
 	rm -rf "$t"
 	for want in "include cycle between units:" "core/up.c (core) includes scan/s.h (scan)" \
 		"formats/f.c: includes OpenSSL outside crypto/" "sources/x.c includes sources/y.h" \
+		"sources/h.c: includes hivex outside sources/boot/registry.c" \
 		"formats/g.c includes core/root.h" "core/v.h declares w_count, defined in core/w.c"; do
 		if grep -qF "FAIL: $want" <<<"$out"; then
 			pass
@@ -188,7 +198,7 @@ selftest() {
 			fail "selftest: the checker did not report: $want"
 		fi
 	done
-	if [ "$(tail -n 1 <<<"$out")" = 6 ]; then pass; else fail "selftest: want 6 failures, got: $out"; fi
+	if [ "$(tail -n 1 <<<"$out")" = 7 ]; then pass; else fail "selftest: want 7 failures, got: $out"; fi
 }
 
 selftest
