@@ -15,7 +15,8 @@
 # New cells (the ri and li lists, the big-data value) go into one extra hbin appended at the end
 # (the base block's hive bins size and checksum updated), so every other cell keeps its offset.
 # Targets are found by path (ControlSet001\Services and its klif key in a SYSTEM hive from
-# tests/mkhives.sh), else the first key that fits, so any valid hive with a few keys works.
+# tests/mkhives.sh), else the first key that fits, so any valid hive with a few keys works; a
+# variant the input has nothing for is printed as "NAME<TAB>SKIPPED: why" and not written.
 import os
 import struct
 import subprocess
@@ -125,9 +126,10 @@ class Hive:
 			for c in self.nk_subkeys(nk):
 				todo.append((path + "\\" + self.nk_name(c), c))
 
-	def append_bin(self, payloads):
+	def append_bin(self, payloads, fill_last=False):
 		"""Append one hbin holding PAYLOADS as allocated cells; return their offsets. The
-		payloads may be callables taking the list of offsets (to point at each other)."""
+		payloads may be callables taking the list of offsets (to point at each other).
+		FILL_LAST: the last cell grows to the end of the hbin, which ends the file."""
 		sizes = []
 		for p in payloads:
 			n = len(p(None)) if callable(p) else len(p)
@@ -138,7 +140,10 @@ class Hive:
 		for s in sizes:
 			offs.append(o)
 			o += s
-		binsize = ((o - start) + 8 + 4095) & ~4095
+		binsize = ((o - start) + (0 if fill_last else 8) + 4095) & ~4095
+		if fill_last:
+			sizes[-1] += binsize - (o - start)
+			o = start + binsize
 		b = bytearray(binsize)
 		b[0:4] = b"hbin"
 		struct.pack_into("<II", b, 4, start, binsize)
@@ -148,7 +153,8 @@ class Hive:
 			struct.pack_into("<i", b, off - start, -s)
 			b[off - start + 4:off - start + 4 + len(data)] = data
 		free = binsize - (o - start)
-		struct.pack_into("<i", b, o - start, free)
+		if free:
+			struct.pack_into("<i", b, o - start, free)
 		# the file may have slack after the bins: the new bin goes right after them
 		del self.d[BASE + self.bins_size:]
 		self.d += b
@@ -156,6 +162,10 @@ class Hive:
 		struct.pack_into("<I", self.d, 40, self.bins_size)
 		fix_checksum(self.d)
 		return offs
+
+
+class Skip(Exception):
+	"""The input has nothing this variant can break (e.g. an empty hive has no subkey list)."""
 
 
 def pick(h, paths, test, what):
@@ -166,14 +176,14 @@ def pick(h, paths, test, what):
 	for p, nk in h.walk():
 		if test(nk):
 			return p, nk
-	die("no key fit for %s" % what)
+	raise Skip("the input has no %s" % what)
 
 
 def services(h):
 	"""A key with at least two subkeys in an lf/lh list (the cycle and out-of-bins targets)."""
 	return pick(h, ["ControlSet001\\Services"],
 		    lambda nk: len(h.nk_subkeys(nk)) >= 2 and h.sig(h.u32(nk + 4 + 28)) in (b"lf", b"lh"),
-		    "a subkey list")
+		    "key with a subkey list of two or more")
 
 
 def value_with_data(h):
@@ -181,14 +191,14 @@ def value_with_data(h):
 	def ok(nk):
 		return any(not (h.u32(vk + 4 + 4) & 0x80000000) and h.u32(vk + 4 + 4) > 4
 			   for vk in h.nk_values(nk))
-	p, nk = pick(h, ["ControlSet001\\Services\\klif"], ok, "a value with data in a cell")
+	p, nk = pick(h, ["ControlSet001\\Services\\klif"], ok, "value with its data in a cell")
 	for vk in h.nk_values(nk):
 		if not (h.u32(vk + 4 + 4) & 0x80000000) and h.u32(vk + 4 + 4) > 4:
 			return p, nk, vk
 
 
 def leaf_key(h):
-	return pick(h, ["ControlSet001\\Services\\klif"], lambda nk: nk != h.root, "a key")
+	return pick(h, ["ControlSet001\\Services\\klif"], lambda nk: nk != h.root, "key below the root")
 
 
 def disp(p):
@@ -207,6 +217,8 @@ def v_truncated(h):
 def v_truncated_bins(h):
 	# cut at an hbin boundary: every remaining hbin is whole, the base block promises more
 	first = h.u32(8) if h.d[BASE:BASE + 4] == b"hbin" else 4096
+	if first >= h.bins_size:
+		raise Skip("one hbin only")
 	cut = BASE + first
 	del h.d[cut:]
 	return "file cut at 0x%x after the first hbin; base block says 0x%x bytes of bins" % (
@@ -241,7 +253,7 @@ def v_lh_cycle_self(h):
 
 def v_lh_cycle_root(h):
 	p, nk = pick(h, ["ControlSet001\\Services\\klif\\Instances"],
-		     lambda n: len(h.nk_subkeys(n)) >= 1 and n != h.root, "a subkey list below the root")
+		     lambda n: len(h.nk_subkeys(n)) >= 1 and n != h.root, "key below the root with subkeys")
 	lst = h.u32(nk + 4 + 28)
 	h.put32(lst + 8, h.root)
 	return "%s: its %s list (0x%x) names the root key (0x%x) as a subkey" % (
@@ -326,14 +338,14 @@ def v_value_offset_outside(h):
 
 
 def v_value_list_outside(h):
-	p, nk = pick(h, ["ControlSet001\\Services\\klif"], lambda n: h.u32(n + 4 + 36) > 0, "a key with values")
+	p, nk = pick(h, ["ControlSet001\\Services\\klif"], lambda n: h.u32(n + 4 + 36) > 0, "key with values")
 	vl = h.u32(nk + 4 + 40)
 	h.put32(vl + 4, OUTSIDE)
 	return "%s: first entry of its value list (0x%x) points at 0x%x" % (disp(p), vl, OUTSIDE), vl
 
 
 def v_value_count_huge(h):
-	p, nk = pick(h, ["ControlSet001\\Services\\klif"], lambda n: h.u32(n + 4 + 36) > 0, "a key with values")
+	p, nk = pick(h, ["ControlSet001\\Services\\klif"], lambda n: h.u32(n + 4 + 36) > 0, "key with values")
 	h.put32(nk + 4 + 36, 0x7FFFFFFF)
 	return "%s: nk (0x%x) claims 0x7fffffff values" % (disp(p), nk), nk
 
@@ -365,11 +377,15 @@ BIG = 20000		# more than 16344 bytes: Windows stores such data as big data (db)
 SEG = 16344		# the largest segment Windows writes
 
 
+def big_data_bytes():
+	return bytes((i * 7 + 3) & 0xFF for i in range(BIG))
+
+
 def big_data(h, broken):
 	"""Give the root key one REG_BINARY value "BigData" of BIG bytes stored as db + segments;
 	BROKEN: None, "outside" (second segment offset outside the bins), "count" (db claims
 	more segments than its list holds), "notdb" (the data cell is a segment, no db)."""
-	data = bytes((i * 7 + 3) & 0xFF for i in range(BIG))
+	data = big_data_bytes()
 	segs = [data[:SEG], data[SEG:]]
 	name = b"BigData"
 
@@ -392,6 +408,22 @@ def big_data(h, broken):
 	def vlist(offs):
 		return struct.pack("<I", offs[0] if offs else 0)
 
+	if broken == "eof":
+		# the segment list is the file's last cell, filled with valid segment offsets;
+		# the db claims 65535 segments, so a reader that does not bound the list by its
+		# cell runs off the end of the file
+		offs = h.append_bin([vk, db, vlist, segs[0], segs[1], seglist], fill_last=True)
+		vk_, db_, vl_, s0, s1, sl = offs
+		h.put32(db_ + 4 + 4, sl)
+		h.put16(db_ + 4 + 2, 0xFFFF)
+		h.put32(vk_ + 4 + 8, db_)
+		n = (h.cell_size(sl) - 4) // 4
+		for i in range(n):
+			h.put32(sl + 4 + 4 * i, s0 if i == 0 else s1)
+		h.put32(h.root + 4 + 36, 1)
+		h.put32(h.root + 4 + 40, vl_)
+		struct.pack_into("<I", h.d, BASE + vl_ + 4, vk_)
+		return [vk_, db_, sl, s0, s1, vl_]
 	offs = h.append_bin([vk, db, seglist, segs[0], segs[1], vlist])
 	h.put32(h.root + 4 + 36, 1)
 	h.put32(h.root + 4 + 40, offs[5])
@@ -414,6 +446,12 @@ def v_db_count_overrun(h):
 	offs = big_data(h, "count")
 	return "root value \"BigData\": db 0x%x claims 1000 segments, its list (0x%x) holds 2" % (
 		offs[1], offs[2]), offs[1]
+
+
+def v_db_list_at_eof(h):
+	offs = big_data(h, "eof")
+	return "root value \"BigData\": db 0x%x claims 65535 segments; its list (0x%x, %d bytes, all valid " \
+	       "segment offsets) is the last cell of the file" % (offs[1], offs[2], h.cell_size(offs[2])), offs[1]
 
 
 def v_db_missing(h):
@@ -517,6 +555,7 @@ VARIANTS = [
 	("db-segment-outside", v_db_segment_outside),
 	("db-count-overrun", v_db_count_overrun),
 	("db-missing", v_db_missing),
+	("db-list-at-eof", v_db_list_at_eof),
 ]
 
 
@@ -573,13 +612,25 @@ def main():
 	rows = []
 	for name, fn in VARIANTS:
 		h = Hive(data)
-		what, off = fn(h)
+		try:
+			what, off = fn(h)
+		except Skip as e:
+			print("%s\tSKIPPED: %s" % (name, e))
+			continue
 		path = os.path.join(outdir, name)
 		with open(path, "wb") as f:
 			f.write(h.d)
 		line = "%s\t%s" % (name, what)
 		if do_check:
 			how, msg = check(path)
+			if name == "db-ok":
+				if how != "read":
+					die("%s: hivex does not read the valid big-data variant" % path)
+				p = subprocess.run(["hivexget", path, "\\", "BigData"], stdout=subprocess.PIPE,
+						   timeout=10)
+				if p.returncode != 0 or p.stdout != big_data_bytes():
+					die("%s: hivexget reads BigData as %d other bytes" % (path, len(p.stdout)))
+				msg = "BigData reads back as its %d bytes" % BIG
 			line += "\thivex: %s%s" % (how, (" (" + msg + ")") if msg else "")
 		print(line)
 		rows.append("%s\t%s\t0x%x\n" % (name, what, off))

@@ -520,6 +520,31 @@ cmp -s -i 4096 "$OUT/kics/Windows/System32/config/SYSTEM" "$OUT/dirty/Windows/Sy
 	die "dirty/SYSTEM differs from kics/SYSTEM beyond the base block"
 [ -s "$OUT/dirty/Windows/System32/config/SYSTEM.LOG1" ] || die "dirty has no SYSTEM.LOG1"
 
+# a second, independent regf reader when there is one: Samba's regtree (registry-tools) must read the
+# same keys and values. It is given copies: Samba's regf backend may write to the file it opens.
+# (grep_tree TREE LINE: the dump has LINE, leading spaces ignored)
+grep_tree() {
+	sed 's/^ *//' "$1" | grep -xF -- "$2" >/dev/null || die "regtree does not show '$2' in ${1##*/} (log: $LOG)"
+	CHECKS=$((CHECKS + 1))
+}
+if command -v regtree >/dev/null; then
+	for s in kics lookalike clean; do
+		for h in SYSTEM SOFTWARE; do
+			cp "$OUT/$s/Windows/System32/config/$h" "$B/regtree.hive"
+			regtree -s /dev/null -F "$B/regtree.hive" >"$B/$s-$h.tree" 2>>"$LOG" ||
+				die "regtree cannot read $s/Windows/System32/config/$h (log: $LOG)"
+		done
+		grep_tree "$B/$s-SYSTEM.tree" 'ImagePath = REG_EXPAND_SZ : System32\drivers\disk.sys'
+		grep_tree "$B/$s-SYSTEM.tree" 'DriverLoadPolicy = REG_DWORD : 0x00000003'
+		grep_tree "$B/$s-SOFTWARE.tree" 'ProductName = REG_SZ : Windows 10 Enterprise LTSC 2021'
+	done
+	grep_tree "$B/kics-SYSTEM.tree" 'Altitude = REG_SZ : 320400'
+	grep_tree "$B/kics-SYSTEM.tree" 'ImagePath = REG_EXPAND_SZ : \??\C:\ProgramData\Acme\drv0042.dat'
+	grep_tree "$B/kics-SOFTWARE.tree" 'Publisher = REG_SZ : AO Kaspersky Lab'
+	grep_tree "$B/lookalike-SOFTWARE.tree" 'Publisher = REG_SZ : Acme Automation (Kaspersky compatible)'
+	rm -f "$B/regtree.hive"
+fi
+
 # --- OUTDIR/HIVES.md ------------------------------------------------------------------------------------
 cat >"$OUT/HIVES.md" <<'EOF'
 # Registry hive fixtures (tests/mkhives.sh)
@@ -528,7 +553,8 @@ Each scenario is the root of a Windows volume (`C:\`): `<scenario>/Windows/Syste
 hives. Every hive starts as tests/mkhive.py's minimal empty hive (regf 1.5, root key `ROOT`, one sk cell,
 all timestamps 2024-01-01T00:00:00Z) and is filled by `hivexregedit --merge --prefix
 'HKEY_LOCAL_MACHINE\<HIVE>'` from the .reg texts in `.build/` (kept for reading); the result is read back
-with hivexget/hivexsh/hivexml. The same script gives the same bytes (hivex copies the root's timestamp
+with hivexget/hivexsh/hivexml, and, when registry-tools is installed, with Samba's regtree (an independent
+regf reader; the `.tree` dumps stay in `.build/`). The same script gives the same bytes (hivex copies the root's timestamp
 into the keys it adds and never rewrites the base block's). hivex never frees or reuses cells, so the
 hives carry orphaned (still allocated) old subkey and value lists, as hives written by hivex do.
 
@@ -658,7 +684,8 @@ C++); no ControlSet002, no DRIVERS hive.
 
 kics's SOFTWARE and DRIVERS as they are, and kics's SYSTEM whose base block has primary sequence number
 3, secondary 2 (checksum recomputed; the rest byte for byte kics's), plus `SYSTEM.LOG1`: a 4096-byte
-transaction log of the new format (a base block of file type 6, no log entries). hivex opens the dirty
+transaction log of the new format (a base block of file type 6, no log entries; hivex refuses to open
+it as a hive, it is smaller than 8 KiB). hivex opens the dirty
 hive and reads it as kics's; a reader should say the hive was not closed cleanly and that its log was
 not replayed (the scan is read-only).
 
@@ -711,6 +738,20 @@ opened by hivex, failing only when the broken part is read (hivexsh opens it; hi
 | `db-segment-outside`   | big-data value, second segment at 0x7ffff000                      | EINVAL   |
 | `db-count-overrun`     | big-data db claims 1000 segments, its list holds 2                | EINVAL (hivex reads past the list cell into the next cell, then stops at an invalid offset) |
 | `db-missing`           | 20000 bytes declared, data is a plain 16344-byte cell, no db      | EINVAL   |
+| `db-list-at-eof`       | db claims 65535 segments; its list, full of valid segment offsets, is the file's last cell | EINVAL, after reading PAST THE END of the file's mapping |
+
+A hivex weakness the reader must guard against itself: hivex_value_value() walks a db's segment list
+for as many entries as the db claims without bounding them by the list's cell (lib/value.c, hivex
+1.3.23). `db-count-overrun` reads into the next cell; `db-list-at-eof` reads beyond the file's mmap
+(no fault here because other memory happened to follow; it may fault elsewhere, and neither valgrind nor
+ASan sees reads of mmap'd memory). Before hivex_value_value() on a value whose data is not inline, take
+hivex_value_data_cell_offset(), read that cell from the file with the cursor and, when it is a db
+(signature "db"), check count * 4 <= its list cell's size - 4 (or refuse db values: nothing kdetect
+needs is larger than 16 KiB). The other lists (lf/lh/li/ri, value lists) hivex bounds by their cells.
+
+Samba's regf reader (registry-tools' regtree, used by tests/mkhives.sh as a second reader of the valid
+hives, on copies) is no alternative: it aborts or dies of SIGSEGV on most of these variants, and it
+rewrote the `bad-checksum` file it was given.
 
 and one valid variant: `db-ok`, the root key with a REG_BINARY value `BigData` of 20000 bytes (byte i =
 (7*i+3) & 0xff) stored as big data (db, two segments of 16344 and 3656 bytes), which hivex reads.
