@@ -163,7 +163,8 @@ control() {
 	# 3 = good, unknown and bad-but-critical boot drivers are initialized (the default)
 	dword DriverLoadPolicy 3
 	# the folder ELAM installers put a backup copy of their driver in (Microsoft's "ELAM driver
-	# requirements" page names the value; this path is what Windows 10 ships)
+	# requirements" page names the value but not its data; the folder is the ELAMBKUP folder Windows 10
+	# installations have, from memory, not from a source)
 	sz BackupPath 'C:\Windows\ELAMBKUP'
 }
 
@@ -488,6 +489,8 @@ for s in kics dirty; do
 	expect "$S" '\ControlSet001\Services\KAVFS' Type 16
 	expect "$S" '\ControlSet001\Services\KAVFS' ImagePath "\"${KICS_DIR}kavfs.exe\""
 	expect "$S" '\ControlSet002\Services\kl1' Start 0
+	expect_key "$S" '\ControlSet002\Services\klif\Instances\klif Instance'
+	expect_key "$cfg/SOFTWARE" '\KasperskyLab\protected'
 	expect_nokey "$S" '\ControlSet002\Services\klhk'
 	expect_nokey "$S" '\ControlSet001\Services\kl1'
 	expect "$S" '\ControlSet001\Control\EarlyLaunch' BackupPath 'C:\Windows\ELAMBKUP'
