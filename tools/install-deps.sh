@@ -111,6 +111,10 @@ if [ "$mode" = test ]; then
 	want podman
 	# ... and real containerd storage, made by containerd and ctr
 	want containerd
+	# Windows registry hives (tests/mkhives.sh): filled by hivexregedit (Perl bindings), read
+	# back with hivexget, hivexsh and hivexml
+	want libhivex-bin
+	want libwin-hivex-perl
 fi
 
 [ -n "$missing" ] || exit 0
