@@ -103,10 +103,6 @@ if [ "$mode" = test ]; then
 	# ... and listed by initramfs-tools' lsinitramfs, to cross-check the members read
 	want initramfs-tools-core
 	command -v python3 >/dev/null 2>&1 || want python3
-	# Windows registry hives (tests/mkhives.sh): written by hivex's own hivexregedit, read
-	# back with hivexsh
-	want libwin-hivex-perl
-	want libhivex-bin
 	# container storage fixtures (tests/mkroots-containers.sh): real Podman storage
 	want podman
 	# ... and real containerd storage, made by containerd and ctr

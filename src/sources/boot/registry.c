@@ -20,6 +20,7 @@
 
 struct reg_hive {
 	hive_h *h;
+	int fd;				/* the same file, for the checks hivex leaves out */
 	bool dirty;
 	size_t damage;
 	char *first_damage;
@@ -73,10 +74,9 @@ struct reg_hive *reg_open(const struct kd_root *root, const char *rel, bool *abs
 		close(fd);
 		return NULL;
 	}
-	/* hivex holds the file now (it mapped or read it whole) */
-	close(fd);
 	h = xcalloc(1, sizeof(*h));
 	h->h = hx;
+	h->fd = fd;
 	h->dirty = memcmp(base + 4, base + 8, 4) != 0;
 	return h;
 }
@@ -86,6 +86,7 @@ void reg_close(struct reg_hive *h)
 	if (!h)
 		return;
 	hivex_close(h->h);
+	close(h->fd);
 	free(h->first_damage);
 	free(h);
 }
@@ -149,6 +150,31 @@ char *reg_key_name(struct reg_hive *h, reg_key k)
 	return name;
 }
 
+/*
+ * Data longer than its cell is "big data" (a db cell listing segments), which
+ * hivex follows without checking the segment list against its cell. What
+ * kdetect reads is never that long (REG_STRING_CAP is below the 16344 bytes
+ * from which Windows splits data), so such data is damage: not read.
+ */
+static bool in_one_cell(struct reg_hive *h, hive_value_h v, size_t len)
+{
+	size_t declared;
+	hive_value_h off;
+	uint8_t raw[4];
+	int32_t size;
+
+	errno = 0;
+	off = hivex_value_data_cell_offset(h->h, v, &declared);
+	if (!off)
+		return errno == 0;	/* inline in the value itself (4 bytes at most) */
+	if (pread(h->fd, raw, sizeof(raw), (off_t)off) != (ssize_t)sizeof(raw))
+		return false;
+	size = (int32_t)((uint32_t)raw[0] | (uint32_t)raw[1] << 8 | (uint32_t)raw[2] << 16 |
+			 (uint32_t)raw[3] << 24);
+	/* an allocated cell's size is negative, and counts its own 4 bytes */
+	return size < 0 && size != INT32_MIN && len <= (size_t)-(int64_t)size - 4;
+}
+
 /* A value's raw data when it is of one of the types wanted (mask of 1 << hive_type). */
 static char *value_data(struct reg_hive *h, reg_key k, const char *name, unsigned types,
 			size_t *len, hive_type *type)
@@ -170,7 +196,11 @@ static char *value_data(struct reg_hive *h, reg_key k, const char *name, unsigne
 	if ((unsigned)*type >= 32 || !(types & 1u << *type))
 		return NULL;
 	if (*len > REG_STRING_CAP) {
-		damaged(h, k, "a value over the 64 KiB cap; not read");
+		damaged(h, k, "a value over the 16 KiB cap; not read");
+		return NULL;
+	}
+	if (!in_one_cell(h, v, *len)) {
+		damaged(h, k, "a value's data is longer than its cell; not read");
 		return NULL;
 	}
 	data = hivex_value_value(h->h, v, type, len);

@@ -14,7 +14,7 @@
 #include "core/util.h"
 
 #define REG_HIVE_CAP (1024ull << 20)	/* SOFTWARE of a long-lived server stays well below */
-#define REG_STRING_CAP (64u << 10)	/* a name, path or description; longer is not one */
+#define REG_STRING_CAP 16344u		/* a name, path or description; Windows keeps it in one cell */
 #define REG_SUBKEYS_CAP 65536		/* subkeys read of one key */
 
 struct reg_hive;
