@@ -75,3 +75,14 @@ build/unit/rpmdb/.made: tests/mkrpmdb.sh
 	touch $@
 build/unit/test_rpmbdb build/unit/test_rpmndb build/asan/test_rpmbdb build/asan/test_rpmndb: \
 	| build/unit/rpmdb/.made
+
+# The Windows registry readers' tests read hives hivexregedit wrote (tests/mkhives.sh) and
+# the hostile variants of one (tests/hive-break.py).
+build/unit/hives/.made: tests/mkhives.sh tests/mkhive.py tests/hive-break.py
+	rm -rf build/unit/hives
+	bash tests/mkhives.sh build/unit/hives >build/unit/mkhives.log 2>&1 && \
+	python3 tests/hive-break.py build/unit/hives/kics/Windows/System32/config/SYSTEM \
+		build/unit/hives/break >>build/unit/mkhives.log 2>&1 || \
+		{ cat build/unit/mkhives.log >&2; exit 1; }
+	touch $@
+build/unit/test_registry build/asan/test_registry: | build/unit/hives/.made

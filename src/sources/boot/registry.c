@@ -124,7 +124,7 @@ reg_key reg_subkey(struct reg_hive *h, reg_key k, const char *path)
 size_t reg_subkeys(struct reg_hive *h, reg_key k, reg_key **out)
 {
 	hive_node_h *kids;
-	size_t n = 0;
+	size_t n = 0, i;
 
 	*out = NULL;
 	errno = 0;
@@ -133,9 +133,18 @@ size_t reg_subkeys(struct reg_hive *h, reg_key k, reg_key **out)
 		damaged(h, k, errno ? strerror(errno) : "subkey list does not read");
 		return 0;
 	}
-	while (kids[n] && n < REG_SUBKEYS_CAP)
-		n++;
-	if (kids[n])
+	/*
+	 * A subkey whose own parent is another key is not one: a list pointing
+	 * back at the key or an ancestor (a cycle), or at a key elsewhere.
+	 */
+	for (i = 0; kids[i] && i < REG_SUBKEYS_CAP; i++) {
+		if (hivex_node_parent(h->h, kids[i]) != k) {
+			damaged(h, k, "a subkey list names a key whose parent is another");
+			continue;
+		}
+		kids[n++] = kids[i];
+	}
+	if (kids[i])
 		damaged(h, k, "more subkeys than the cap; the rest not read");
 	*out = kids;
 	return n;
