@@ -123,7 +123,8 @@ jqt "catalogs: none read when every driver carries its own signature" "$OUT/r-dr
 	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "ok" and .detail == "not read: every driver carries its own signature"'
 
 # ---- the driver store: packages Windows staged (INF, SYS, CAT), loaded when a device wants them.
-# A Kaspersky driver only there, and a driver signed only by its own package's catalog.
+# A Kaspersky driver only there, a driver signed only by its own package's catalog, and drivers
+# whose package's INF names their provider.
 S=$OUT/driverstore
 rm -rf "$S" && cp -a "$D/catalogs" "$S"
 FR=$S/Windows/System32/DriverStore/FileRepository
@@ -132,6 +133,71 @@ cp "$D/win10/Windows/System32/drivers/klif.sys" "$FR/klif.inf_amd64_5f0cd0a4e8b1
 printf '[Version]\r\nSignature="$Windows NT$"\r\n' >"$FR/klif.inf_amd64_5f0cd0a4e8b1a9f2/klif.inf"
 mv "$S/Windows/System32/drivers/klcat.sys" "$FR/klcat.inf_amd64_0123456789abcdef/"
 mv "$S$CR/klcat.cat" "$FR/klcat.inf_amd64_0123456789abcdef/"
+# Packages known only by their INF: a driver with a neutral name and a neutral version resource
+# (Contoso; catalog-signed through CatRoot's ctrl.cat, or unsigned) whose package's INF, in
+# UTF-16LE with a BOM as Windows writes them (iconv), names the provider; and a lookalike provider.
+# mkinf PROVIDER NAME OUT: a minifilter package's INF for NAME.sys, its service NAME
+mkinf() {
+	{ printf '\377\376'; sed 's/$/\r/' <<INF | iconv -f UTF-8 -t UTF-16LE; } >"$3"
+;
+; $2.inf - kdetect test fixture, not a real driver package
+;
+[Version]
+Signature   = "\$WINDOWS NT\$"
+Class       = "ActivityMonitor"   ; a minifilter's class
+ClassGuid   = {b86dff51-a31e-4bac-b3cf-e8cfe75c9fc2}
+Provider    = %ProviderName%
+DriverVer   = 03/14/2024,21.17.7.539
+CatalogFile = $2.cat
+PnpLockdown = 1
+
+[DestinationDirs]
+DefaultDestDir      = 12
+$2.DriverFiles      = 12            ;%windir%\system32\drivers
+
+[DefaultInstall.NTamd64]
+OptionDesc          = %ServiceDescription%
+CopyFiles           = $2.DriverFiles
+
+[DefaultInstall.NTamd64.Services]
+AddService          = %ServiceName%,,$2.Service
+
+[$2.Service]
+DisplayName         = %ServiceName%
+Description         = %ServiceDescription%
+ServiceBinary       = %12%\%DriverName%.sys
+Dependencies        = "FltMgr"
+ServiceType         = 2                            ;SERVICE_FILE_SYSTEM_DRIVER
+StartType           = 0                            ;SERVICE_BOOT_START
+ErrorControl        = 1                            ;SERVICE_ERROR_NORMAL
+LoadOrderGroup      = "FSFilter Activity Monitor"
+
+[$2.DriverFiles]
+%DriverName%.sys
+
+[SourceDisksFiles]
+$2.sys = 1,,
+
+[SourceDisksNames]
+1 = %DiskId1%,,,
+
+[Strings]
+ProviderName        = "$1"
+ServiceDescription  = "File system activity monitor"
+ServiceName         = "$2"
+DriverName          = "$2"
+DiskId1             = "$2 Installation Disk"
+INF
+	cmp -s <(head -c 2 "$3") <(printf '\377\376') || { echo "mkinf: $3 has no UTF-16LE BOM" >&2; exit 1; }
+}
+PF=fsmon.inf_amd64_7c3a9e0d21b54f68 PL=acmeflt.inf_amd64_4d2e6b8a0c1f3957 PR=fbusmon.inf_amd64_93b1c5e7a2d40f86
+mkdir -p "$FR/$PF" "$FR/$PL" "$FR/$PR"
+mkinf "AO Kaspersky Lab" fsmon "$FR/$PF/fsmon.inf"
+cp "$S/Windows/System32/drivers/netcat.sys" "$FR/$PF/fsmon.sys"
+mkinf "Acme (compatible with Kaspersky)" acmeflt "$FR/$PL/acmeflt.inf"
+cp "$S/Windows/System32/drivers/oldcat.sys" "$FR/$PL/acmeflt.sys"
+mkinf "АО «Лаборатория Касперского»" fbusmon "$FR/$PR/fbusmon.inf"
+cp "$S/Windows/System32/drivers/orphan.sys" "$FR/$PR/fbusmon.sys"
 run_scan drv-store --root "$S"
 expect_rc 1 driverstore
 J=$OUT/r-drv-store.json
@@ -145,8 +211,56 @@ jqt "driver store: ... and flagged through that catalog's Kaspersky signer" "$J"
 	'[.findings[] | select(.name == "klcat.sys") | .evidence.catalog] == [$c]' \
 	--arg c "$SP/klcat.inf_amd64_0123456789abcdef/klcat.cat"
 jqt "driver store: coverage counts its drivers and package catalogs" "$J" \
-	'([.coverage[] | select(.source == $s) | .status == "ok" and (.detail | test("^Windows driver store: 2 .sys files in 3 folders"))] == [true]) and
+	'([.coverage[] | select(.source == $s) | .status == "ok" and (.detail | test("^Windows driver store: 5 .sys files in 6 folders"))] == [true]) and
 	 ([.coverage[] | select(.source == ($s + " (package catalogs)")) | .detail] == ["1 catalogs of driver packages read"])' --arg s "$SP"
+jqt "driver store: a driver known only by its package's INF provider is found, one step lower" "$J" \
+	'[.findings[] | select(.name == "fsmon.sys") | [.path, .severity, (.rules | index("KL-DRV-004") != null)]] == [[$p, "high", true]]' \
+	--arg p "$SP/$PF/fsmon.sys"
+jqt "driver store: ... with the INF as evidence: package, file, provider, service, catalog" "$J" \
+	'.findings[] | select(.name == "fsmon.sys") | .evidence | ."driverstore.package" == $f and ."inf.name" == "fsmon.inf" and
+	 ."inf.provider" == "AO Kaspersky Lab" and ."inf.service" == ["fsmon"] and ."inf.catalog" == ["fsmon.cat"] and
+	 ."inf.class" == "ActivityMonitor" and ."inf.driver_ver" == "03/14/2024,21.17.7.539"' --arg f "$PF"
+jqt "driver store: ... its own version resource and signer say nothing of Kaspersky" "$J" \
+	'.binaries[] | select(.path == $p) | (.version.CompanyName | test("Kaspersky") | not) and .status == "valid" and
+	 .driver_package == {package: $f, name: "fsmon.inf", provider: "AO Kaspersky Lab", class: "ActivityMonitor",
+	                     driver_ver: "03/14/2024,21.17.7.539", catalog: ["fsmon.cat"], service: ["fsmon"]}' \
+	--arg p "$SP/$PF/fsmon.sys" --arg f "$PF"
+jqt "driver store: the Russian legal name as provider, read from UTF-16LE" "$J" \
+	'[.findings[] | select(.name == "fbusmon.sys") | .evidence."inf.provider"] == ["АО «Лаборатория Касперского»"]'
+jqt "driver store: a provider that merely mentions Kaspersky is not Kaspersky" "$J" \
+	'[.findings[] | select(.name == "acmeflt.sys")] == [] and
+	 ([.binaries[] | select(.path == $p) | .driver_package.provider] == ["Acme (compatible with Kaspersky)"])' \
+	--arg p "$SP/$PL/acmeflt.sys"
+jqt "driver store: a finding on another rule names its package too" "$J" \
+	'[.findings[] | select(.name == "klif.sys") | .evidence."driverstore.package", .evidence."inf.name"] ==
+	 ["klif.inf_amd64_5f0cd0a4e8b1a9f2", "klif.inf"]'
+jqt "driver store: a driver outside the store has no package" "$J" \
+	'[.binaries[] | select(.path | startswith("/Windows/System32/drivers/")) | .driver_package] | unique == [{}]'
+jqt "driver store: coverage counts the INFs read" "$J" \
+	'[.coverage[] | select(.source == ($s + " (package INFs)")) | [.status, .detail]] == [["ok", "4 INFs read in 5 packages with drivers"]]' \
+	--arg s "$SP"
+"$KD" scan --root "$S" >"$OUT/r-drv-store.txt" 2>/dev/null || true
+if grep -q 'inf.provider: AO Kaspersky Lab' "$OUT/r-drv-store.txt" &&
+	grep -q 'driverstore.package: fsmon.inf_amd64_7c3a9e0d21b54f68' "$OUT/r-drv-store.txt"; then ok; else
+	bad "driver store: the text report shows the package and its INF"; fi
+# hostile INFs in a package: over the cap, random bytes, a FIFO, a link out of the root; the
+# driver beside them is still inspected, and the package's one good INF still read
+SH=$OUT/driverstore-hostile
+rm -rf "$SH" && cp -a "$S" "$SH"
+PH=$SH/Windows/System32/DriverStore/FileRepository/$PF
+truncate -s 9M "$PH/huge.inf"
+head -c 20000 /dev/urandom >"$PH/random.inf"
+mkfifo "$PH/fifo.inf"
+ln -s "$PWD/README.md" "$PH/escape.inf"
+run_scan drv-store-hostile --root "$SH"
+expect_rc 1 driverstore-hostile
+J=$OUT/r-drv-store-hostile.json
+jqt "driver store, hostile INFs: the package's INF is still read, its driver still found" "$J" \
+	'[.findings[] | select(.name == "fsmon.sys") | .evidence."inf.provider"] == ["AO Kaspersky Lab"]'
+jqt "driver store, hostile INFs: coverage says some were not read (the cap), links and FIFOs skipped" "$J" \
+	'[.coverage[] | select(.source == ($s + " (package INFs)")) | [.status, .detail]] ==
+	 [["error", "5 INFs read in 5 packages with drivers, some unreadable, over the 8 MiB cap or empty; some lines malformed or over the caps, skipped"]]' \
+	--arg s "$SP"
 jqt "no driver store: said, not an error" "$OUT/r-drv-catalogs.json" \
 	'[.coverage[] | select(.source == $s) | .status] == ["absent"]' --arg s "$SP"
 

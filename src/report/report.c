@@ -596,6 +596,7 @@ static void json_boot(struct json *j, const struct scan_result *res)
 		for (size_t k = 0; k < r->version.n; k++)
 			j_string(j, r->version.v[k].key, r->version.v[k].value);
 		j_close(j, '}');
+		j_kv_object(j, "driver_package", &r->package, KV_TYPED);
 		j_strlist(j, "sbat", &r->sbat);
 		j_string(j, "sbat_level", r->sbat_level);
 		j_cert(j, "vendor_cert", r->vendor_cert);
@@ -1221,7 +1222,10 @@ static void text_pe_line(struct text *t, const char *key, const char *key2, cons
 	tx_nl(t);
 }
 
-/* Under a PE image: its signatures, catalog, version resource, SBAT and shim's vendor certificate. */
+/*
+ * Under a PE image: its signatures, catalog, version resource, driver package,
+ * SBAT and shim's vendor certificate.
+ */
 static void text_pe_details(struct text *t, const struct pe_rec *r)
 {
 	for (size_t k = 0; k < r->nsigs; k++)
@@ -1230,6 +1234,10 @@ static void text_pe_details(struct text *t, const struct pe_rec *r)
 		text_pe_line(t, "catalog", "", r->catalog);
 	for (size_t k = 0; k < r->version.n; k++)
 		text_pe_line(t, "version.", r->version.v[k].key, r->version.v[k].value);
+	/* named as the rules name them: driverstore.package, inf.provider, ... */
+	for (size_t k = 0; k < r->package.n; k++)
+		text_pe_line(t, strcmp(r->package.v[k].key, "package") ? "inf." : "driverstore.",
+			     r->package.v[k].key, r->package.v[k].value);
 	for (size_t k = 0; k < r->sbat.n; k++)
 		text_pe_line(t, "sbat", "", r->sbat.v[k]);
 	if (r->sbat_level)

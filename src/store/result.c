@@ -164,6 +164,8 @@ static const struct {
 	{ "service.altitude", KV_LIST },
 	{ "service.instance", KV_LIST },
 	{ "product.subkey", KV_LIST },
+	{ "inf.catalog", KV_LIST },
+	{ "inf.service", KV_LIST },
 	{ "file.size", KV_NUMBER },
 	{ "process.pid", KV_NUMBER },
 	{ "process.uid", KV_NUMBER },
@@ -313,6 +315,7 @@ void scan_result_free(struct scan_result *res)
 		free(r->sigs);
 		free(r->catalog);
 		kv_free(&r->version);
+		kv_free(&r->package);
 		sl_free(&r->sbat);
 		free(r->sbat_level);
 		cert_free(r->vendor_cert);

@@ -146,6 +146,7 @@ struct pe_rec {
 	size_t nsigs;
 	char *catalog;			/* the catalog that signs it, when one does */
 	struct kvlist version;		/* VERSIONINFO strings: CompanyName, ... (one value each) */
+	struct kvlist package;		/* in the driver store: its package and INF (folder, provider, ...) */
 	struct strlist sbat;		/* the lines of its .sbat section (CSV: component,generation,...) */
 	char *sbat_level;		/* on the ESP, under SbatLevelRT: why revoked, or that it is not */
 	struct kd_cert *vendor_cert;	/* a shim's built-in vendor certificate */

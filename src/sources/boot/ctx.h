@@ -41,14 +41,18 @@ struct boot_ctx {
 	struct boot_keys *k;
 	struct catroot *cat;		/* a Windows installation's catalogs, for its drivers */
 	struct win_registry *reg;	/* and what its registry says will load */
+	const struct kvlist *extra;	/* facts the image's place gives it (its driver package's INF) */
 	struct uefi_db vendor;		/* vendor certificates of the shims on the ESP */
 	struct uefi_db vendor_dbx;	/* and their built-in revocation lists */
 };
 
 /* A walk of image files (the ESP, a drivers directory): how many PE images it saw. */
+struct driverstore;
+
 struct esp_walk {
 	struct boot_ctx *b;
 	size_t seen_pe;
+	struct driverstore *ds;		/* walking the driver store: its packages' INFs */
 };
 
 #endif

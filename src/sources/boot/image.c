@@ -131,6 +131,14 @@ static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe
 	for (size_t k = 0; k < services.n; k++)
 		evidence_add(&f->evidence, services.v[k].key, services.v[k].value);
 	kv_free(&services);
+	/* a driver store package: which package and INF, whoever the rule matched on */
+	for (size_t k = 0; k < r->facts.n; k++) {
+		const struct kv *e = &r->facts.v[k];
+
+		if ((!strncmp(e->key, "inf.", 4) || !strcmp(e->key, "driverstore.package")) &&
+		    !kv_has(&f->evidence, e->key, e->value))
+			evidence_add(&f->evidence, e->key, e->value);
+	}
 }
 
 /* Record a signature of r for the report; it takes the chain (signer first). */
@@ -231,6 +239,14 @@ void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, const u
 	kv_add(&r->facts, "pe.path", shown);
 	kv_add(&r->facts, "pe.name", base ? base + 1 : shown);
 	kv_add(&r->facts, "pe.kind", kind);
+	for (size_t k = 0; b->extra && k < b->extra->n; k++) {
+		const struct kv *e = &b->extra->v[k];
+		/* the record keeps one name, provider, class and version, and every catalog and service */
+		bool many = !strcmp(e->key, "inf.catalog") || !strcmp(e->key, "inf.service");
+
+		kv_add(&r->facts, e->key, e->value);
+		kv_put(&r->package, strchr(e->key, '.') + 1, e->value, many ? KV_LIST : KV_STRING);
+	}
 	if (pe_parse(p, n, &pe, &reason)) {
 		r->status = SIG_MALFORMED;
 		r->reason = xstrdup(reason);

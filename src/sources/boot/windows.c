@@ -2,8 +2,8 @@
 /*
  * windows.c - the drivers of a Windows installation (given with --windows, or found
  * in the root or on the NTFS mounts of etc/fstab), in System32/drivers and in the
- * driver store, with the catalogs that sign the drivers that carry no signature
- * of their own.
+ * driver store (each tied to its package's INF), with the catalogs that sign the
+ * drivers that carry no signature of their own.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +21,7 @@
 #include "sources/boot/windows.h"
 #include "sources/boot/catroot.h"
 #include "sources/boot/winsvc.h"
+#include "sources/boot/driverstore.h"
 #include "sources/filewalk.h"
 #include "store/apply.h"
 #include "store/result.h"
@@ -56,7 +57,18 @@ static void on_driver_file(const char *path, const char *name, uint64_t size, in
 	/* every .sys is reported, an empty one as malformed */
 	if (read_walked(dirfd, name, size, 0, &buf, &len))
 		return;
-	inspect_pe(w->b, path, "driver", buf, len, false);
+	if (w->ds) {
+		/* in the driver store: what its package's INF says of it */
+		struct kvlist pkg = { 0 };
+
+		driverstore_facts(w->ds, w->b->root, path, name, &pkg);
+		w->b->extra = &pkg;
+		inspect_pe(w->b, path, "driver", buf, len, false);
+		w->b->extra = NULL;
+		kv_free(&pkg);
+	} else {
+		inspect_pe(w->b, path, "driver", buf, len, false);
+	}
 	free(buf);
 }
 
@@ -422,6 +434,10 @@ void scan_windows(struct boot_ctx *b, const struct strlist *given)
 		free(src);
 		/* a driver staged in the store loads as soon as a device wants it */
 		if (store) {
+			struct driverstore ds;
+
+			driverstore_init(&ds, store);
+			ws.ds = &ds;
 			r = files_walk(b->root, store, &seen, &budget, &st, on_driver_file, &ws);
 			src = xasprintf("/%s", store);
 			if (r)
@@ -431,6 +447,7 @@ void scan_windows(struct boot_ctx *b, const struct strlist *given)
 					     xasprintf("Windows driver store: %zu .sys files in %zu "
 						       "folders", ws.seen_pe, st.dirs));
 			free(src);
+			driverstore_finish(&ds, b->res);
 		} else {
 			src = xasprintf("/%.*s/DriverStore/FileRepository",
 					(int)(strlen(dir) - strlen("/drivers")), dir);

@@ -1176,6 +1176,12 @@ static void test_real_true_positives(void **state)
 		 "modinfo.author", "Kaspersky Lab", "cert.subject.O", "AO Kaspersky Lab",
 		 "cert.subject.serialNumber", "1027739867473", "cert.sha256", PINNED_SHA256_COLONS_UPPER,
 		 NULL);
+	/* a driver store package's INF provider, each of the company's names exactly */
+	real_ids(&rs, "KL-DRV-004", "pe.kind", "driver", "inf.provider", "AO Kaspersky Lab", NULL);
+	real_ids(&rs, "KL-DRV-004", "pe.kind", "driver", "inf.provider", "Kaspersky Lab", NULL);
+	real_ids(&rs, "KL-DRV-004", "pe.kind", "driver", "inf.provider", "Kaspersky Lab JSC", NULL);
+	real_ids(&rs, "KL-DRV-004", "pe.kind", "driver", "inf.provider",
+		 "АО «Лаборатория Касперского»", NULL);
 	ruleset_free(&rs);
 }
 
@@ -1244,6 +1250,11 @@ static void test_real_lookalikes(void **state)
 	load_real(&rs);
 	/* "Kasper" is not "Kaspersky" */
 	real_ids(&rs, "", "modinfo.author", "Kasper Industrial Sensors GmbH", NULL);
+	/* an INF provider that mentions Kaspersky, or spells it in another case, is not Kaspersky's */
+	real_ids(&rs, "", "pe.kind", "driver", "inf.provider", "Acme (compatible with Kaspersky)", NULL);
+	real_ids(&rs, "", "pe.kind", "driver", "inf.provider", "Kaspersky Lab Partner Tools", NULL);
+	real_ids(&rs, "", "pe.kind", "driver", "inf.provider", "kaspersky lab", NULL);
+	real_ids(&rs, "", "pe.kind", "efi", "inf.provider", "AO Kaspersky Lab", NULL);
 	real_ids(&rs, "", "modinfo.vendor", "Kasper Industrial Sensors GmbH", "modinfo.description",
 		 "Kasper Industrial Sensors GmbH sensor bus", NULL);
 	real_ids(&rs, "", "cert.subject.O", "Kasper Industrial Sensors GmbH", "cert.issuer.O",
