@@ -235,6 +235,12 @@ const struct cert_info *cert_get_info(const struct kd_cert *c)
 	return &c->info;
 }
 
+struct kd_cert *cert_dup(const struct kd_cert *c)
+{
+	X509_up_ref(c->x509);
+	return cert_wrap(c->x509);
+}
+
 bool cert_equal(const struct kd_cert *a, const struct kd_cert *b)
 {
 	return strcmp(a->info.sha256, b->info.sha256) == 0;
