@@ -72,12 +72,14 @@ void shim_vendor_dbx(const struct pe_image *pe, struct uefi_db *into)
 	for (int i = 0; i < n; i++) {
 		char *hex = e[i].len >= 32 ? hex_encode(e[i].data, 32, 0) : NULL;
 
-		if (e[i].type == ESL_SHA256 && hex && !sl_contains(&into->hashes, hex))
+		if (e[i].type == ESL_SHA256 && hex && !sl_contains(&into->hashes, hex)) {
 			sl_push(&into->hashes, hex);
-		else if (e[i].type == ESL_X509_SHA256 && hex && !sl_contains(&into->tbs, hex))
-			sl_push(&into->tbs, hex);
-		else
-			free(hex);
+			continue;
+		}
+		/* shim's own list: no TimeOfRevocation is weighed, as shim weighs none */
+		if (e[i].type == ESL_X509_SHA256 && hex)
+			db_add_tbs(into, "sha256", e[i].data, 32, NULL);
+		free(hex);
 	}
 	if (n > 0)
 		free(e);
