@@ -134,6 +134,18 @@ jqt "catalogs: an embedded signature wins over a catalog listing" "$J" \
 jqt "catalogs: hostile catalogs are counted, and make the coverage an error" "$J" \
 	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "error" and (.detail | startswith("5 catalogs read (7 members), some unreadable or unparseable; 4 of them"))'
 
+jqt "catalogs: the catalog's OSAttr is recorded (CatalogVersion 2 and 1)" "$J" \
+	'([.binaries[] | select(.path | endswith("/netcat.sys")) | .catalog_osattr] == ["2:10.0"]) and ([.binaries[] | select(.path | endswith("/oldcat.sys")) | .catalog_osattr] == ["2:5.2,2:6.0,2:6.1"])'
+jqt "catalogs: ... and is evidence of a finding through a catalog" "$J" \
+	'.findings[] | select(.name == "klcat.sys") | .evidence.osattr == "2:10.0"'
+# member tags and member OSAttr (tests/mkcatalogs.sh: catalogs-tags)
+run_scan drv-cat-tags --root "$D/catalogs-tags"
+J=$OUT/r-drv-cat-tags.json
+jqt "catalogs: a member whose tag is hash text naming another digest vouches for nothing, with the reason" "$J" \
+	'.binaries[] | select(.path | endswith("/tagbad.sys")) | .status == "invalid" and (.reason | test("under tag [0-9A-F]{64}, which names another digest"))'
+jqt "catalogs: a member's own OSAttr wins over the catalog's" "$J" \
+	'.binaries[] | select(.path | endswith("/memberos.sys")) | .status == "valid" and .catalog_osattr == "2:6.3"'
+J=$OUT/r-drv-catalogs.json
 # a certificate table holding no PKCS#7 (an X.509 WIN_CERTIFICATE only) signs nothing: the
 # catalog still does (the Authenticode digest leaves the table out, so it is unchanged)
 rm -rf "$OUT/catalogs-x509" && cp -a "$D/catalogs" "$OUT/catalogs-x509"
