@@ -96,6 +96,18 @@ cat "$PKI/kl/cert.pem" "$PKI/kl/ca.pem" >"$TMP/kl-chain.pem"
 run osslsigncode sign -nest -h sha256 -certs "$TMP/kl-chain.pem" -key "$PKI/kl/key.pem" \
 	-in "$TMP/nested.1.efi" -out "$B/nested.efi"
 
+# klts-early/klts-late: kl-signed and RFC 3161 timestamped (osslsigncode's built-in TSA, a TSA key made
+# here) on 2023-01-01 and 2025-01-01, for a dbx TBS entry with a TimeOfRevocation between them
+run openssl req -x509 -new -newkey rsa:2048 -nodes -sha256 -days 3650 -keyout "$TMP/tsa.key" \
+	-out "$TMP/tsa.pem" -subj "/O=Example Timestamping/CN=Example EFI Test TSA" \
+	-addext "basicConstraints=critical,CA:FALSE" -addext "keyUsage=critical,digitalSignature" \
+	-addext "extendedKeyUsage=critical,timeStamping"
+for v in early:1672531200 late:1735689600; do
+	run osslsigncode sign -h sha256 -certs "$TMP/kl-chain.pem" -key "$PKI/kl/key.pem" \
+		-TSA-certs "$TMP/tsa.pem" -TSA-key "$TMP/tsa.key" -TSA-time "${v#*:}" \
+		-in "$TMP/kl.efi" -out "$B/klts-${v%%:*}.efi"
+done
+
 # tampered: vendor-signed, then one byte of .text flipped (the digest no longer matches)
 sign vendor "$TMP/tampered.efi" "$TMP/tampered.1.efi"
 run $PY tamper "$TMP/tampered.1.efi" "$B/tampered.efi" .text
