@@ -19,6 +19,7 @@
 
 #include "crypto/authenticode.h"
 #include "crypto/authenticode_priv.h"
+#include "crypto/timestamp_priv.h"
 #include "crypto/cert_priv.h"
 #include "core/cursor.h"
 #include "core/util.h"
@@ -235,7 +236,7 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 	if (accepted && authenticode_digest(pe, s->digest_algo, md, &mdlen) == 0)
 		s->digest_matches = mdlen == s->digest_len && !memcmp(md, s->digest, mdlen);
 	ac_verify_signed(p7, c.base + c.pos, len, s);
-	ac_timestamps(p7, s);
+	ac_timestamps(p7, &s->ts);
 	if (s->sig_ok && !accepted)
 		s->error = xasprintf("digest algorithm %s is not accepted", s->digest_algo);
 	else if (s->sig_ok && !s->digest_matches)

@@ -8,26 +8,8 @@
 #include <stdint.h>
 
 #include "crypto/cert.h"
+#include "crypto/timestamp.h"
 #include "formats/pe.h"
-
-/* A timestamp of a signature: a countersignature over its signature value. */
-enum ts_status {
-	TS_NONE,			/* not timestamped */
-	TS_VALID,			/* the countersignature verifies and covers this signature */
-	TS_INVALID,			/* it does not (reason says why) */
-	TS_MALFORMED,			/* it cannot be read */
-};
-
-struct ac_timestamp {
-	enum ts_status status;
-	const char *kind;		/* "rfc3161" (TimeStampToken) or "legacy" (PKCS#9 counterSignature) */
-	char *reason;			/* why not valid */
-	char *time;			/* genTime or signingTime, YYYY-MM-DDTHH:MM:SSZ; NULL when unknown */
-	struct kd_cert *tsa;		/* the timestamp's signer, NULL when not found */
-	struct kd_cert **tsa_chain;	/* its issuers, as far as the embedded certificates go */
-	size_t ntsa_chain;
-	unsigned count;			/* timestamps found (the best one is kept) */
-};
 
 struct ac_sig {
 	int depth;			/* 0: a WIN_CERTIFICATE's own signature; 1+: nested in it */
@@ -72,6 +54,5 @@ bool cert_tbs_sha256(const struct kd_cert *c, uint8_t out[32]);
 bool cert_tbs_digest(const struct kd_cert *c, const char *algo, uint8_t out[64], unsigned int *len);
 /* Does the certificate list this extended key usage (dotted OID)? */
 bool cert_has_eku(const struct kd_cert *c, const char *oid);
-const char *ts_status_name(enum ts_status s);
 
 #endif

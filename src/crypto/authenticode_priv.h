@@ -23,12 +23,5 @@ void ac_embedded_certs(PKCS7 *p7, struct ac_sig *s);
  * content (the signed content's contents octets).
  */
 void ac_verify_signed(PKCS7 *p7, const uint8_t *content, size_t len, struct ac_sig *s);
-/*
- * The timestamps in the (first) signer's unauthenticated attributes: an RFC
- * 3161 TimeStampToken or a legacy Authenticode counterSignature, each checked
- * against the signer's signature value, the best of them into s->ts.
- */
-void ac_timestamps(PKCS7 *p7, struct ac_sig *s);
-void ac_timestamp_free(struct ac_timestamp *t);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "crypto/catalog.h"
 #include "crypto/authenticode_priv.h"
+#include "crypto/timestamp_priv.h"
 #include "crypto/cert_priv.h"
 #include "core/cursor.h"
 #include "core/util.h"
@@ -302,7 +303,7 @@ int catalog_check(const uint8_t *p, size_t n, const struct cat_want *wants, size
 		ac_embedded_certs(p7, &out->sig);
 		if (der_element(&ctl, &tag, &body))
 			ac_verify_signed(p7, body.base, body.len, &out->sig);
-		ac_timestamps(p7, &out->sig);
+		ac_timestamps(p7, &out->sig.ts);
 		out->osattr = catalog_osattr(ext);
 	}
 	PKCS7_free(p7);

@@ -28,8 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/authenticode.h"
-#include "crypto/authenticode_priv.h"
+#include "crypto/timestamp_priv.h"
 #include "crypto/cert_priv.h"
 #include "core/util.h"
 
@@ -280,21 +279,21 @@ out:
 }
 
 /* Keep the better of two: a valid one, else the first. */
-static void keep(struct ac_sig *s, struct ac_timestamp *t)
+static void keep(struct ac_timestamp *best, struct ac_timestamp *t)
 {
-	s->ts.count++;
-	if (!s->ts.kind || (s->ts.status != TS_VALID && t->status == TS_VALID)) {
-		unsigned count = s->ts.count;
+	best->count++;
+	if (!best->kind || (best->status != TS_VALID && t->status == TS_VALID)) {
+		unsigned count = best->count;
 
-		ac_timestamp_free(&s->ts);
-		s->ts = *t;
-		s->ts.count = count;
+		ac_timestamp_free(best);
+		*best = *t;
+		best->count = count;
 		return;
 	}
 	ac_timestamp_free(t);
 }
 
-void ac_timestamps(PKCS7 *p7, struct ac_sig *s)
+void ac_timestamps(PKCS7 *p7, struct ac_timestamp *out)
 {
 	STACK_OF(PKCS7_SIGNER_INFO) *sis = PKCS7_get_signer_info(p7);
 	PKCS7_SIGNER_INFO *si = sis && sk_PKCS7_SIGNER_INFO_num(sis) > 0 ?
@@ -325,7 +324,7 @@ void ac_timestamps(PKCS7 *p7, struct ac_sig *s)
 				legacy(ty->value.sequence->data, (size_t)ty->value.sequence->length,
 				       si->enc_digest, p7->d.sign->cert, &t);
 			}
-			keep(s, &t);
+			keep(out, &t);
 		}
 	}
 	ASN1_OBJECT_free(rfc);
