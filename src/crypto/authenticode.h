@@ -52,7 +52,5 @@ bool authenticode_chain(const struct ac_sig *s, struct kd_cert *const *anchors, 
 bool cert_tbs_sha256(const struct kd_cert *c, uint8_t out[32]);
 /* The same with "sha256", "sha384" or "sha512" (dbx X509_SHA384/512); *len gets the size. */
 bool cert_tbs_digest(const struct kd_cert *c, const char *algo, uint8_t out[64], unsigned int *len);
-/* Does the certificate list this extended key usage (dotted OID)? */
-bool cert_has_eku(const struct kd_cert *c, const char *oid);
 
 #endif

@@ -278,6 +278,27 @@ out:
 	ERR_clear_error();
 }
 
+#define OID_TIMESTAMPING_EKU "1.3.6.1.5.5.7.3.8"
+
+/*
+ * What Windows also wants of a timestamp's signer: the timeStamping extended
+ * key usage, and a validity period that holds the time it gives.
+ */
+static void tsa_checks(struct ac_timestamp *t)
+{
+	const struct cert_info *ci;
+
+	if (t->status != TS_VALID || !t->tsa)
+		return;
+	ci = cert_get_info(t->tsa);
+	if (!cert_has_eku(t->tsa, OID_TIMESTAMPING_EKU))
+		fail(t, TS_INVALID, xstrdup("the timestamp's signer lacks the timeStamping extended key usage"));
+	else if ((*ci->not_before && strcmp(t->time, ci->not_before) < 0) ||
+		 (*ci->not_after && strcmp(t->time, ci->not_after) > 0))
+		fail(t, TS_INVALID, xasprintf("the timestamp's signer was not valid at %s (valid %s to %s)",
+					      t->time, ci->not_before, ci->not_after));
+}
+
 /* Keep the better of two: a valid one, else the first. */
 static void keep(struct ac_timestamp *best, struct ac_timestamp *t)
 {
@@ -324,6 +345,7 @@ void ac_timestamps(PKCS7 *p7, struct ac_timestamp *out)
 				legacy(ty->value.sequence->data, (size_t)ty->value.sequence->length,
 				       si->enc_digest, p7->d.sign->cert, &t);
 			}
+			tsa_checks(&t);
 			keep(out, &t);
 		}
 	}

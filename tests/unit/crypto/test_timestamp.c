@@ -41,6 +41,9 @@ static int setup(void **state)
 	assert_non_null(pki.tsa_key);
 	pki.cert = fx_cert(pki.key, &signer);
 	pki.tsa = fx_cert(pki.tsa_key, &tsa);
+	/* a TSA's certificate names its purpose (signed again after the extension) */
+	fx_ext(pki.tsa, NID_ext_key_usage, "critical,timeStamping");
+	assert_true(X509_sign(pki.tsa, pki.tsa_key, EVP_sha256()) > 0);
 	return 0;
 }
 
@@ -149,6 +152,24 @@ static void test_legacy_invalid(void **state)
 	ac_timestamp_free(&t);
 	OPENSSL_free(der);
 	PKCS7_free(p7);
+
+	/* a signer without the timeStamping purpose is no TSA */
+	{
+		X509 *tsa = pki.tsa;
+		struct cert_spec plain = { .org = "Example TSA", .cn = "TSA", .serial = 3, .to_days = 365 };
+
+		pki.tsa = fx_cert(pki.tsa_key, &plain);
+		p7 = countersigned(NULL, 0, true, &der, &n);
+		ac_timestamps(p7, &t);
+		assert_int_equal(t.status, TS_INVALID);
+		assert_string_equal(t.reason,
+				    "the timestamp's signer lacks the timeStamping extended key usage");
+		ac_timestamp_free(&t);
+		OPENSSL_free(der);
+		PKCS7_free(p7);
+		X509_free(pki.tsa);
+		pki.tsa = tsa;
+	}
 
 	/* the TSA's certificate not in the outer SignedData: nothing to check it with */
 	p7 = countersigned(NULL, 0, false, &der, &n);
