@@ -1230,6 +1230,8 @@ static void text_pe_sig(struct text *t, const struct pe_sig *s)
 	if (s->ts_kind) {
 		tx_to(t, TEXT_BODY + 2);
 		tx_printf(t, "timestamp: %s, %s", s->ts_kind, s->ts_status);
+		if (s->ts_reason)
+			tx_part(t, " (", s->ts_reason, ")", TEXT_BODY + 4);
 		if (s->ts_time)
 			tx_printf(t, ", %s", s->ts_time);
 		if (s->ts_signer) {
@@ -1238,8 +1240,6 @@ static void text_pe_sig(struct text *t, const struct pe_sig *s)
 			tx_puts(t, ", by ");
 			tx_dn(t, ci->subject, &ci->subject_attrs, TEXT_BODY + 4);
 		}
-		if (s->ts_reason)
-			tx_part(t, ": ", s->ts_reason, "", TEXT_BODY + 4);
 		tx_nl(t);
 	}
 	if (s->time_valid >= 0 && s->time_reason) {
