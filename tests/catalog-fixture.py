@@ -31,7 +31,8 @@ without its tag and length), as PKCS#7 v1.5 does for content that is not `data`.
 Commands (argv[1]):
   idc P7 OUT                 SpcIndirectDataContent of an `osslsigncode extract-data` output -> OUT; prints "alg hex"
   authenticode FILE ALG      the PE's Authenticode digest (PE/COFF spec order), hex; checks the linear form agrees
-  make OUT VERSION NAME=IDC[:wrongtype]...   unsigned catalog (SignedData without signers) -> OUT
+  make OUT VERSION NAME=IDC[:wrongtype|:badtag|:os=OSATTR]...   unsigned catalog (SignedData without signers)
+                             -> OUT; badtag: the tag names another digest; os=: the member's own OSAttr
   members CAT                strict read of a catalog: one line per member, tab-separated
   flip-ctl IN OUT            one byte of the CTL's listIdentifier changed (signature breaks, members unchanged)
   patch-text IN OUT          one .text byte changed, PE checksum fixed
@@ -327,6 +328,17 @@ def member(name, idc, mode):
     tag = utf16z(dig.hex().upper())
     nv = seq(bmp('File'), integer(NV_FLAGS), octets(utf16z(name)))
     mi = seq(bmp(PE_SIP_GUID), integer(512))
+    extra = []
+    if mode == 'badtag':
+        # hash text of the right length naming another digest: Windows, which finds a member by its tag,
+        # would not find this one for the file
+        tag = utf16z(hashlib.sha256(dig).hexdigest().upper()[:2 * len(dig)])
+        mode = ''
+    elif mode.startswith('os='):
+        # the member's own OSAttr, as makecat writes for "<file>ATTR1=0x10010001:OSAttr:2:6.3"
+        extra = [seq(oid(OID_CAT_NAMEVALUE),
+                     set_of(seq(bmp('OSAttr'), integer(NV_FLAGS), octets(utf16z(mode[3:])))))]
+        mode = ''
     if mode == 'wrongtype':
         # an OCTET STRING holding the bare digest where a SpcIndirectDataContent SEQUENCE belongs. (Not the
         # SpcIndirectDataContent wrapped in an OCTET STRING: osslsigncode 2.9 reads an attribute value's
@@ -338,7 +350,7 @@ def member(name, idc, mode):
         die('unknown member mode ' + mode)
     attrs = [seq(oid(OID_CAT_NAMEVALUE), set_of(nv)),
              seq(oid(OID_CAT_MEMBERINFO), set_of(mi)),
-             seq(oid(OID_SPC_INDIRECT_DATA), set_of(value))]
+             seq(oid(OID_SPC_INDIRECT_DATA), set_of(value))] + extra
     return aoid, seq(octets(tag), set_of(*attrs))
 
 

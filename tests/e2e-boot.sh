@@ -204,6 +204,20 @@ jqt "revoked: another signer's certificate in dbx" "$J" \
 jqt "revoked: kl.efi denied by the TBS hash of its signer" "$J" \
 	'.binaries[] | select(.path | endswith("/kl.efi")) | .uefi | startswith("denied by dbx: TBS hash")'
 
+# ---- dbx TimeOfRevocation weighed against a verified timestamp (UEFI 2.x)
+run_scan boot-revoked-time --root "$E/revoked-time"
+J=$OUT/r-boot-revoked-time.json
+jqt "revoked-time: the entry is listed with its time" "$J" \
+	'[.boot.databases.dbx[] | select(test("^x509-tbs-sha256: [0-9a-f]{64} \\(revoked from 2024-06-01T00:00:00Z\\)$"))] | length == 1'
+jqt "revoked-time: timestamped before the revocation: not revoked by that entry, and said" "$J" \
+	'.binaries[] | select(.path | endswith("/klts-early.efi")) | (.uefi | startswith("denied") | not) and (.uefi | test("revokes .* from 2024-06-01T00:00:00Z, but the signature is timestamped 2023-01-01T00:00:00Z, before: not revoked by that entry")) and .signatures[0].timestamp.status == "valid"'
+jqt "revoked-time: timestamped after the revocation: denied" "$J" \
+	'.binaries[] | select(.path | endswith("/klts-late.efi")) | .uefi | test("^denied by dbx: TBS hash of .*, revoked from 2024-06-01T00:00:00Z; the signature is timestamped 2025-01-01T00:00:00Z, not before")'
+jqt "revoked-time: not timestamped: denied" "$J" \
+	'.binaries[] | select(.path | endswith("/kl.efi")) | .uefi | test("^denied by dbx: TBS hash of .*; the signature has no valid timestamp")'
+jqt "revoked-time: EFI images' validity periods are not judged (UEFI ignores time)" "$J" \
+	'[.binaries[] | .signatures[] | .time_valid] | unique == [null]'
+
 # ---- MOK states
 run_scan boot-mokoff --root "$E/mok-off"
 jqt "mok-off: shim validation disabled" "$OUT/r-boot-mokoff.json" '.boot.shim_validation_disabled'

@@ -64,6 +64,45 @@ jqt "hostile: an empty driver file is reported malformed, not skipped" "$J" \
 jqt "hostile: the 100 MiB file is not read" "$J" '.binaries[] | select(.path | endswith("/huge.sys")) | .status == "unread"'
 jqt "hostile: symlinks leading out of the root are not followed" "$J" '[.binaries[] | select(.path | test("escape|canary"))] == []'
 
+# ---- timestamps: RFC 3161 (osslsigncode's built-in TSA) and legacy (tests/legacy-tsa.py), verified; the
+# signer chain's validity periods judged at the timestamp as Windows does (tests/mktimestamps.sh)
+cat >"$OUT/elam.rules" <<'RULES'
+rule T-ELAM-001 {
+	title "test: a driver signed for Early Launch Anti-Malware"
+	severity info
+	reference "tests/e2e-drivers.sh"
+	match all {
+		pe.elam equals "yes"
+	}
+}
+RULES
+run_scan drv-ts --root "$D/timestamps" --rules-add "$OUT/elam.rules"
+J=$OUT/r-drv-ts.json
+"$KD" scan --root "$D/timestamps" --rules-add "$OUT/elam.rules" >"$OUT/r-drv-ts.txt" 2>/dev/null || true
+# ts WHAT DRIVER JQ: JQ about DRIVER's first signature
+ts() { jqt "timestamps: $1" "$J" '.binaries[] | select(.path == $p) | .signatures[0] | '"$3" --arg p "/Windows/System32/drivers/$2"; }
+ts "RFC 3161 valid, genTime and TSA signer recorded" tsrfc.sys \
+	'.timestamp.kind == "rfc3161" and .timestamp.status == "valid" and .timestamp.time == "2019-05-01T12:00:00Z" and .timestamp.signer.subject == "O=Example Timestamping, CN=Example Test Timestamp Responder" and (.timestamp.chain | length == 1) and .time_valid == true and .time_basis == "timestamp"'
+ts "legacy countersignature valid, its signingTime the run's" tslegacy.sys \
+	'.timestamp.kind == "legacy" and .timestamp.status == "valid" and (.timestamp.time | test("^20[0-9]{2}-")) and .timestamp.signer.subject == "O=Example Timestamping, CN=Example Test Timestamp Responder" and .time_valid == true'
+ts "RFC 3161 genTime changed after signing: invalid, with the reason" tsbadrfc.sys \
+	'.timestamp.status == "invalid" and (.timestamp.reason | startswith("RFC 3161 timestamp signature does not verify")) and .time_basis == "scan time"'
+ts "legacy signingTime changed after signing: invalid, with the reason" tsbadlegacy.sys \
+	'.timestamp.status == "invalid" and (.timestamp.reason | startswith("counterSignature signature does not verify"))'
+ts "a good RFC 3161 token over another signature: invalid (messageImprint)" tsimprint.sys \
+	'.timestamp.status == "invalid" and (.timestamp.reason | startswith("RFC 3161 messageImprint is not a digest"))'
+ts "certificate expired after the timestamp: valid as Windows judges it" tsexpired.sys \
+	'.timestamp.status == "valid" and .time_valid == true and .time_basis == "timestamp" and (.time_reason | test("expired 2020-10-22, after the timestamp 2019-05-01: valid as Windows judges it"))'
+ts "expired and not timestamped: judged expired, the kernel-mode rule said" tsnots.sys \
+	'.timestamp == null and .time_valid == false and .time_basis == "scan time" and (.time_reason | test("expired 2020-10-22 and the signature is not timestamped: not valid as Authenticode judges it [(]kernel-mode code integrity"))'
+jqt "timestamps: the verdicts stay (time does not change a signature's status)" "$J" \
+	'[.binaries[] | .status] | unique == ["valid"]'
+jqt "timestamps: the ELAM signer gives pe.elam, the others not" "$J" \
+	'[.findings[] | select(.rules | index("T-ELAM-001")) | [.name, .evidence["pe.elam"]]] == [["tselam.sys", "yes"]]'
+check "timestamps: the text report shows the timestamp and the judgement" \
+	grep -q 'timestamp: rfc3161, valid, 2019-05-01T12:00:00Z, by ' "$OUT/r-drv-ts.txt"
+check "timestamps: ... and a chain not valid at the scan time" grep -q 'validity periods: not valid: certificate ' "$OUT/r-drv-ts.txt"
+
 # ---- catalogs: drivers signed through System32/CatRoot (catalogs signed with osslsigncode)
 run_scan drv-catalogs --root "$D/catalogs"
 expect_rc 1 catalogs
@@ -95,6 +134,18 @@ jqt "catalogs: an embedded signature wins over a catalog listing" "$J" \
 jqt "catalogs: hostile catalogs are counted, and make the coverage an error" "$J" \
 	'.coverage[] | select(.source == "/Windows/System32/CatRoot") | .status == "error" and (.detail | startswith("5 catalogs read (7 members), some unreadable or unparseable; 4 of them"))'
 
+jqt "catalogs: the catalog's OSAttr is recorded (CatalogVersion 2 and 1)" "$J" \
+	'([.binaries[] | select(.path | endswith("/netcat.sys")) | .catalog_osattr] == ["2:10.0"]) and ([.binaries[] | select(.path | endswith("/oldcat.sys")) | .catalog_osattr] == ["2:5.2,2:6.0,2:6.1"])'
+jqt "catalogs: ... and is evidence of a finding through a catalog" "$J" \
+	'.findings[] | select(.name == "klcat.sys") | .evidence.osattr == "2:10.0"'
+# member tags and member OSAttr (tests/mkcatalogs.sh: catalogs-tags)
+run_scan drv-cat-tags --root "$D/catalogs-tags"
+J=$OUT/r-drv-cat-tags.json
+jqt "catalogs: a member whose tag is hash text naming another digest vouches for nothing, with the reason" "$J" \
+	'.binaries[] | select(.path | endswith("/tagbad.sys")) | .status == "invalid" and (.reason | test("under tag [0-9A-F]{64}, which names another digest"))'
+jqt "catalogs: a member's own OSAttr wins over the catalog's" "$J" \
+	'.binaries[] | select(.path | endswith("/memberos.sys")) | .status == "valid" and .catalog_osattr == "2:6.3"'
+J=$OUT/r-drv-catalogs.json
 # a certificate table holding no PKCS#7 (an X.509 WIN_CERTIFICATE only) signs nothing: the
 # catalog still does (the Authenticode digest leaves the table out, so it is unchanged)
 rm -rf "$OUT/catalogs-x509" && cp -a "$D/catalogs" "$OUT/catalogs-x509"

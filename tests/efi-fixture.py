@@ -333,6 +333,11 @@ def main(argv):
     elif cmd == "esl-x509-sha256":     # OWNER OUT CERT.der... (TimeOfRevocation all zero)
         wr(a[1], esl(CERT_X509_SHA256, uuid.UUID(a[0]),
                      [hashlib.sha256(tbs_certificate(rd(c))).digest() + bytes(16) for c in a[2:]]))
+    elif cmd == "esl-x509-sha256-at":  # OWNER OUT YYYY-MM-DD CERT.der...: TimeOfRevocation that day, 00:00 UTC
+        y, mo, dd = (int(x) for x in a[2].split("-"))
+        t = struct.pack("<HBBBBBBIhBB", y, mo, dd, 0, 0, 0, 0, 0, 0, 0, 0)
+        wr(a[1], esl(CERT_X509_SHA256, uuid.UUID(a[0]),
+                     [hashlib.sha256(tbs_certificate(rd(c))).digest() + t for c in a[3:]]))
     elif cmd == "esl-sha256":          # OWNER OUT HEX...
         wr(a[1], esl(CERT_SHA256, uuid.UUID(a[0]), [bytes.fromhex(h) for h in a[2:]]))
     elif cmd == "esl-dump":            # [--efivar] FILE...: print every entry; exit 1 on a malformed list

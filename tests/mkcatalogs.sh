@@ -196,6 +196,24 @@ for id in $IDS; do cp "$C/$id.sys" "$R/$D/"; done
 for f in ctrl legacy klcat broken truncated wrongtype x; do cp "$C/$f.cat" "$R/$CR/"; done
 : >"$R/$CR/empty.cat"
 
+# --- 5b. catalogs-tags: a member whose tag names another digest, and a member with its own OSAttr -----------
+for id in tagbad memberos; do
+	mkrc "$id" 040904B0 "$CO" "$PR" "Contoso fieldbus adapter driver" "$id.sys" "5.1.2.0"
+	build "$id"
+	cp "$B/$id.sys" "$C/$id.sys"
+	digest "$id"
+done
+mkcat tags 2 tagbad.sys=tagbad:badtag memberos.sys=memberos:os=2:6.3
+sign whcp "$C/tags.u.cat" "$C/tags.cat" sha256
+[ "$(members "$C/tags.cat" | sed -E 's/^([^ ]+) [^ ]+ [^ ]+ /\1 /')" = "tagbad.sys tag is not the digest
+memberos.sys ok" ] || die "tags.cat members: $(members "$C/tags.cat" | tr '\n' '|')"
+TR=$OUT/catalogs-tags
+rm -rf "$TR"
+mkdir -p "$TR/$D" "$TR/$CR"
+cp "$C/tagbad.sys" "$C/memberos.sys" "$TR/$D/"
+cp "$C/tags.cat" "$C/ctrl.cat" "$TR/$CR/"
+cp "$C/netcat.sys" "$TR/$D/"
+
 # --- 6. drivers.tsv, DRIVERS.md, catalogs/CATALOGS.md, catalogs/catalogs.tsv --------------------------------
 subject() { openssl x509 -in "$1" -noout -subject -nameopt RFC2253 | sed 's/^subject=//'; }
 sha256fp() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/.*=//; s/://g'; }

@@ -777,5 +777,7 @@ EOF
 export B LOG CC WINDRES
 export -f run mkrc build
 bash "$(dirname "${BASH_SOURCE[0]}")/mkcatalogs.sh" "$PKI" "$OUT"
+# --- 8. timestamped drivers: tests/mktimestamps.sh makes OUTDIR/timestamps (its own PKI and TSA)
+bash "$(dirname "${BASH_SOURCE[0]}")/mktimestamps.sh" "$OUT"
 
 rm -rf "$B"

@@ -96,6 +96,44 @@ cat "$PKI/kl/cert.pem" "$PKI/kl/ca.pem" >"$TMP/kl-chain.pem"
 run osslsigncode sign -nest -h sha256 -certs "$TMP/kl-chain.pem" -key "$PKI/kl/key.pem" \
 	-in "$TMP/nested.1.efi" -out "$B/nested.efi"
 
+# klts-early/klts-late: kl-signed and RFC 3161 timestamped (osslsigncode's built-in TSA, a TSA key made
+# here) on 2023-01-01 and 2025-01-01, for a dbx TBS entry with a TimeOfRevocation between them
+# (openssl ca: a validity that starts in the past, 2020, as the timestamps' times need; x509 -req starts now)
+mkdir -p "$TMP/tsaca/new"
+: >"$TMP/tsaca/index.txt"
+echo 1000 >"$TMP/tsaca/serial"
+cat >"$TMP/tsaca/cnf" <<CNF
+[ ca ]
+default_ca = tsa
+[ tsa ]
+database = $TMP/tsaca/index.txt
+new_certs_dir = $TMP/tsaca/new
+serial = $TMP/tsaca/serial
+default_md = sha256
+policy = any
+[ any ]
+commonName = supplied
+organizationName = optional
+[ req ]
+distinguished_name = dn
+[ dn ]
+[ ext ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = critical,timeStamping
+subjectKeyIdentifier = hash
+CNF
+run openssl req -new -newkey rsa:2048 -nodes -keyout "$TMP/tsa.key" -out "$TMP/tsa.csr" \
+	-subj "/O=Example Timestamping/CN=Example EFI Test TSA" -config "$TMP/tsaca/cnf"
+run openssl ca -batch -config "$TMP/tsaca/cnf" -selfsign -keyfile "$TMP/tsa.key" -in "$TMP/tsa.csr" \
+	-startdate 20200101000000Z -enddate 20400101000000Z -extfile "$TMP/tsaca/cnf" -extensions ext \
+	-notext -out "$TMP/tsa.pem"
+for v in early:1672531200 late:1735689600; do
+	run osslsigncode sign -h sha256 -certs "$TMP/kl-chain.pem" -key "$PKI/kl/key.pem" \
+		-TSA-certs "$TMP/tsa.pem" -TSA-key "$TMP/tsa.key" -TSA-time "${v#*:}" \
+		-in "$TMP/kl.efi" -out "$B/klts-${v%%:*}.efi"
+done
+
 # tampered: vendor-signed, then one byte of .text flipped (the digest no longer matches)
 sign vendor "$TMP/tampered.efi" "$TMP/tampered.1.efi"
 run $PY tamper "$TMP/tampered.1.efi" "$B/tampered.efi" .text

@@ -256,6 +256,19 @@ boot 0002 'revoked test' '\EFI\test\vendor.efi'
 var BootOrder $GLOBAL 0x07 u16:0000,0002
 var BootCurrent $GLOBAL 0x06 u16:0000
 
+# revoked-time: dbx revokes the kl leaf by TBS hash from 2024-06-01 (TimeOfRevocation): a signature
+# timestamped before that is not revoked by the entry, one timestamped after it and one not timestamped are
+new_root revoked-time
+secure_boot 1 0
+run $PY esl-x509-sha256-at "$TESTOWNER" "$TMP/kl-tbs-time.esl" 2024-06-01 "$PKI/kl/cert.der"
+keys "$E/db.esl" "$TMP/kl-tbs-time.esl"
+mok "$E/moklist.esl"
+mokx
+debian_esp
+for f in kl klts-early klts-late; do esp "$BIN/$f.efi" "EFI/test/$f.efi"; done
+var BootOrder $GLOBAL 0x07 u16:0000
+var BootCurrent $GLOBAL 0x06 u16:0000
+
 # mok-off: shim validation disabled, MOK not trusted for modules, MokListRT split in two variables
 new_root mok-off
 secure_boot 1 0

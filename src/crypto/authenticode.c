@@ -19,6 +19,7 @@
 
 #include "crypto/authenticode.h"
 #include "crypto/authenticode_priv.h"
+#include "crypto/timestamp_priv.h"
 #include "crypto/cert_priv.h"
 #include "core/cursor.h"
 #include "core/util.h"
@@ -235,6 +236,7 @@ static void add_sig(struct ac_result *out, const uint8_t *der, size_t n, int dep
 	if (accepted && authenticode_digest(pe, s->digest_algo, md, &mdlen) == 0)
 		s->digest_matches = mdlen == s->digest_len && !memcmp(md, s->digest, mdlen);
 	ac_verify_signed(p7, c.base + c.pos, len, s);
+	ac_timestamps(p7, &s->ts);
 	if (s->sig_ok && !accepted)
 		s->error = xasprintf("digest algorithm %s is not accepted", s->digest_algo);
 	else if (s->sig_ok && !s->digest_matches)
@@ -274,6 +276,7 @@ void ac_sig_free(struct ac_sig *s)
 	for (size_t k = 0; k < s->ncerts; k++)
 		cert_free(s->certs[k]);
 	free(s->certs);
+	ac_timestamp_free(&s->ts);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -362,17 +365,19 @@ out:
 	return anchored;
 }
 
-bool cert_tbs_sha256(const struct kd_cert *c, uint8_t out[32])
+bool cert_tbs_digest(const struct kd_cert *c, const char *algo, uint8_t out[64], unsigned int *len)
 {
+	const EVP_MD *md = !strcmp(algo, "sha256") ? EVP_sha256() : !strcmp(algo, "sha384") ?
+			   EVP_sha384() : !strcmp(algo, "sha512") ? EVP_sha512() : NULL;
 	unsigned char *der = NULL;
-	unsigned int len = 0;
-	int n = i2d_X509(c->x509, &der);	/* the bytes as parsed, not a re-encoding */
+	int n = md ? i2d_X509(c->x509, &der) : 0;	/* the bytes as parsed, not a re-encoding */
 	struct cursor cur;
 	const uint8_t *tbs_start;
 	uint8_t tag;
 	size_t tlen;
 	bool ok = false;
 
+	*len = 0;
 	if (n <= 0)
 		return false;
 	/* Certificate ::= SEQUENCE { tbsCertificate TBSCertificate, ... }: hash the first element whole */
@@ -383,9 +388,20 @@ bool cert_tbs_sha256(const struct kd_cert *c, uint8_t out[32])
 			size_t whole = (size_t)(cur.base + cur.pos - tbs_start) + tlen;
 
 			ok = range_ok((size_t)n, (size_t)(tbs_start - cur.base), whole) &&
-			     EVP_Digest(tbs_start, whole, out, &len, EVP_sha256(), NULL) && len == 32;
+			     EVP_Digest(tbs_start, whole, out, len, md, NULL);
 		}
 	}
 	OPENSSL_free(der);
 	return ok;
+}
+
+bool cert_tbs_sha256(const struct kd_cert *c, uint8_t out[32])
+{
+	uint8_t md[64];
+	unsigned int len;
+
+	if (!cert_tbs_digest(c, "sha256", md, &len) || len != 32)
+		return false;
+	memcpy(out, md, 32);
+	return true;
 }

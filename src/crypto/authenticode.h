@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "crypto/cert.h"
+#include "crypto/timestamp.h"
 #include "formats/pe.h"
 
 struct ac_sig {
@@ -22,6 +23,7 @@ struct ac_sig {
 	struct kd_cert *signer;		/* the signer's certificate, from those embedded */
 	struct kd_cert **certs;		/* every embedded certificate */
 	size_t ncerts;
+	struct ac_timestamp ts;		/* its timestamp, kind NULL when none */
 };
 
 struct ac_result {
@@ -48,5 +50,7 @@ bool authenticode_chain(const struct ac_sig *s, struct kd_cert *const *anchors, 
 			struct kd_cert ***chain, size_t *n);
 /* SHA-256 of a certificate's TBSCertificate (dbx X509_SHA256 entries name those). */
 bool cert_tbs_sha256(const struct kd_cert *c, uint8_t out[32]);
+/* The same with "sha256", "sha384" or "sha512" (dbx X509_SHA384/512); *len gets the size. */
+bool cert_tbs_digest(const struct kd_cert *c, const char *algo, uint8_t out[64], unsigned int *len);
 
 #endif

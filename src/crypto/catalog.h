@@ -24,6 +24,14 @@ struct cat_result {
 	size_t members;			/* members listed */
 	size_t matches;			/* wants found among them */
 	struct ac_sig sig;		/* the catalog's signature; checked only when matches */
+	char *osattr;			/* the catalog's own OSAttr attribute ("2:6.1,2:10.0"), or NULL */
+	struct kvlist member_osattr;	/* digest hex -> the OSAttr of a matched member, where it has one */
+	/*
+	 * digest hex -> the tag of a matched member whose tag is hash text naming
+	 * another digest: Windows finds a member by its tag, the hex of the
+	 * file's digest, so such a member vouches for nothing.
+	 */
+	struct kvlist bad_tags;
 };
 
 /*
@@ -34,5 +42,11 @@ struct cat_result {
 int catalog_check(const uint8_t *p, size_t n, const struct cat_want *wants, size_t nwants,
 		  bool *matched, struct cat_result *out, char **err);
 void cat_result_free(struct cat_result *r);
+
+/*
+ * Does an OSAttr value ("2:5.1,2:6.0,2:10.0": platform 2, Windows NT, and
+ * major.minor versions) name Windows major.minor? NULL or malformed: false.
+ */
+bool cat_osattr_covers(const char *osattr, unsigned major, unsigned minor);
 
 #endif

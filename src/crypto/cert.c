@@ -235,6 +235,26 @@ const struct cert_info *cert_get_info(const struct kd_cert *c)
 	return &c->info;
 }
 
+bool cert_has_eku(const struct kd_cert *c, const char *oid)
+{
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(c->x509, NID_ext_key_usage, NULL, NULL);
+	ASN1_OBJECT *want = OBJ_txt2obj(oid, 1);
+	bool found = false;
+
+	for (int i = 0; eku && want && i < sk_ASN1_OBJECT_num(eku) && !found; i++)
+		found = !OBJ_cmp(sk_ASN1_OBJECT_value(eku, i), want);
+	ASN1_OBJECT_free(want);
+	EXTENDED_KEY_USAGE_free(eku);
+	ERR_clear_error();
+	return found;
+}
+
+struct kd_cert *cert_dup(const struct kd_cert *c)
+{
+	X509_up_ref(c->x509);
+	return cert_wrap(c->x509);
+}
+
 bool cert_equal(const struct kd_cert *a, const struct kd_cert *b)
 {
 	return strcmp(a->info.sha256, b->info.sha256) == 0;

@@ -35,6 +35,10 @@ struct kd_cert *cert_from_der(const uint8_t *p, size_t n, size_t *used);
 /* Parse a DER or PEM file's bytes (PEM may hold several). Returns count, or -1 with *reason. */
 int certs_from_bytes(const uint8_t *p, size_t n, struct kd_cert ***out, const char **reason);
 const struct cert_info *cert_get_info(const struct kd_cert *c);
+/* Does the certificate list this extended key usage (dotted OID)? */
+bool cert_has_eku(const struct kd_cert *c, const char *oid);
+/* Another handle on the same certificate (freed with cert_free). */
+struct kd_cert *cert_dup(const struct kd_cert *c);
 /* Same certificate (equal DER)? */
 bool cert_equal(const struct kd_cert *a, const struct kd_cert *b);
 void cert_free(struct kd_cert *c);

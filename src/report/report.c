@@ -548,6 +548,24 @@ static void json_pe_sig(struct json *j, const struct pe_sig *s)
 		j_string_or_null(j, "sha256", ci ? ci->sha256 : NULL);
 		j_close(j, '}');
 	}
+	if (!s->ts_kind) {
+		j_string(j, "timestamp", NULL);
+	} else {
+		j_open(j, "timestamp", '{');
+		j_string(j, "kind", s->ts_kind);
+		j_string(j, "status", s->ts_status);
+		j_string(j, "reason", s->ts_reason);
+		j_string(j, "time", s->ts_time);
+		j_cert(j, "signer", s->ts_signer);
+		j_open(j, "chain", '[');
+		for (size_t k = 0; k < s->nts_chain; k++)
+			j_cert(j, NULL, s->ts_chain[k]);
+		j_close(j, ']');
+		j_close(j, '}');
+	}
+	j_tristate(j, "time_valid", s->time_valid);
+	j_string(j, "time_basis", s->time_basis);
+	j_string(j, "time_reason", s->time_reason);
 	j_close(j, '}');
 }
 
@@ -592,6 +610,7 @@ static void json_boot(struct json *j, const struct scan_result *res)
 			json_pe_sig(j, &r->sigs[k]);
 		j_close(j, ']');
 		j_string(j, "catalog", r->catalog);
+		j_string(j, "catalog_osattr", r->catalog_osattr);
 		j_open(j, "version", '{');
 		for (size_t k = 0; k < r->version.n; k++)
 			j_string(j, r->version.v[k].key, r->version.v[k].value);
@@ -1209,6 +1228,27 @@ static void text_pe_sig(struct text *t, const struct pe_sig *s)
 	else if (s->anchored)
 		tx_puts(t, " [anchored]");
 	tx_nl(t);
+	if (s->ts_kind) {
+		tx_to(t, TEXT_BODY + 2);
+		tx_printf(t, "timestamp: %s, %s", s->ts_kind, s->ts_status);
+		if (s->ts_reason)
+			tx_part(t, " (", s->ts_reason, ")", TEXT_BODY + 4);
+		if (s->ts_time)
+			tx_printf(t, ", %s", s->ts_time);
+		if (s->ts_signer) {
+			const struct cert_info *ci = cert_get_info(s->ts_signer);
+
+			tx_puts(t, ", by ");
+			tx_dn(t, ci->subject, &ci->subject_attrs, TEXT_BODY + 4);
+		}
+		tx_nl(t);
+	}
+	if (s->time_valid >= 0 && s->time_reason) {
+		tx_to(t, TEXT_BODY + 2);
+		tx_printf(t, "validity periods: %s: ", s->time_valid ? "valid" : "not valid");
+		tx_value(t, s->time_reason, TEXT_BODY + 4, TEXT_MAX_LINES);
+		tx_nl(t);
+	}
 }
 
 static void text_pe_line(struct text *t, const char *key, const char *key2, const char *value)
@@ -1232,6 +1272,8 @@ static void text_pe_details(struct text *t, const struct pe_rec *r)
 		text_pe_sig(t, &r->sigs[k]);
 	if (r->catalog)
 		text_pe_line(t, "catalog", "", r->catalog);
+	if (r->catalog_osattr)
+		text_pe_line(t, "catalog OSAttr", "", r->catalog_osattr);
 	for (size_t k = 0; k < r->version.n; k++)
 		text_pe_line(t, "version.", r->version.v[k].key, r->version.v[k].value);
 	/* named as the rules name them: driverstore.package, inf.provider, ... */

@@ -237,6 +237,13 @@ void pe_sig_free(struct pe_sig *s)
 	for (size_t i = 0; i < s->nchain; i++)
 		cert_free(s->chain[i]);
 	free(s->chain);
+	free(s->ts_reason);
+	free(s->ts_time);
+	cert_free(s->ts_signer);
+	for (size_t i = 0; i < s->nts_chain; i++)
+		cert_free(s->ts_chain[i]);
+	free(s->ts_chain);
+	free(s->time_reason);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -314,6 +321,7 @@ void scan_result_free(struct scan_result *res)
 			pe_sig_free(&r->sigs[k]);
 		free(r->sigs);
 		free(r->catalog);
+		free(r->catalog_osattr);
 		kv_free(&r->version);
 		kv_free(&r->package);
 		sl_free(&r->sbat);

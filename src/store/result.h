@@ -132,6 +132,22 @@ struct pe_sig {
 	bool anchored;			/* the chain reaches a certificate of anchor_db */
 	const char *anchor_db;		/* "db", "MokListRT", "shim vendor certificate" */
 	size_t anchor;			/* chain[anchor] is the anchor */
+	/* its timestamp (a countersignature over the signature value) */
+	const char *ts_kind;		/* "rfc3161", "legacy"; NULL: not timestamped */
+	const char *ts_status;		/* "valid", "invalid", "malformed" */
+	char *ts_reason;		/* why not valid */
+	char *ts_time;			/* YYYY-MM-DDTHH:MM:SSZ, as the timestamp says */
+	struct kd_cert *ts_signer;	/* the timestamp authority's certificate */
+	struct kd_cert **ts_chain;	/* its issuers, nearest first */
+	size_t nts_chain;
+	/*
+	 * The chain's validity periods, judged as Windows does (man kdetect(8)):
+	 * at ts_time when the timestamp is valid, else at the scan's time.
+	 * -1: not judged (UEFI ignores time: EFI images and kernels).
+	 */
+	int time_valid;
+	const char *time_basis;		/* "timestamp", "scan time" */
+	char *time_reason;
 };
 
 /* A PE image: an EFI binary on the ESP, a signed kernel, or a Windows driver. */
@@ -145,6 +161,7 @@ struct pe_rec {
 	struct pe_sig *sigs;
 	size_t nsigs;
 	char *catalog;			/* the catalog that signs it, when one does */
+	char *catalog_osattr;		/* its OSAttr: the member's own, else the catalog's; or NULL */
 	struct kvlist version;		/* VERSIONINFO strings: CompanyName, ... (one value each) */
 	struct kvlist package;		/* in the driver store: its package and INF (folder, provider, ...) */
 	struct strlist sbat;		/* the lines of its .sbat section (CSV: component,generation,...) */

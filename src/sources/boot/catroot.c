@@ -168,6 +168,26 @@ const struct cat_entry *catroot_lookup(const struct catroot *c, const struct pe_
 	return best;
 }
 
+const char *catroot_member(const struct cat_entry *e, const struct kvlist *l,
+			   const struct pe_image *pe)
+{
+	const char *v = NULL;
+
+	(void)e;
+	for (size_t i = 0; l->n && i < ARRAY_SIZE(digest_algos) && !v; i++) {
+		uint8_t md[64];
+		unsigned int len;
+		char *hex;
+
+		if (authenticode_digest(pe, digest_algos[i], md, &len))
+			continue;
+		hex = hex_encode(md, len, 0);
+		v = kv_get(l, hex);
+		free(hex);
+	}
+	return v;
+}
+
 void catroot_free(struct catroot *c)
 {
 	for (size_t i = 0; i < c->ncats; i++) {

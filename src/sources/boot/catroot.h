@@ -41,6 +41,9 @@ int catroot_load(struct catroot *c, const struct kd_root *root, const char *syst
 int catroot_load_packages(struct catroot *c, const struct kd_root *root, const char *store);
 /* The catalog that lists the image's digest, or NULL. */
 const struct cat_entry *catroot_lookup(const struct catroot *c, const struct pe_image *pe);
+/* What a kvlist of e's result (member_osattr, bad_tags) says about the image's digest, or NULL. */
+const char *catroot_member(const struct cat_entry *e, const struct kvlist *l,
+			   const struct pe_image *pe);
 void catroot_free(struct catroot *c);
 
 #endif

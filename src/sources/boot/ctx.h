@@ -24,7 +24,12 @@ struct uefi_db {
 	struct kd_cert **certs;
 	size_t ncerts;
 	struct strlist hashes;		/* hex SHA-256 image hashes */
-	struct strlist tbs;		/* hex SHA-256 TBSCertificate hashes (dbx) */
+	struct strlist tbs;		/* hex TBSCertificate hashes (dbx); "sha384:"/"sha512:" prefixed */
+	/*
+	 * per tbs entry: its TimeOfRevocation, YYYY-MM-DDTHH:MM:SSZ, or "" when it
+	 * is all zero (always revoked) or not given (shim's vendor dbx)
+	 */
+	struct strlist tbs_time;
 };
 
 struct boot_keys {

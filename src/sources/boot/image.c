@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/cursor.h"
@@ -72,12 +73,14 @@ void shim_vendor_dbx(const struct pe_image *pe, struct uefi_db *into)
 	for (int i = 0; i < n; i++) {
 		char *hex = e[i].len >= 32 ? hex_encode(e[i].data, 32, 0) : NULL;
 
-		if (e[i].type == ESL_SHA256 && hex && !sl_contains(&into->hashes, hex))
+		if (e[i].type == ESL_SHA256 && hex && !sl_contains(&into->hashes, hex)) {
 			sl_push(&into->hashes, hex);
-		else if (e[i].type == ESL_X509_SHA256 && hex && !sl_contains(&into->tbs, hex))
-			sl_push(&into->tbs, hex);
-		else
-			free(hex);
+			continue;
+		}
+		/* shim's own list: no TimeOfRevocation is weighed, as shim weighs none */
+		if (e[i].type == ESL_X509_SHA256 && hex)
+			db_add_tbs(into, "sha256", e[i].data, 32, NULL);
+		free(hex);
 	}
 	if (n > 0)
 		free(e);
@@ -126,6 +129,8 @@ static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe
 	evidence_add(&f->evidence, "signature", sig_status_name(r->status));
 	if (r->catalog)
 		evidence_add(&f->evidence, "catalog", r->catalog);
+	if (r->catalog_osattr)
+		evidence_add(&f->evidence, "osattr", r->catalog_osattr);
 	if (r->uefi)
 		evidence_add(&f->evidence, "uefi", r->uefi);
 	for (size_t k = 0; k < services.n; k++)
@@ -164,7 +169,107 @@ static struct pe_sig *add_pe_sig(struct pe_rec *r, const struct ac_sig *sig, boo
 	ps->error = sig->error ? xstrdup(sig->error) : NULL;
 	ps->chain = chain;
 	ps->nchain = nchain;
+	ps->time_valid = -1;
+	if (sig->ts.kind) {
+		ps->ts_kind = sig->ts.kind;
+		ps->ts_status = ts_status_name(sig->ts.status);
+		ps->ts_reason = sig->ts.reason ? xstrdup(sig->ts.reason) : NULL;
+		ps->ts_time = sig->ts.time ? xstrdup(sig->ts.time) : NULL;
+		ps->ts_signer = sig->ts.tsa ? cert_dup(sig->ts.tsa) : NULL;
+		for (size_t k = 0; k < sig->ts.ntsa_chain; k++) {
+			ps->ts_chain = xreallocarray(ps->ts_chain, ps->nts_chain + 1, sizeof(*ps->ts_chain));
+			ps->ts_chain[ps->nts_chain++] = cert_dup(sig->ts.tsa_chain[k]);
+		}
+	}
 	return ps;
+}
+
+/* The scan's time as certificates write theirs: YYYY-MM-DDTHH:MM:SSZ. */
+static void scan_time(const struct scan_result *res, char out[32])
+{
+	time_t now = res->started.tv_sec ? res->started.tv_sec : time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* "2020-10-22" of "2020-10-22T12:00:00Z", for reasons people read. */
+static const char *day(const char *iso, char out[11])
+{
+	snprintf(out, 11, "%s", iso);
+	return out;
+}
+
+/*
+ * The signer chain's validity periods as Windows judges them: Authenticode
+ * (WinVerifyTrust) wants every certificate valid at the time of a valid
+ * timestamp, else now; kernel-mode code integrity does not check the periods
+ * when it loads a driver, which the reason says. UEFI ignores time: EFI
+ * images and kernels are not judged. Verdicts (status) do not change.
+ */
+static void judge_time(struct pe_sig *ps, const char *kind, const char *now)
+{
+	bool stamped = ps->ts_kind && !strcmp(ps->ts_status, "valid") && ps->ts_time;
+	const char *at = stamped ? ps->ts_time : now;
+	const struct cert_info *late = NULL;
+	char d1[11], d2[11];
+
+	if (!strcmp(kind, "efi") || !strcmp(kind, "kernel")) {
+		ps->time_reason = xstrdup("not judged: UEFI does not check validity periods");
+		return;
+	}
+	if (!ps->nchain) {
+		ps->time_reason = xstrdup("not judged: no signer certificate");
+		return;
+	}
+	ps->time_basis = stamped ? "timestamp" : "scan time";
+	for (size_t k = 0; k < ps->nchain; k++) {
+		const struct cert_info *ci = cert_get_info(ps->chain[k]);
+		bool before = *ci->not_before && strcmp(at, ci->not_before) < 0;
+		bool after = *ci->not_after && strcmp(at, ci->not_after) > 0;
+
+		if (stamped && (before || after)) {
+			ps->time_valid = 0;
+			ps->time_reason = xasprintf("certificate %s was not valid at the timestamp %s "
+						    "(valid %s to %s)", ci->subject, at, ci->not_before,
+						    ci->not_after);
+			return;
+		}
+		if (before || after) {
+			ps->time_valid = 0;
+			ps->time_reason = xasprintf(
+				"certificate %s %s %s and the signature is %s: not valid as "
+				"Authenticode judges it (kernel-mode code integrity does not check "
+				"validity periods when it loads a driver)",
+				ci->subject, after ? "expired" : "is not valid until",
+				day(after ? ci->not_after : ci->not_before, d1),
+				!ps->ts_kind ? "not timestamped" : "timestamped, but the timestamp is not valid");
+			return;
+		}
+		if (*ci->not_after && strcmp(now, ci->not_after) > 0 && !late)
+			late = ci;
+	}
+	ps->time_valid = 1;
+	if (late)
+		ps->time_reason = xasprintf("certificate %s expired %s, after the timestamp %s: "
+					    "valid as Windows judges it", late->subject,
+					    day(late->not_after, d1), day(at, d2));
+	else if (stamped)
+		ps->time_reason = xasprintf("every certificate was valid at the timestamp %s", at);
+	else
+		ps->time_reason = xasprintf("every certificate is valid at the scan time%s",
+					    ps->ts_kind ? " (the timestamp is not valid)" :
+							  " (not timestamped)");
+}
+
+#define OID_ELAM_EKU "1.3.6.1.4.1.311.61.4.1"
+
+/* An Early Launch Anti-Malware driver: its signer holds the ELAM EKU. */
+static void elam_fact(struct pe_rec *r, struct kd_cert *const *chain, size_t n)
+{
+	if (n && cert_has_eku(chain[0], OID_ELAM_EKU) && !kv_get(&r->facts, "pe.elam"))
+		kv_add(&r->facts, "pe.elam", "yes");
 }
 
 /* The key database that anchored a chain: the one holding its highest certificate. */
@@ -192,7 +297,9 @@ static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct
 {
 	const struct cat_entry *e = catroot_lookup(b->cat, pe);
 	const struct ac_sig *sig;
+	const char *bad_tag, *osattr;
 	struct kd_cert **chain;
+	char now[32];
 	size_t n;
 
 	if (!e)
@@ -201,16 +308,30 @@ static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct
 	authenticode_chain(sig, NULL, 0, &chain, &n);
 	free(r->reason);
 	r->reason = NULL;
-	r->status = sig->sig_ok ? SIG_VALID : SIG_INVALID;
+	bad_tag = catroot_member(e, &e->res.bad_tags, pe);
+	osattr = catroot_member(e, &e->res.member_osattr, pe);
+	if (!osattr)
+		osattr = e->res.osattr;
+	r->status = sig->sig_ok && !bad_tag ? SIG_VALID : SIG_INVALID;
 	if (!sig->sig_ok)
 		r->reason = xasprintf("listed in catalog %s: %s", e->path,
 				      sig->error ? sig->error : "signature does not verify");
+	else if (bad_tag)
+		r->reason = xasprintf("listed in catalog %s under tag %s, which names another digest "
+				      "(Windows finds a member by its tag)", e->path, bad_tag);
 	r->catalog = xstrdup(e->path);
 	kv_add(&r->facts, "pe.catalog", e->path);
 	/* as for embedded signatures: a catalog that does not verify vouches for nothing */
 	for (size_t k = 0; k < n && sig->sig_ok; k++)
 		cert_facts(&r->facts, chain[k]);
-	add_pe_sig(r, sig, true, chain, n);
+	if (sig->sig_ok)
+		elam_fact(r, chain, n);
+	if (osattr) {
+		r->catalog_osattr = xstrdup(osattr);
+		kv_add(&r->facts, "pe.catalog_osattr", osattr);
+	}
+	scan_time(b->res, now);
+	judge_time(add_pe_sig(r, sig, true, chain, n), r->kind, now);
 }
 
 /* Inspect one PE image held in memory; shown is its path in the root. */
@@ -226,7 +347,7 @@ void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, const u
 	struct kd_cert **anchors = NULL;
 	size_t nanchors = 0;
 	const char *reason, *base = strrchr(shown, '/');
-	char *sbat_why = NULL;
+	char *sbat_why = NULL, now[32];
 	uint8_t md[64];
 	unsigned int mdlen;
 
@@ -258,6 +379,7 @@ void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, const u
 		kv_add(&r->facts, "pe.authenticode_sha256", r->authenticode_sha256);
 	}
 	authenticode_check(&pe, &ac);
+	scan_time(res, now);
 	/* anchors: what db, the MOK list and shim's vendor certificate trust */
 	{
 		const struct uefi_db *dbs[] = { &b->k->db, &b->k->mok, &b->vendor };
@@ -294,13 +416,16 @@ void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, const u
 		ps = add_pe_sig(r, sig, false, chains[s], nchains[s]);
 		if (anchored)
 			pe_sig_anchor(b, ps);
+		judge_time(ps, kind, now);
 		/*
 		 * A signer counts as evidence only when its signature covers this
 		 * image: a PKCS#7 blob is easy to copy onto another file.
 		 */
-		if (sig->sig_ok && sig->digest_matches)
+		if (sig->sig_ok && sig->digest_matches) {
 			for (size_t k = 0; k < nchains[s]; k++)
 				cert_facts(&r->facts, chains[s][k]);
+			elam_fact(r, chains[s], nchains[s]);
+		}
 	}
 	if (b->cat && !ac.n && !ac.error && strcmp(kind, "driver") == 0)
 		catalog_signature(b, r, &pe);

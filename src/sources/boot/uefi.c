@@ -31,6 +31,34 @@ void db_free(struct uefi_db *d)
 	free(d->certs);
 	sl_free(&d->hashes);
 	sl_free(&d->tbs);
+	sl_free(&d->tbs_time);
+}
+
+/* An EFI_TIME TimeOfRevocation (16 bytes): "" when all zero or unreadable, else UTC text. */
+static char *revocation_time(const uint8_t *t)
+{
+	unsigned year = (unsigned)(t[0] | t[1] << 8);
+
+	/* TimeZone is ignored: the fields are taken as UTC */
+	if (!year || year > 9999 || t[2] < 1 || t[2] > 12 || t[3] < 1 || t[3] > 31 || t[4] > 23 ||
+	    t[5] > 59 || t[6] > 59)
+		return xstrdup("");
+	return xasprintf("%04u-%02u-%02uT%02u:%02u:%02uZ", year, t[2], t[3], t[4], t[5], t[6]);
+}
+
+void db_add_tbs(struct uefi_db *d, const char *algo, const uint8_t *hash, size_t len,
+		const uint8_t *time)
+{
+	char *hex = hex_encode(hash, len, 0);
+	char *key = strcmp(algo, "sha256") ? xasprintf("%s:%s", algo, hex) : xstrdup(hex);
+
+	free(hex);
+	if (sl_contains(&d->tbs, key)) {
+		free(key);
+		return;
+	}
+	sl_push(&d->tbs, key);
+	sl_push(&d->tbs_time, time ? revocation_time(time) : xstrdup(""));
 }
 
 /* Decode a signature list into the database and the trust list. */
@@ -71,29 +99,42 @@ static void load_list(struct boot_ctx *b, const char *name, const uint8_t *data,
 				into->certs = xreallocarray(into->certs, into->ncerts + 1, sizeof(*into->certs));
 				into->certs[into->ncerts++] = copy;
 			}
-		} else if ((e[i].type == ESL_SHA256 && e[i].len == 32) ||
-			   (e[i].type == ESL_X509_SHA256 && e[i].len >= 32)) {
-			bool tbs = e[i].type == ESL_X509_SHA256;
+		} else if (e[i].type == ESL_SHA256 && e[i].len == 32) {
 			char *hex = hex_encode(e[i].data, 32, 0), *what;
 
 			hashes++;
-			if (tbs && e[i].len >= 48) {
-				/* EFI_TIME TimeOfRevocation: all zero means always revoked */
-				const uint8_t *t = e[i].data + 32;
-				unsigned year = (unsigned)(t[0] | t[1] << 8);
-
-				what = year ? xasprintf("x509-tbs-sha256: %s (revoked from %04u-%02u-%02u)", hex,
-							year, t[2], t[3]) :
-					      xasprintf("x509-tbs-sha256: %s (always revoked)", hex);
-			} else {
-				what = xasprintf("%s: %s", tbs ? "x509-tbs-sha256" : "sha256", hex);
-			}
+			what = xasprintf("sha256: %s", hex);
 			kv_add(&b->res->boot.databases, name, what);
 			free(what);
 			if (into)
-				sl_push(tbs ? &into->tbs : &into->hashes, hex);
+				sl_push(&into->hashes, hex);
 			else
 				free(hex);
+		} else if ((e[i].type == ESL_X509_SHA256 && e[i].len >= 32) ||
+			   (e[i].type == ESL_X509_SHA384 && e[i].len >= 48) ||
+			   (e[i].type == ESL_X509_SHA512 && e[i].len >= 64)) {
+			const char *algo = e[i].type == ESL_X509_SHA256 ? "sha256" :
+					   e[i].type == ESL_X509_SHA384 ? "sha384" : "sha512";
+			size_t hlen = e[i].type == ESL_X509_SHA256 ? 32 :
+				      e[i].type == ESL_X509_SHA384 ? 48 : 64;
+			/* EFI_TIME TimeOfRevocation after the hash: all zero means always revoked */
+			const uint8_t *t = e[i].len >= hlen + 16 ? e[i].data + hlen : NULL;
+			char *hex = hex_encode(e[i].data, hlen, 0), *when = t ? revocation_time(t) : NULL;
+			char *what;
+
+			hashes++;
+			if (when && *when)
+				what = xasprintf("x509-tbs-%s: %s (revoked from %s)", algo, hex, when);
+			else if (t)
+				what = xasprintf("x509-tbs-%s: %s (always revoked)", algo, hex);
+			else
+				what = xasprintf("x509-tbs-%s: %s", algo, hex);
+			kv_add(&b->res->boot.databases, name, what);
+			free(what);
+			free(hex);
+			free(when);
+			if (into)
+				db_add_tbs(into, algo, e[i].data, hlen, t);
 		} else {
 			char *what = xasprintf("%s entry (type %s)", esl_type_name(e[i].type), e[i].type_guid);
 
@@ -254,29 +295,82 @@ bool in_db(const struct uefi_db *d, const struct kd_cert *c)
 	return false;
 }
 
-/* Does a revocation list deny this image: by its hash, a certificate of a chain, or a TBS hash? */
+/* The index of s in sl, or -1. */
+static long sl_index(const struct strlist *sl, const char *s)
+{
+	for (size_t i = 0; i < sl->n; i++)
+		if (!strcmp(sl->v[i], s))
+			return (long)i;
+	return -1;
+}
+
+/*
+ * A TBS hash entry of d that names cert: its index, or -1. The entry names
+ * the TBSCertificate's SHA-256, SHA-384 or SHA-512.
+ */
+static long tbs_entry(const struct uefi_db *d, const struct kd_cert *cert)
+{
+	static const char *const algos[] = { "sha256", "sha384", "sha512" };
+
+	for (size_t a = 0; d->tbs.n && a < ARRAY_SIZE(algos); a++) {
+		uint8_t md[64];
+		unsigned int len;
+		char *hex, *key;
+		long at;
+
+		if (!cert_tbs_digest(cert, algos[a], md, &len))
+			continue;
+		hex = hex_encode(md, len, 0);
+		key = a ? xasprintf("%s:%s", algos[a], hex) : xstrdup(hex);
+		at = sl_index(&d->tbs, key);
+		free(key);
+		free(hex);
+		if (at >= 0)
+			return at;
+	}
+	return -1;
+}
+
+/*
+ * Does a revocation list deny this image: by its hash, a certificate of a
+ * chain, or a TBS hash? A TBS entry with a TimeOfRevocation spares a
+ * signature whose verified timestamp is earlier (UEFI 2.x, dbx "time of
+ * revocation"); *spared collects the reason for the verdict.
+ */
 static char *denied_by(const struct uefi_db *d, const char *what, const char *hash,
-		       const struct ac_result *ac, struct kd_cert ***chains, size_t *nchains)
+		       const struct ac_result *ac, struct kd_cert ***chains, size_t *nchains,
+		       char **spared)
 {
 	if (sl_contains(&d->hashes, hash))
 		return xasprintf("denied by %s: image hash", what);
 	for (size_t s = 0; s < ac->n; s++) {
+		const struct ac_timestamp *ts = &ac->sigs[s].ts;
+
 		for (size_t k = 0; k < nchains[s]; k++) {
 			const char *subject = cert_get_info(chains[s][k])->subject;
-			uint8_t tbs[32];
-			char *hex;
-			bool hit;
+			const char *when;
+			long at;
 
 			if (in_db(d, chains[s][k]))
 				return xasprintf("denied by %s: certificate %s", what, subject);
-			if (!d->tbs.n || !cert_tbs_sha256(chains[s][k], tbs))
+			at = tbs_entry(d, chains[s][k]);
+			if (at < 0)
 				continue;
-			hex = hex_encode(tbs, 32, 0);
-			hit = sl_contains(&d->tbs, hex);
-			free(hex);
-			/* a revocation time is not weighed against a timestamp: revoked is revoked */
-			if (hit)
+			when = (size_t)at < d->tbs_time.n ? d->tbs_time.v[at] : "";
+			if (!*when)
 				return xasprintf("denied by %s: TBS hash of %s", what, subject);
+			if (ts->status != TS_VALID || !ts->time)
+				return xasprintf("denied by %s: TBS hash of %s, revoked from %s; "
+						 "the signature has no valid timestamp", what, subject,
+						 when);
+			if (strcmp(ts->time, when) >= 0)
+				return xasprintf("denied by %s: TBS hash of %s, revoked from %s; "
+						 "the signature is timestamped %s, not before", what,
+						 subject, when, ts->time);
+			if (!*spared)
+				*spared = xasprintf("%s revokes %s from %s, but the signature is "
+						    "timestamped %s, before: not revoked by that entry",
+						    what, subject, when, ts->time);
 		}
 	}
 	return NULL;
@@ -286,16 +380,18 @@ char *uefi_verdict(struct boot_ctx *b, const char *hash, const struct ac_result 
 		   struct kd_cert ***chains, size_t *nchains)
 {
 	const char *allowed = NULL;
-	char *denied, *v;
+	char *denied, *v, *spared = NULL;
 
-	denied = denied_by(&b->k->dbx, "dbx", hash, ac, chains, nchains);
+	denied = denied_by(&b->k->dbx, "dbx", hash, ac, chains, nchains, &spared);
 	if (!denied)
-		denied = denied_by(&b->k->mokx, "MokListXRT", hash, ac, chains, nchains);
+		denied = denied_by(&b->k->mokx, "MokListXRT", hash, ac, chains, nchains, &spared);
 	if (!denied)
-		denied = denied_by(&b->vendor_dbx, "a shim's vendor dbx", hash, ac, chains, nchains);
+		denied = denied_by(&b->vendor_dbx, "a shim's vendor dbx", hash, ac, chains, nchains,
+				   &spared);
 	if (denied) {
 		v = xasprintf("%s%s", denied, b->k->enforcing ? "" : " (Secure Boot not enforcing)");
 		free(denied);
+		free(spared);
 		return v;
 	}
 	if (sl_contains(&b->k->db.hashes, hash))
@@ -312,8 +408,13 @@ char *uefi_verdict(struct boot_ctx *b, const char *hash, const struct ac_result 
 				allowed = "allowed by shim: signed under shim's vendor certificate";
 		}
 	}
-	return xasprintf("%s%s", allowed ? allowed : "not allowed by db, MokListRT or a shim",
-			 b->k->enforcing ? "" : " (Secure Boot not enforcing)");
+	v = xasprintf("%s%s%s%s", allowed ? allowed : "not allowed by db, MokListRT or a shim",
+		      spared ? " (" : "", spared ? spared : "", spared ? ")" : "");
+	free(spared);
+	spared = v;
+	v = xasprintf("%s%s", spared, b->k->enforcing ? "" : " (Secure Boot not enforcing)");
+	free(spared);
+	return v;
 }
 
 void apply_boot_entry_rules(struct boot_ctx *b)

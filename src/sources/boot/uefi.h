@@ -16,6 +16,9 @@
 void db_free(struct uefi_db *d);
 void read_boot_entries(struct boot_ctx *b);
 bool in_db(const struct uefi_db *d, const struct kd_cert *c);
+/* Add a TBS hash entry (algo "sha256", "sha384", "sha512"), time its EFI_TIME or NULL. */
+void db_add_tbs(struct uefi_db *d, const char *algo, const uint8_t *hash, size_t len,
+		const uint8_t *time);
 char *uefi_verdict(struct boot_ctx *b, const char *hash, const struct ac_result *ac,
 		   struct kd_cert ***chains, size_t *nchains);
 void apply_boot_entry_rules(struct boot_ctx *b);

@@ -7,6 +7,7 @@
  */
 #include "unit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -293,6 +294,157 @@ static void test_hostile(void **state)
 	}
 }
 
+/* NameValue { BMPString name, INTEGER flags, OCTET STRING UTF-16LE value + NUL } */
+static struct der namevalue(const char *name, const char *value)
+{
+	struct der nv = { 0 }, bmp = { 0 }, le = { 0 };
+
+	for (const char *c = name; *c; c++) {
+		uint8_t be[2] = { 0, (uint8_t)*c };
+
+		der_raw(&bmp, be, 2);
+	}
+	for (const char *c = value;; c++) {
+		uint8_t u[2] = { (uint8_t)*c, 0 };
+
+		der_raw(&le, u, 2);
+		if (!*c)
+			break;
+	}
+	der_tlv(&nv, 0x1e, bmp.p, bmp.n);
+	der_tlv(&nv, 0x02, "\x10\x01\x00\x01", 4);
+	der_tlv(&nv, 0x04, le.p, le.n);
+	return wrap(0x30, &nv);
+}
+
+static const uint8_t oid_namevalue[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37,
+					 0x0c, 0x02, 0x01 };
+
+/* A member whose tag is text in UTF-16LE (with its NUL), with an OSAttr of its own when os. */
+static void tagged_member(struct der *subjects, const char *tag, const uint8_t *d, const char *os)
+{
+	struct der attrs = { 0 }, spc = spc_content(OID_SHA256, sizeof(OID_SHA256), d, 32);
+	struct der m = { 0 }, t = { 0 }, e;
+
+	name_attr(&attrs);
+	indirect_attr(&attrs, &spc);
+	if (os) {
+		struct der attr = { 0 }, nv = namevalue("OSAttr", os), set = wrap(0x31, &nv);
+
+		der_raw(&attr, oid_namevalue, sizeof(oid_namevalue));
+		add(&attr, &set);
+		e = wrap(0x30, &attr);
+		add(&attrs, &e);
+	}
+	for (const char *c = tag;; c++) {
+		uint8_t u[2] = { (uint8_t)*c, 0 };
+
+		der_raw(&t, u, 2);
+		if (!*c)
+			break;
+	}
+	der_tlv(&m, 0x04, t.p, t.n);
+	der_tlv(&m, 0x31, attrs.p, attrs.n);
+	e = wrap(0x30, &m);
+	add(subjects, &e);
+}
+
+/* A catalog with extensions [0] holding the catalog's own OSAttr (an Extension without critical). */
+static struct der catalog_os(const struct der *subjects, const char *os)
+{
+	static const uint8_t usage[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37,
+					 0x0c, 0x01, 0x01 };
+	static const uint8_t member_alg[] = { 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37,
+					      0x0c, 0x01, 0x03, 0x05, 0x00 };
+	struct der body = { 0 }, ext = { 0 }, exts, nv = namevalue("OSAttr", os), e, list;
+
+	der_tlv(&body, 0x30, usage, sizeof(usage));
+	der_tlv(&body, 0x04, "0123456789abcdef", 16);
+	der_tlv(&body, 0x17, "261128020000Z", 13);
+	der_tlv(&body, 0x30, member_alg, sizeof(member_alg));
+	der_tlv(&body, 0x30, subjects->p, subjects->n);
+	der_raw(&ext, oid_namevalue, sizeof(oid_namevalue));
+	der_tlv(&ext, 0x04, nv.p, nv.n);
+	e = wrap(0x30, &ext);
+	list = wrap(0x30, &e);
+	exts = wrap(0xa0, &list);
+	add(&body, &exts);
+	e = wrap(0x30, &body);
+	return signed_data(oid_ctl, sizeof(oid_ctl), &e);
+}
+
+static void test_tags_and_osattr(void **state)
+{
+	struct der subjects = { 0 }, c;
+	struct cat_want w[3];
+	bool matched[3] = { false };
+	struct cat_result r;
+	char *good = hex_encode(sha256_digest, 32, 0), *err;
+	char other[65];
+	char key_other[65];
+
+	UNIT_UNUSED(state);
+	wants_init(w);
+	for (size_t i = 0; i < strlen(good); i++)	/* makecat writes upper case */
+		good[i] = (char)(good[i] >= 'a' && good[i] <= 'f' ? good[i] - 32 : good[i]);
+	tagged_member(&subjects, good, sha256_digest, "2:6.3");
+	memset(other, 'A', 64);
+	other[64] = '\0';
+	tagged_member(&subjects, other, other_digest, NULL);
+	c = catalog_os(&subjects, "2:6.1,2:10.0");
+	assert_int_equal(catalog_check(c.p, c.n, w, 3, matched, &r, &err), 0);
+	assert_int_equal(r.members, 2);
+	assert_true(matched[0]);
+	assert_true(matched[2]);
+	assert_string_equal(r.osattr, "2:6.1,2:10.0");
+	/* the member's own OSAttr, keyed by its digest */
+	free(good);
+	good = hex_encode(sha256_digest, 32, 0);
+	assert_string_equal(kv_get(&r.member_osattr, good), "2:6.3");
+	/* the good tag is no bad tag; the hex tag naming another digest is */
+	assert_null(kv_get(&r.bad_tags, good));
+	{
+		char *h = hex_encode(other_digest, 32, 0);
+
+		snprintf(key_other, sizeof(key_other), "%s", h);
+		free(h);
+	}
+	assert_string_equal(kv_get(&r.bad_tags, key_other), other);
+	assert_int_equal(r.bad_tags.n, 1);
+	cat_result_free(&r);
+	free(good);
+
+	/* every prefix: no crash */
+	for (size_t len = 0; len < c.n; len++) {
+		bool m[3] = { false };
+
+		if (catalog_check(c.p, len, w, 3, m, &r, &err) == 0)
+			cat_result_free(&r);
+		free(err);
+	}
+}
+
+static void test_osattr_covers(void **state)
+{
+	UNIT_UNUSED(state);
+	assert_true(cat_osattr_covers("2:6.1,2:10.0", 10, 0));
+	assert_true(cat_osattr_covers("2:6.1,2:10.0", 6, 1));
+	assert_false(cat_osattr_covers("2:6.1,2:10.0", 6, 3));
+	assert_true(cat_osattr_covers("2:5.2,2:6.0,2:6.1", 6, 0));
+	assert_true(cat_osattr_covers(" 2:10.0 , 2:6.3", 6, 3));
+	assert_true(cat_osattr_covers("2:10.0,", 10, 0));
+	/* platform 1 (Windows 9x) names no NT version */
+	assert_false(cat_osattr_covers("1:4.10", 4, 10));
+	/* malformed: nothing is trusted */
+	assert_false(cat_osattr_covers("2:10.0,garbage", 10, 0));
+	assert_false(cat_osattr_covers("2:10", 10, 0));
+	assert_false(cat_osattr_covers("2:10.0.1", 10, 0));
+	assert_false(cat_osattr_covers("2:1000000.0", 1000000, 0));
+	assert_false(cat_osattr_covers("", 10, 0));
+	assert_false(cat_osattr_covers(NULL, 10, 0));
+	assert_false(cat_osattr_covers(":.", 0, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +452,8 @@ int main(void)
 		cmocka_unit_test(test_no_match_no_signature_check),
 		cmocka_unit_test(test_not_catalogs),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_tags_and_osattr),
+		cmocka_unit_test(test_osattr_covers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

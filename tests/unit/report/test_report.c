@@ -398,10 +398,19 @@ static void build_pe(struct scan_result *res)
 	s->anchored = true;
 	s->anchor_db = "db";
 	s->anchor = 1;
+	s->ts_kind = "rfc3161";
+	s->ts_status = "invalid";
+	s->ts_reason = xstrdup("messageImprint \x1b[1mbad");
+	s->ts_time = xstrdup("2019-05-01T12:00:00Z");
+	s->ts_signer = pinned_cert();
+	s->time_valid = 1;
+	s->time_basis = "scan time";
+	s->time_reason = xstrdup("every certificate is valid at the scan time");
 	s = &r->sigs[1];
 	s->depth = 1;
 	s->malformed = true;
 	s->error = xstrdup("not SignedData \x1b[5m");
+	s->time_valid = -1;
 	r->catalog = xstrdup(H_CATALOG);
 	kv_add(&r->version, "CompanyName", "AO Kaspersky Lab");
 	kv_add(&r->version, "Evil\x1b[2J", "v\x07");
@@ -958,6 +967,14 @@ static void test_json_report(void **state)
 	jq_expect(d, ".binaries[0].signatures[0].anchor | [.database, .sha256] | join(\",\")", "db," PINNED_SHA256);
 	jq_expect(d, ".binaries[0].signatures[1] | [.signer, .chain, .anchor, .digest] | map(tostring) | join(\",\")",
 		  "null,[],null,null");
+	/* the timestamp, and the validity periods judged (or not: null) */
+	jq_expect(d, ".binaries[0].signatures[0].timestamp | [.kind, .status, .reason, .time, .signer.sha256, (.chain | length)] "
+		     "| map(tostring) | join(\",\")",
+		  "rfc3161,invalid,messageImprint \\x1b[1mbad,2019-05-01T12:00:00Z," PINNED_SHA256 ",0");
+	jq_expect(d, ".binaries[0].signatures | map([.time_valid, .time_basis] | map(tostring) | join(\" \")) | join(\",\")",
+		  "true scan time,null null");
+	jq_expect(d, ".binaries[0].signatures[1].timestamp", "null");
+	jq_expect(d, ".binaries[0].catalog_osattr", "null");
 	jq_expect(d, ".binaries[0].signatures[1].error", "not SignedData \\x1b[5m");
 	jq_expect(d, ".binaries[0].version | to_entries | map(.key + \"=\" + .value) | join(\",\")",
 		  "CompanyName=AO Kaspersky Lab,Evil\\x1b[2J=v\\x07");
@@ -1128,7 +1145,10 @@ static void test_text_report(void **state)
 		"\nBoot chain\n  driver malformed    /Windows/System32/drivers/kl\\x1b[31mif.sys\n"
 		"           nested signature: not SignedData\\x0d\n"
 		"           signature: sha256, valid: ",
-		" [anchored in db]\n           signature: nested ?, invalid: signer not embedded\n"
+		" [anchored in db]\n             timestamp: rfc3161, invalid (messageImprint \\x1b[1mbad), "
+		"2019-05-01T12:00:00Z, by",
+		"\n             validity periods: valid: every certificate is valid at the scan time\n"
+		"           signature: nested ?, invalid: signer not embedded\n"
 		"           catalog: " H_CATALOG_SAFE "\n"
 		"           version.CompanyName: AO Kaspersky Lab\n"
 		"           version.Evil\\x1b[2J: v\\x07\n"
@@ -1159,7 +1179,7 @@ static void test_text_report(void **state)
 	assert_text_lines("text report", text);
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		if (!strstr(text, want[i]))
-			fail_msg("text report lacks \"%s\"", want[i]);
+			fail_msg("text report lacks \"%s\" in:\n%s", want[i], text);
 	/* the 3000-byte path: four lines, then how much was left out */
 	big = strstr(text, "\n         pppp");
 	assert_non_null(big);
@@ -1552,7 +1572,7 @@ static void test_text_groups(void **state)
 	assert_text_lines("text report", text);
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		if (!strstr(text, want[i]))
-			fail_msg("text report lacks \"%s\"", want[i]);
+			fail_msg("text report lacks \"%s\" in:\n%s", want[i], text);
 	/* the taint lines of the loaded module come once, under its first finding */
 	{
 		const char *first = strstr(text, "taint O: "), *again = first ? strstr(first + 1, "taint O: ") : NULL;
