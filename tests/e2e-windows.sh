@@ -46,6 +46,11 @@ cp "$KLIF" "$W/ProgramData/Acme/drv0042.dat"	# klhk: renamed, outside the driver
 cp "$NETIO" "$DRV/disk.sys"
 cp "$KLPD" "$DRV/klpd.sys"
 cp "$KLIF" "$DRV/klmouflt.sys"
+# the programs of the two user-mode services (any bytes: a service's program is not a driver)
+mkdir -p "$W/Program Files (x86)/Kaspersky Lab/Kaspersky Industrial CyberSecurity for Nodes" \
+	"$W/Program Files (x86)/Kaspersky Lab/NetworkAgent"
+echo MZ >"$W/Program Files (x86)/Kaspersky Lab/Kaspersky Industrial CyberSecurity for Nodes/kavfs.exe"
+echo MZ >"$W/Program Files (x86)/Kaspersky Lab/NetworkAgent/klnagent.exe"
 # two more services, merged by hivexregedit: an unsigned Kaspersky driver at boot start,
 # and a signed one Windows starts only on demand
 merge_reg "$W/Windows/System32/config/SYSTEM" 'HKEY_LOCAL_MACHINE\SYSTEM' <<'EOF'
@@ -79,8 +84,9 @@ jqt "kics: the service and its driver file are one thing" "$J" \
 	'[.findings[] | select(.path == $p) | .group] | length == 2 and (unique | length) == 1' --arg p "$SD/klif.sys"
 check "kics: klflt.sys, system start: critical" [ "$(sev driver klflt.sys)" = critical ]
 check "kics: the ELAM driver, boot start, attestation-signed: critical" [ "$(sev driver klelam.sys)" = critical ]
-jqt "kics: ... its service is early-launch" "$J" \
-	'.findings[] | select(.kind == "service" and .name == "klelam") | .evidence["service.early_launch"] == "yes" and .evidence["service.group"] == "Early-Launch"'
+jqt "kics: ... its service is Kaspersky's early-launch driver: critical" "$J" \
+	'.findings[] | select(.kind == "service" and .name == "klelam") | .severity == "critical" and .rule == "KL-WSVC-004" and
+	 .evidence["service.early_launch"] == "yes" and .evidence["service.group"] == "Early-Launch"'
 jqt "kics: the renamed driver, found only through its service klhk: critical, with its service" "$J" \
 	'[.findings[] | select(.kind == "driver" and .path == "/ProgramData/Acme/drv0042.dat") | .severity == "critical" and .evidence.service == ["klhk (system start)"]] == [true]'
 jqt "kics: ... and its binary record is a driver, valid" "$J" \
@@ -95,7 +101,9 @@ jqt "kics: a remnant service with no file: medium, with the file it wants" "$J" 
 	 (.evidence["service.missing_file"] | test("klbackupdisk.sys$"))'
 jqt "kics: a service only the last known good set has, with no file: medium" "$J" \
 	'.findings[] | select(.kind == "service" and .name == "kl1") | .severity == "medium" and (.evidence["service.key"] | startswith("ControlSet002\\\\"))'
-check "kics: Kaspersky Security Service (KAVFS): high" [ "$(sev service KAVFS)" = high ]
+check "kics: Kaspersky Security Service (KAVFS), its program there: high" [ "$(sev service KAVFS)" = high ]
+jqt "kics: ... its program found through the quoted command line" "$J" \
+	'.findings[] | select(.kind == "service" and .name == "KAVFS") | .path == "/Program Files (x86)/Kaspersky Lab/Kaspersky Industrial CyberSecurity for Nodes/kavfs.exe"'
 check "kics: Network Agent's service: high" [ "$(sev service klnagent)" = high ]
 jqt "kics: KICS for Nodes installed (Uninstall, 64-bit): high, by publisher and name" "$J" \
 	'.findings[] | select(.kind == "registry" and .name == "Kaspersky Industrial CyberSecurity for Nodes") |
@@ -145,7 +153,7 @@ expect_rc 0 lookalike
 J=$OUT/r-win-lookalike.json
 jqt "lookalike: klifs, klfltr, a publisher compatible with Kaspersky: nothing" "$J" '.findings == []'
 jqt "lookalike: ... though every service and product was read" "$J" \
-	'[.coverage[] | select(.source | startswith("/Windows/System32/config/")) | .status] | unique == ["ok"]'
+	'([.coverage[] | select(.source | startswith("/Windows/System32/config/")) | .status] | unique == ["absent", "ok"]) and .summary.incomplete == false'
 
 # ---- clean --------------------------------------------------------------------------------
 W=$OUT/win-clean

@@ -21,6 +21,7 @@ SUITES_E2E := \
 	'e2e-userland=KD_SAME_AS=./kdetect-static bash tests/e2e-userland.sh' \
 	'e2e-boot=KD_SAME_AS=./kdetect-static bash tests/e2e-boot.sh' \
 	'e2e-drivers=KD_SAME_AS=./kdetect-static bash tests/e2e-drivers.sh' \
+	'e2e-windows=KD_SAME_AS=./kdetect-static bash tests/e2e-windows.sh' \
 	'e2e-cli=KD_SAME_AS=./kdetect-static bash tests/e2e-cli.sh' \
 	'e2e-cloud=KD_SAME_AS=./kdetect-static bash tests/e2e-cloud.sh' \
 	'e2e-trixie=KD_SAME_AS=./kdetect-static bash tests/e2e-trixie.sh' \
@@ -37,6 +38,7 @@ SUITES_E2E_ASAN := \
 	'e2e-userland-asan=$(KD_ASAN_RUN) tests/e2e-userland.sh' \
 	'e2e-boot-asan=$(KD_ASAN_RUN) tests/e2e-boot.sh' \
 	'e2e-drivers-asan=$(KD_ASAN_RUN) tests/e2e-drivers.sh' \
+	'e2e-windows-asan=$(KD_ASAN_RUN) tests/e2e-windows.sh' \
 	'e2e-cli-asan=$(KD_ASAN_RUN) tests/e2e-cli.sh' \
 	'e2e-containers-asan=$(KD_ASAN_RUN) tests/e2e-containers.sh' \
 	'e2e-initrd-asan=$(KD_ASAN_RUN) tests/e2e-initrd.sh' \

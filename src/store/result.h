@@ -162,6 +162,7 @@ struct pe_rec {
 	size_t nsigs;
 	char *catalog;			/* the catalog that signs it, when one does */
 	char *catalog_osattr;		/* its OSAttr: the member's own, else the catalog's; or NULL */
+	int catalog_os_covered;		/* that OSAttr names the installation's Windows: 1, 0, -1 unknown */
 	struct kvlist version;		/* VERSIONINFO strings: CompanyName, ... (one value each) */
 	struct kvlist package;		/* in the driver store: its package and INF (folder, provider, ...) */
 	struct strlist sbat;		/* the lines of its .sbat section (CSV: component,generation,...) */

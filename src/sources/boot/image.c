@@ -103,7 +103,8 @@ static bool driver_loads_at_start(struct boot_ctx *b, const struct pe_rec *r, st
 		s->inspected = true;
 		evidence_add(ev, "service", what);
 		free(what);
-		loads |= s->start >= 0 && s->start <= 1 && r->status == SIG_VALID;
+		loads |= s->start >= 0 && s->start <= 1 && r->status == SIG_VALID &&
+			 r->catalog_os_covered != 0;
 	}
 	return loads;
 }
@@ -131,6 +132,9 @@ static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe
 		evidence_add(&f->evidence, "catalog", r->catalog);
 	if (r->catalog_osattr)
 		evidence_add(&f->evidence, "osattr", r->catalog_osattr);
+	if (r->catalog_os_covered >= 0 && r->catalog_osattr)
+		evidence_add(&f->evidence, "osattr_covers_windows",
+			     r->catalog_os_covered ? "yes" : "no: Windows would not take this catalog");
 	if (r->uefi)
 		evidence_add(&f->evidence, "uefi", r->uefi);
 	for (size_t k = 0; k < services.n; k++)
@@ -329,6 +333,10 @@ static void catalog_signature(struct boot_ctx *b, struct pe_rec *r, const struct
 	if (osattr) {
 		r->catalog_osattr = xstrdup(osattr);
 		kv_add(&r->facts, "pe.catalog_osattr", osattr);
+		/* the Windows versions the catalog is for, against the installation's own */
+		if (b->reg && b->reg->version)
+			r->catalog_os_covered = cat_osattr_covers(osattr, b->reg->major,
+								  b->reg->minor) ? 1 : 0;
 	}
 	scan_time(b->res, now);
 	judge_time(add_pe_sig(r, sig, true, chain, n), r->kind, now);
@@ -354,6 +362,7 @@ void inspect_pe(struct boot_ctx *b, const char *shown, const char *kind, const u
 	res->pes = xreallocarray(res->pes, res->npes + 1, sizeof(*res->pes));
 	r = &res->pes[res->npes++];
 	memset(r, 0, sizeof(*r));
+	r->catalog_os_covered = -1;
 	r->path = xstrdup(shown);
 	r->kind = kind;
 	r->size = n;

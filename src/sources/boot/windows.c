@@ -50,6 +50,7 @@ static void on_driver_file(const char *path, const char *name, uint64_t size, in
 		b->res->pes[b->res->npes].kind = "driver";
 		b->res->pes[b->res->npes].size = size;
 		b->res->pes[b->res->npes].status = SIG_UNREAD;
+		b->res->pes[b->res->npes].catalog_os_covered = -1;
 		b->res->pes[b->res->npes].reason = xstrdup("over the 64 MiB cap; not read");
 		b->res->npes++;
 		return;
