@@ -66,6 +66,37 @@ Windows Registry Editor Version 5.00
 "Start"=dword:00000003
 "ImagePath"="system32\\drivers\\klmouflt.sys"
 EOF
+# the hardware that needs them: a network card with klflt below its function driver, a
+# mouse on klmouflt, and klbackupdisk as an upper filter of every disk (its class)
+multi() { printf '%s\0' "$@" | iconv -t UTF-16LE | od -An -v -tx1 | tr -s ' \n' ',' | sed 's/^,//; s/,$/,00,00/'; }
+merge_reg "$W/Windows/System32/config/SYSTEM" 'HKEY_LOCAL_MACHINE\SYSTEM' <<EOF
+Windows Registry Editor Version 5.00
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Enum]
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Enum\PCI]
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Enum\PCI\VEN_8086&DEV_15BB]
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Enum\PCI\VEN_8086&DEV_15BB\3&11583659&0&FE]
+"Service"="e1dexpress"
+"FriendlyName"="Intel(R) Ethernet Connection (7) I219-LM"
+"LowerFilters"=hex(7):$(multi klflt)
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Enum\HID]
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Enum\HID\VID_046D&PID_C077]
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Enum\HID\VID_046D&PID_C077\7&2a2d5f3&0&0000]
+"Service"="klmouflt"
+"DeviceDesc"="@msmouse.inf,%hid.mousedevice%;HID-compliant mouse"
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Control\Class]
+
+[HKEY_LOCAL_MACHINE\SYSTEM\ControlSet001\Control\Class\{4d36e967-e325-11ce-bfc1-08002be10318}]
+"Class"="DiskDrive"
+"UpperFilters"=hex(7):$(multi partmgr klbackupdisk)
+EOF
 run_scan win-kics --root "$W"
 expect_rc 1 kics
 J=$OUT/r-win-kics.json
@@ -94,6 +125,13 @@ jqt "kics: ... and its binary record is a driver, valid" "$J" \
 check "kics: an unsigned Kaspersky driver at boot start: high (the kernel would not load it)" [ "$(sev driver klpd.sys)" = high ]
 check "kics: ... its service too" [ "$(sev service klpd)" = high ]
 check "kics: a signed Kaspersky driver started on demand: high" [ "$(sev driver klmouflt.sys)" = high ]
+jqt "kics: the hardware a flagged driver serves, before anyone removes it" "$J" \
+	'([.findings[] | select(.kind == "service" and .name == "klflt") | .evidence["service.device"]] ==
+	  [["PCI\\\\VEN_8086&DEV_15BB\\\\3&11583659&0&FE (Intel(R) Ethernet Connection (7) I219-LM): lower filter"]]) and
+	 ([.findings[] | select(.kind == "service" and .name == "klmouflt") | .evidence["service.device"]] ==
+	  [["HID\\\\VID_046D&PID_C077\\\\7&2a2d5f3&0&0000 (HID-compliant mouse): function driver"]]) and
+	 ([.findings[] | select(.kind == "service" and .name == "klbackupdisk") | .evidence["service.device"]] ==
+	  [["every DiskDrive device (class {4d36e967-e325-11ce-bfc1-08002be10318}): class upper filter"]])'
 jqt "kics: ... its service says demand" "$J" \
 	'.findings[] | select(.kind == "service" and .name == "klmouflt") | .severity == "high" and .evidence["service.start"] == "demand"'
 jqt "kics: a remnant service with no file: medium, with the file it wants" "$J" \
@@ -122,7 +160,7 @@ jqt "kics: the hives' coverage: services, version, products, packages" "$J" \
 jqt "kics: ... SOFTWARE names the Windows version" "$J" \
 	'.coverage[] | select(.source == "/Windows/System32/config/SOFTWARE") | .detail | test("^Windows 10 Enterprise LTSC 2021 10.0 build 19044: ")'
 jqt "kics: ... SYSTEM names the control sets and the early-launch policy" "$J" \
-	'.coverage[] | select(.source == "/Windows/System32/config/SYSTEM") | .detail | test("of ControlSet001 and ControlSet002 \\(last known good\\); early-launch policy 3: ")'
+	'.coverage[] | select(.source == "/Windows/System32/config/SYSTEM") | .detail | test("of ControlSet001 and ControlSet002 \\(last known good\\), 2 device instances; early-launch policy 3: ")'
 jqt "kics: the driver files services name elsewhere are counted" "$J" \
 	'.coverage[] | select(.source == "/Windows/System32/config/SYSTEM (driver files)") | .detail | test("^1 driver services name a file outside")'
 jqt "kics: nothing unseen" "$J" '.summary.incomplete == false'

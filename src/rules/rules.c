@@ -94,6 +94,7 @@ static const struct {
 	{ "service.description", KIND_SERVICE },
 	{ "service.altitude", KIND_SERVICE },
 	{ "service.early_launch", KIND_SERVICE },
+	{ "service.device", KIND_SERVICE },
 	{ "product.name", KIND_PRODUCT },
 	{ "product.publisher", KIND_PRODUCT },
 	{ "product.version", KIND_PRODUCT },

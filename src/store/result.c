@@ -163,6 +163,7 @@ static const struct {
 	{ "service", KV_LIST },
 	{ "service.altitude", KV_LIST },
 	{ "service.instance", KV_LIST },
+	{ "service.device", KV_LIST },
 	{ "product.subkey", KV_LIST },
 	{ "inf.catalog", KV_LIST },
 	{ "inf.service", KV_LIST },

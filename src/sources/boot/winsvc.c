@@ -48,24 +48,56 @@ static const char *type_name(uint32_t type)
 	}
 }
 
+/*
+ * The names of the directories a resolution lists, each listed once: the
+ * services of one installation name the same few folders (System32, its
+ * drivers) hundreds of times, in whatever case.
+ */
+struct ci_cache {
+	struct strlist dirs;
+	struct strlist *names;		/* names[i]: the entries of dirs.v[i] */
+};
+
+static const struct strlist *cached_list(const struct kd_root *root, struct ci_cache *cache,
+					 const char *rel)
+{
+	struct strlist names = { 0 };
+
+	for (size_t i = 0; i < cache->dirs.n; i++)
+		if (!strcmp(cache->dirs.v[i], rel))
+			return &cache->names[i];
+	if (root_list_dir(root, rel, false, 65536, &names) < 0)
+		sl_free(&names);	/* not a directory, or unreadable: no entries */
+	cache->names = xreallocarray(cache->names, cache->dirs.n + 1, sizeof(*cache->names));
+	cache->names[cache->dirs.n] = names;
+	sl_push(&cache->dirs, xstrdup(rel));
+	return &cache->names[cache->dirs.n - 1];
+}
+
+static void ci_cache_free(struct ci_cache *cache)
+{
+	for (size_t i = 0; i < cache->dirs.n; i++)
+		sl_free(&cache->names[i]);
+	free(cache->names);
+	sl_free(&cache->dirs);
+}
+
 /* The entry of directory rel named name, ignoring case as NTFS does; NULL if none. */
-static char *ci_child(const struct kd_root *root, const char *rel, const char *name)
+static char *ci_child(const struct kd_root *root, struct ci_cache *cache, const char *rel,
+		      const char *name)
 {
 	char *path = xasprintf("%s%s%s", rel, *rel ? "/" : "", name);
-	struct strlist names = { 0 };
+	const struct strlist *names;
 	struct stat st;
 
 	if (root_stat(root, path, 0, &st) == 0)
 		return path;
 	free(path);
-	path = NULL;
-	if (root_list_dir(root, rel, false, 65536, &names) < 0)
-		return NULL;
-	for (size_t i = 0; i < names.n && !path; i++)
-		if (str_iequals(names.v[i], name))
-			path = xasprintf("%s%s%s", rel, *rel ? "/" : "", names.v[i]);
-	sl_free(&names);
-	return path;
+	names = cached_list(root, cache, rel);
+	for (size_t i = 0; i < names->n; i++)
+		if (str_iequals(names->v[i], name))
+			return xasprintf("%s%s%s", rel, *rel ? "/" : "", names->v[i]);
+	return NULL;
 }
 
 /*
@@ -73,8 +105,8 @@ static char *ci_child(const struct kd_root *root, const char *rel, const char *n
  * component found ignoring case. Returns the file's path in the root, or NULL
  * with *wanted the path as written below base.
  */
-static char *ci_resolve(const struct kd_root *root, const char *base, const char *winpath,
-			char **wanted)
+static char *ci_resolve(const struct kd_root *root, struct ci_cache *cache, const char *base,
+			const char *winpath, char **wanted)
 {
 	char *copy = xstrdup(winpath), *save = NULL, *cur = xstrdup(base);
 	struct strbuf want;
@@ -92,7 +124,7 @@ static char *ci_resolve(const struct kd_root *root, const char *base, const char
 		sb_printf(&want, "%s%s", want.len ? "/" : "", part);
 		if (lost)
 			continue;
-		next = ci_child(root, cur, part);
+		next = ci_child(root, cache, cur, part);
 		if (!next) {
 			lost = true;
 			continue;
@@ -124,8 +156,8 @@ static char *ci_resolve(const struct kd_root *root, const char *base, const char
  * system32\drivers\<name>.sys. Quotes and arguments of a process's command
  * line are dropped.
  */
-static void resolve_image(const struct kd_root *root, const char *windir, const char *top,
-			  struct win_service *s)
+static void resolve_image(const struct kd_root *root, struct ci_cache *cache, const char *windir,
+			  const char *top, struct win_service *s)
 {
 	char *path, *p;
 	const char *base = windir;
@@ -165,7 +197,7 @@ static void resolve_image(const struct kd_root *root, const char *windir, const 
 		free(path);
 		return;
 	}
-	s->file = ci_resolve(root, base, p, &s->wanted);
+	s->file = ci_resolve(root, cache, base, p, &s->wanted);
 	free(path);
 }
 
@@ -233,6 +265,134 @@ static void read_services(struct reg_hive *h, const char *set, struct win_regist
 	free(kids);
 }
 
+#define DEVICES_CAP 20000		/* device instances read of Enum */
+
+static struct win_service *service_named(struct win_registry *reg, const char *name)
+{
+	for (size_t i = 0; i < reg->nsvcs; i++)
+		if (str_iequals(reg->svcs[i].name, name))
+			return &reg->svcs[i];
+	return NULL;
+}
+
+static void needs(struct win_registry *reg, const char *service, const char *device,
+		  const char *role)
+{
+	struct win_service *s = service_named(reg, service);
+
+	if (!s)
+		return;
+	if (s->ndevices++ < WIN_DEVICES_SHOWN)
+		sl_push(&s->devices, xasprintf("%s: %s", device, role));
+}
+
+/* A device's name as Device Manager shows it: FriendlyName, else DeviceDesc ("@x.inf,%k%;Name"). */
+static char *device_name(struct reg_hive *h, reg_key k)
+{
+	char *name = reg_string(h, k, "FriendlyName"), *semi;
+
+	if (name && *name)
+		return name;
+	free(name);
+	name = reg_string(h, k, "DeviceDesc");
+	if (name && name[0] == '@' && (semi = strrchr(name, ';'))) {
+		char *plain = xstrdup(semi + 1);
+
+		free(name);
+		name = plain;
+	}
+	return name;
+}
+
+/* The filters a key lists (UpperFilters, LowerFilters) for what. */
+static void filters(struct reg_hive *h, reg_key k, struct win_registry *reg, const char *what)
+{
+	static const char *const values[] = { "UpperFilters", "LowerFilters" };
+	static const char *const roles[] = { "upper filter", "lower filter" };
+
+	for (size_t v = 0; v < ARRAY_SIZE(values); v++) {
+		struct strlist names = { 0 };
+		char *role;
+
+		if (!reg_multi_string(h, k, values[v], &names))
+			continue;
+		role = xasprintf("%s%s", strncmp(what, "every ", 6) ? "" : "class ", roles[v]);
+		for (size_t i = 0; i < names.n; i++)
+			needs(reg, names.v[i], what, role);
+		free(role);
+		sl_free(&names);
+	}
+}
+
+/*
+ * The hardware each driver serves, for whoever removes it: the device
+ * instances of Enum (<enumerator>\<device>\<instance>) with their function
+ * driver (Service) and filters, and the class filters of Control\Class, which
+ * sit on every device of their class.
+ */
+static void read_devices(struct reg_hive *h, const char *set, struct win_registry *reg)
+{
+	char *path = xasprintf("%s\\Enum", set);
+	reg_key en = reg_subkey(h, reg_root(h), path), *buses = NULL, cls;
+	size_t nb;
+
+	free(path);
+	nb = en ? reg_subkeys(h, en, &buses) : 0;
+	for (size_t b = 0; b < nb && reg->ndevices < DEVICES_CAP; b++) {
+		char *bus = reg_key_name(h, buses[b]);
+		reg_key *devs;
+		size_t nd = reg_subkeys(h, buses[b], &devs);
+
+		for (size_t d = 0; bus && d < nd && reg->ndevices < DEVICES_CAP; d++) {
+			char *dev = reg_key_name(h, devs[d]);
+			reg_key *insts;
+			size_t ni = reg_subkeys(h, devs[d], &insts);
+
+			for (size_t i = 0; dev && i < ni && reg->ndevices < DEVICES_CAP; i++) {
+				char *inst = reg_key_name(h, insts[i]), *name, *id, *svc;
+
+				if (!inst)
+					continue;
+				reg->ndevices++;
+				name = device_name(h, insts[i]);
+				id = xasprintf("%s\\%s\\%s%s%s%s", bus, dev, inst, name ? " (" : "",
+					       name ? name : "", name ? ")" : "");
+				if ((svc = reg_string(h, insts[i], "Service")) && *svc)
+					needs(reg, svc, id, "function driver");
+				filters(h, insts[i], reg, id);
+				free(svc);
+				free(id);
+				free(name);
+				free(inst);
+			}
+			free(insts);
+			free(dev);
+		}
+		free(devs);
+		free(bus);
+	}
+	free(buses);
+	path = xasprintf("%s\\Control\\Class", set);
+	cls = reg_subkey(h, reg_root(h), path);
+	free(path);
+	if (cls) {
+		reg_key *classes;
+		size_t nc = reg_subkeys(h, cls, &classes);
+
+		for (size_t c = 0; c < nc; c++) {
+			char *guid = reg_key_name(h, classes[c]), *name = reg_string(h, classes[c], "Class"),
+			     *what = xasprintf("every %s device (class %s)", name ? name : "",
+					       guid ? guid : "?");
+
+			filters(h, classes[c], reg, what);
+			free(what);
+			free(name);
+			free(guid);
+		}
+		free(classes);
+	}
+}
+
 static const char *elam_policy_name(uint32_t v)
 {
 	switch (v) {
@@ -271,7 +431,10 @@ static struct reg_hive *open_hive(const struct kd_root *root, struct scan_result
 
 	/* the hive file's name may be in any case */
 	{
-		char *found = ci_child(root, config, name);
+		struct ci_cache none = { 0 };
+		char *found = ci_child(root, &none, config, name);
+
+		ci_cache_free(&none);
 
 		if (found) {
 			free(rel);
@@ -307,6 +470,7 @@ static void read_system(const struct kd_root *root, struct scan_result *res, str
 		lkg_set = xasprintf("ControlSet%03u", lkg);
 		read_services(h, lkg_set, reg);
 	}
+	read_devices(h, set, reg);
 	el = reg_subkey(h, reg_root(h), set);
 	el = el ? reg_subkey(h, el, "Control\\EarlyLaunch") : 0;
 	if (el && reg_dword(h, el, "DriverLoadPolicy", &v))
@@ -319,10 +483,11 @@ static void read_system(const struct kd_root *root, struct scan_result *res, str
 			elam += reg->svcs[i].early_launch;
 		}
 		hive_cov(res, src, h,
-			 xasprintf("%zu services (%zu drivers, %zu early-launch) of %s%s%s%s; "
-				   "early-launch policy %s",
+			 xasprintf("%zu services (%zu drivers, %zu early-launch) of %s%s%s%s, %zu "
+				   "device instances%s; early-launch policy %s",
 				   reg->nsvcs, drivers, elam, set, lkg_set ? " and " : "",
 				   lkg_set ? lkg_set : "", lkg_set ? " (last known good)" : "",
+				   reg->ndevices, reg->ndevices >= DEVICES_CAP ? " (the cap: the rest not read)" : "",
 				   reg->elam_policy ? reg->elam_policy : "not set (the default)"));
 	}
 	free(lkg_set);
@@ -502,23 +667,26 @@ static void read_drivers_hive(struct scan_result *res, struct reg_hive *h, const
 bool win_registry_read(const struct kd_root *root, struct scan_result *res, const char *system32,
 		       struct win_registry *out)
 {
+	struct ci_cache cache = { 0 };
 	char *config, *windir, *top, *src;
 	struct reg_hive *h;
 
 	memset(out, 0, sizeof(*out));
 	out->system32 = xstrdup(system32);
-	config = ci_child(root, system32, "config");
+	config = ci_child(root, &cache, system32, "config");
 	if (!config) {
 		src = xasprintf("/%s/config", system32);
 		add_cov(res, src, COV_ERROR,
 			xstrdup("no registry: the services and their start types are not known"));
 		free(src);
+		ci_cache_free(&cache);
 		return false;
 	}
 	h = open_hive(root, res, config, "SYSTEM", true, &src);
 	if (!h) {
 		free(src);
 		free(config);
+		ci_cache_free(&cache);
 		return false;
 	}
 	read_system(root, res, h, src, out);
@@ -528,7 +696,8 @@ bool win_registry_read(const struct kd_root *root, struct scan_result *res, cons
 	windir = xstrndup(system32, strrchr(system32, '/') ? (size_t)(strrchr(system32, '/') - system32) : 0);
 	top = xstrndup(windir, strrchr(windir, '/') ? (size_t)(strrchr(windir, '/') - windir) : 0);
 	for (size_t i = 0; i < out->nsvcs; i++)
-		resolve_image(root, windir, top, &out->svcs[i]);
+		resolve_image(root, &cache, windir, top, &out->svcs[i]);
+	ci_cache_free(&cache);
 	free(windir);
 	free(top);
 	if ((h = open_hive(root, res, config, "SOFTWARE", true, &src))) {
@@ -588,6 +757,14 @@ void win_service_facts(const struct win_service *s, const struct win_registry *r
 	}
 	if (s->early_launch)
 		kv_add(f, "service.early_launch", "yes");
+	for (size_t i = 0; i < s->devices.n; i++)
+		kv_add(f, "service.device", s->devices.v[i]);
+	if (s->ndevices > s->devices.n) {
+		char *more = xasprintf("and %zu more", s->ndevices - s->devices.n);
+
+		kv_add(f, "service.device", more);
+		free(more);
+	}
 	(void)reg;
 }
 
@@ -605,6 +782,7 @@ void win_registry_free(struct win_registry *reg)
 		free(s->display);
 		free(s->description);
 		sl_free(&s->altitudes);
+		sl_free(&s->devices);
 	}
 	free(reg->svcs);
 	free(reg->system32);

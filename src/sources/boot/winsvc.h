@@ -28,8 +28,12 @@ struct win_service {
 	char *group, *display, *description;
 	struct strlist altitudes;	/* "klif Instance=320400" */
 	bool early_launch;		/* Group "Early-Launch": started before any other boot driver */
+	struct strlist devices;		/* the hardware that needs it: "PCI\\VEN_... (name): lower filter" */
+	size_t ndevices;		/* all of them (devices holds the first WIN_DEVICES_SHOWN) */
 	bool inspected;			/* its file was read as a driver */
 };
+
+#define WIN_DEVICES_SHOWN 32
 
 struct win_registry {
 	char *system32;			/* "Windows/System32" as on disk */
@@ -40,6 +44,7 @@ struct win_registry {
 	unsigned major, minor;
 	struct fact_set products;	/* product.* facts */
 	char *elam_policy;		/* Control\\EarlyLaunch DriverLoadPolicy, described */
+	size_t ndevices;		/* device instances of Enum read */
 };
 
 bool win_service_is_driver(const struct win_service *s);
