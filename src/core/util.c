@@ -149,7 +149,7 @@ void sb_free(struct strbuf *sb)
 	sb_init(sb);
 }
 
-static void sb_put_codepoint(struct strbuf *sb, uint32_t cp)
+void sb_put_codepoint(struct strbuf *sb, uint32_t cp)
 {
 	if (cp < 0x80) {
 		sb_putc(sb, (char)cp);

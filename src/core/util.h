@@ -38,6 +38,8 @@ void sb_puts(struct strbuf *sb, const char *s);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *sb_steal(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
+/* Append one Unicode code point (at most U+10FFFF) as UTF-8. */
+void sb_put_codepoint(struct strbuf *sb, uint32_t cp);
 /*
  * Append UTF-16LE text of at most units code units, up to a NUL, as UTF-8:
  * surrogate pairs joined, a lone half as U+FFFD. Returns the units before the

@@ -54,30 +54,6 @@ struct inf_doc {
 
 /* ---- decoding ---------------------------------------------------------------------------- */
 
-static void put_utf8(struct strbuf *sb, uint32_t cp)
-{
-	char b[4];
-
-	if (cp < 0x80) {
-		sb_putc(sb, (char)cp);
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xc0 | cp >> 6);
-		b[1] = (char)(0x80 | (cp & 0x3f));
-		sb_putn(sb, b, 2);
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xe0 | cp >> 12);
-		b[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		b[2] = (char)(0x80 | (cp & 0x3f));
-		sb_putn(sb, b, 3);
-	} else {
-		b[0] = (char)(0xf0 | cp >> 18);
-		b[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		b[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		b[3] = (char)(0x80 | (cp & 0x3f));
-		sb_putn(sb, b, 4);
-	}
-}
-
 /* Length of the well-formed UTF-8 sequence at p (no overlongs, surrogates or > U+10FFFF), or 0. */
 static size_t utf8_len(const uint8_t *p, size_t n)
 {
@@ -138,19 +114,19 @@ static void decode_utf16(struct cursor *c, bool be, struct strbuf *out)
 			if (be)
 				lo = (uint16_t)(lo >> 8 | lo << 8);
 			if (lo >= 0xdc00 && lo <= 0xdfff) {
-				put_utf8(out, 0x10000 + ((uint32_t)(u - 0xd800) << 10) + (lo - 0xdc00));
+				sb_put_codepoint(out, 0x10000 + ((uint32_t)(u - 0xd800) << 10) + (lo - 0xdc00));
 				continue;
 			}
 			c->pos = save;
-			put_utf8(out, 0xfffd);
+			sb_put_codepoint(out, 0xfffd);
 		} else if (u >= 0xd800 && u <= 0xdfff) {
-			put_utf8(out, 0xfffd);	/* a lone surrogate */
+			sb_put_codepoint(out, 0xfffd);	/* a lone surrogate */
 		} else {
-			put_utf8(out, u);
+			sb_put_codepoint(out, u);
 		}
 	}
 	if (cur_left(c))
-		put_utf8(out, 0xfffd);	/* an odd last byte */
+		sb_put_codepoint(out, 0xfffd);	/* an odd last byte */
 }
 
 /* The text as UTF-8 in out; returns the encoding it was in. */
@@ -180,7 +156,7 @@ static const char *decode(const uint8_t *p, size_t n, struct strbuf *out)
 			if (k)
 				sb_putn(out, (const char *)p + i, k);
 			else
-				put_utf8(out, 0xfffd), k = 1;
+				sb_put_codepoint(out, 0xfffd), k = 1;
 		}
 		return "utf-8";
 	}
@@ -189,7 +165,7 @@ static const char *decode(const uint8_t *p, size_t n, struct strbuf *out)
 		return "utf-8";
 	}
 	for (size_t i = 0; i < n; i++)
-		put_utf8(out, p[i] < 0x80 ? p[i] : p[i] < 0xa0 ? cp1252_high[p[i] - 0x80] : p[i]);
+		sb_put_codepoint(out, p[i] < 0x80 ? p[i] : p[i] < 0xa0 ? cp1252_high[p[i] - 0x80] : p[i]);
 	return "windows-1252";
 }
 
