@@ -103,8 +103,7 @@ static bool driver_loads_at_start(struct boot_ctx *b, const struct pe_rec *r, st
 		s->inspected = true;
 		evidence_add(ev, "service", what);
 		free(what);
-		loads |= s->start >= 0 && s->start <= 1 && r->status == SIG_VALID &&
-			 r->catalog_os_covered != 0;
+		loads |= win_driver_loads_at_start(s, r);
 	}
 	return loads;
 }

@@ -109,11 +109,7 @@ static void on_driver_want(const char *path, const char *name, uint64_t size, in
 	free(buf);
 }
 
-/*
- * The catalogs for the drivers of a drivers folder and of the driver store
- * (NULL when there is none) that carry no signature of their own: those of
- * system32/CatRoot, and each driver package's own.
- */
+/* Is path ("/a/b") below the directory dir of the root ("a")? */
 static bool under(const char *path, const char *dir)
 {
 	size_t n = dir ? strlen(dir) : 0;
@@ -154,6 +150,11 @@ static void want_service_files(struct boot_ctx *b, const char *drivers, const ch
 	}
 }
 
+/*
+ * The catalogs for the drivers of a drivers folder and of the driver store
+ * (NULL when there is none) that carry no signature of their own: those of
+ * system32/CatRoot, and each driver package's own.
+ */
 static void load_catalogs(struct boot_ctx *b, const char *drivers, const char *store,
 			  struct catroot *c)
 {
@@ -264,7 +265,7 @@ static void service_findings(struct boot_ctx *b)
 		win_service_facts(s, reg, &facts);
 		subj.facts = &facts;
 		if (win_service_is_driver(s))
-			lower = !(s->start >= 0 && s->start <= 1 && pr && pr->status == SIG_VALID);
+			lower = !win_driver_loads_at_start(s, pr);
 		else
 			lower = s->start == 4;
 		evidence_add(&first, "service.start", win_start_name(s->start));

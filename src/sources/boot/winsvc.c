@@ -34,6 +34,12 @@ const char *win_start_name(int64_t start)
 	return start >= 0 && start < 5 ? names[start] : "unknown";
 }
 
+bool win_driver_loads_at_start(const struct win_service *s, const struct pe_rec *r)
+{
+	return s->start >= 0 && s->start <= 1 && r && r->status == SIG_VALID &&
+	       r->catalog_os_covered != 0;
+}
+
 static const char *type_name(uint32_t type)
 {
 	switch (type & 0xff) {

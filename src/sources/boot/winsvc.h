@@ -50,6 +50,12 @@ struct win_registry {
 bool win_service_is_driver(const struct win_service *s);
 const char *win_start_name(int64_t start);
 /*
+ * Would Windows load this driver as the machine starts? Its service starts it
+ * at boot or system start, and its file r is signed (by a catalog that names
+ * this version of Windows, where that is known).
+ */
+bool win_driver_loads_at_start(const struct win_service *s, const struct pe_rec *r);
+/*
  * Read the hives of the installation whose System32 is system32 (a path in
  * the root), with a coverage entry for each. Returns false when there is no
  * SYSTEM hive to read.
