@@ -102,6 +102,11 @@ jqt "timestamps: the ELAM signer gives pe.elam, the others not" "$J" \
 check "timestamps: the text report shows the timestamp and the judgement" \
 	grep -q 'timestamp: rfc3161, valid, 2019-05-01T12:00:00Z, by ' "$OUT/r-drv-ts.txt"
 check "timestamps: ... and a chain not valid at the scan time" grep -q 'validity periods: not valid: certificate ' "$OUT/r-drv-ts.txt"
+jqt "timestamps: a finding carries its signature's timestamp and the judgement at that time" "$J" \
+	'.findings[] | select(.name == "tsexpired.sys") | .evidence.timestamp == "rfc3161, valid, 2019-05-01T12:00:00Z" and
+	 (.evidence.validity | test("expired 2020-10-22, after the timestamp 2019-05-01: valid as Windows judges it"))'
+jqt "timestamps: ... an untimestamped signature valid now says nothing of time" "$J" \
+	'.findings[] | select(.name == "tscurrent.sys") | .evidence.timestamp == null and .evidence.validity == null'
 
 # ---- catalogs: drivers signed through System32/CatRoot (catalogs signed with osslsigncode)
 run_scan drv-catalogs --root "$D/catalogs"

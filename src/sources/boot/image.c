@@ -139,6 +139,20 @@ static void apply_pe_rules(struct boot_ctx *b, struct pe_rec *r, const struct pe
 	for (size_t k = 0; k < services.n; k++)
 		evidence_add(&f->evidence, services.v[k].key, services.v[k].value);
 	kv_free(&services);
+	/* when it was signed, and whether its certificates were valid then: the first signature's */
+	if (r->nsigs && r->sigs[0].ts_kind) {
+		const struct pe_sig *ps = &r->sigs[0];
+		char *ts = xasprintf("%s, %s%s%s", ps->ts_kind, ps->ts_status,
+				     ps->ts_time ? ", " : "", ps->ts_time ? ps->ts_time : "");
+
+		evidence_add(&f->evidence, "timestamp", ts);
+		free(ts);
+	}
+	if (r->nsigs && r->sigs[0].time_reason && (r->sigs[0].ts_kind || r->sigs[0].time_valid == 0))
+		evidence_add(&f->evidence, "validity", r->sigs[0].time_reason);
+	/* an early-launch anti-malware driver starts before every other boot driver */
+	if (kv_get(&r->facts, "pe.elam") && !kv_get(&f->evidence, "pe.elam"))
+		evidence_add(&f->evidence, "pe.elam", kv_get(&r->facts, "pe.elam"));
 	/* a driver store package: which package and INF, whoever the rule matched on */
 	for (size_t k = 0; k < r->facts.n; k++) {
 		const struct kv *e = &r->facts.v[k];
