@@ -103,6 +103,8 @@ if [ "$mode" = test ]; then
 	# ... and listed by initramfs-tools' lsinitramfs, to cross-check the members read
 	want initramfs-tools-core
 	command -v python3 >/dev/null 2>&1 || want python3
+	# bench/bench.sh: peak RSS from /usr/bin/time -f %M
+	want time
 	# container storage fixtures (tests/mkroots-containers.sh): real Podman storage
 	want podman
 	# ... and real containerd storage, made by containerd and ctr
