@@ -174,37 +174,55 @@ struct file_scan {
 	const struct kd_root *root;
 	struct rule_hits *hits;	/* one per rule */
 	size_t content_cap;
-	/* the current file's content, read once on first use */
+	/*
+	 * The current file's first bytes, read as far as a rule asks (most ask
+	 * for a few dozen, one the whole cap), into one buffer for the walk.
+	 */
 	int dirfd;
 	const char *name;
 	uint8_t *content;
 	size_t content_len;
-	bool content_read;
+	int fd;			/* open while more may be asked for; -1 */
+	bool content_read;	/* opened (or found not to be a regular file) */
+	bool content_end;	/* nothing more to read */
 };
+
+#define CONTENT_CHUNK 4096u	/* read at least this much: a page costs what a few bytes do */
 
 static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 {
 	struct file_scan *fs = ctx;
 
+	if (n > fs->content_cap)
+		n = fs->content_cap;
+	if (!fs->content)
+		fs->content = xmalloc(fs->content_cap ? fs->content_cap : 1);
 	if (!fs->content_read) {
-		int fd;
+		struct stat st;
 
 		fs->content_read = true;
-		fs->content = xmalloc(fs->content_cap ? fs->content_cap : 1);
-		fd = openat(fs->dirfd, fs->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-		if (fd >= 0) {
-			struct stat st;
+		fs->fd = openat(fs->dirfd, fs->name,
+				O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		/* regular files only: a FIFO swapped in must not block us */
+		if (fs->fd >= 0 && (fstat(fs->fd, &st) || !S_ISREG(st.st_mode))) {
+			close(fs->fd);
+			fs->fd = -1;
+		}
+		fs->content_end = fs->fd < 0;
+	}
+	if (n > fs->content_len && !fs->content_end) {
+		size_t want = n < CONTENT_CHUNK ? CONTENT_CHUNK : n;
+		ssize_t r = 0;
 
-			/* regular files only: a FIFO swapped in must not block us */
-			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-				ssize_t r;
-
-				while (fs->content_len < fs->content_cap &&
-				       (r = read(fd, fs->content + fs->content_len,
-						 fs->content_cap - fs->content_len)) > 0)
-					fs->content_len += (size_t)r;
-			}
-			close(fd);
+		if (want > fs->content_cap)
+			want = fs->content_cap;
+		while (fs->content_len < want &&
+		       (r = read(fs->fd, fs->content + fs->content_len, want - fs->content_len)) > 0)
+			fs->content_len += (size_t)r;
+		if (r <= 0 || fs->content_len == fs->content_cap) {
+			close(fs->fd);
+			fs->fd = -1;
+			fs->content_end = true;
 		}
 	}
 	*p = fs->content;
@@ -260,7 +278,9 @@ static void on_file(const char *path, const char *name, uint64_t size, int dirfd
 	fs->dirfd = dirfd;
 	fs->name = name;
 	fs->content_read = false;
+	fs->content_end = false;
 	fs->content_len = 0;
+	fs->fd = -1;
 	for (size_t r = 0; r < res->rules.n; r++) {
 		const struct rule *rule = &res->rules.v[r];
 		struct kvlist ev = { 0 };
@@ -287,8 +307,9 @@ static void on_file(const char *path, const char *name, uint64_t size, int dirfd
 		else
 			free(dir);
 	}
-	free(fs->content);
-	fs->content = NULL;
+	if (fs->fd >= 0)
+		close(fs->fd);
+	fs->fd = -1;
 	kv_free(&facts);
 }
 
@@ -404,6 +425,7 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 	}
 	file_findings(&fs, NULL);
 	free(fs.hits);
+	free(fs.content);
 	sl_free(&places);
 	walk_seen_free(&seen);
 }
@@ -478,6 +500,7 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 					  "storage keeps it (first: %s)", s->no_dir, s->no_dir_first));
 		free(src);
 		free(fs.hits);
+	free(fs.content);
 		walk_seen_free(&seen);
 	}
 	ctr_storages_free(v, n);
