@@ -500,7 +500,7 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 					  "storage keeps it (first: %s)", s->no_dir, s->no_dir_first));
 		free(src);
 		free(fs.hits);
-	free(fs.content);
+		free(fs.content);
 		walk_seen_free(&seen);
 	}
 	ctr_storages_free(v, n);
