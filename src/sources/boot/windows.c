@@ -262,7 +262,7 @@ static void service_findings(struct boot_ctx *b)
 		bool lower;
 		struct finding *f;
 
-		win_service_facts(s, reg, &facts);
+		win_service_facts(s, &facts);
 		subj.facts = &facts;
 		if (win_service_is_driver(s))
 			lower = !win_driver_loads_at_start(s, pr);

@@ -240,12 +240,12 @@ static void read_service(struct reg_hive *h, reg_key k, const char *set, const c
 	}
 }
 
-static bool have_service(const struct win_registry *reg, const char *name)
+static struct win_service *service_named(struct win_registry *reg, const char *name)
 {
 	for (size_t i = 0; i < reg->nsvcs; i++)
 		if (str_iequals(reg->svcs[i].name, name))
-			return true;
-	return false;
+			return &reg->svcs[i];
+	return NULL;
 }
 
 /* The services of one control set, those not read already. */
@@ -262,7 +262,7 @@ static void read_services(struct reg_hive *h, const char *set, struct win_regist
 	for (size_t i = 0; i < n && reg->nsvcs < SERVICES_CAP; i++) {
 		char *name = reg_key_name(h, kids[i]);
 
-		if (name && !have_service(reg, name)) {
+		if (name && !service_named(reg, name)) {
 			reg->svcs = xreallocarray(reg->svcs, reg->nsvcs + 1, sizeof(*reg->svcs));
 			read_service(h, kids[i], set, name, &reg->svcs[reg->nsvcs++]);
 		}
@@ -272,14 +272,6 @@ static void read_services(struct reg_hive *h, const char *set, struct win_regist
 }
 
 #define DEVICES_CAP 20000		/* device instances read of Enum */
-
-static struct win_service *service_named(struct win_registry *reg, const char *name)
-{
-	for (size_t i = 0; i < reg->nsvcs; i++)
-		if (str_iequals(reg->svcs[i].name, name))
-			return &reg->svcs[i];
-	return NULL;
-}
 
 static void needs(struct win_registry *reg, const char *service, const char *device,
 		  const char *role)
@@ -459,14 +451,13 @@ static struct reg_hive *open_hive(const struct kd_root *root, struct scan_result
 	return h;
 }
 
-static void read_system(const struct kd_root *root, struct scan_result *res, struct reg_hive *h,
-			const char *src, struct win_registry *reg)
+static void read_system(struct scan_result *res, struct reg_hive *h, const char *src,
+			struct win_registry *reg)
 {
 	reg_key sel = reg_subkey(h, reg_root(h), "Select"), el;
 	uint32_t cur = 0, lkg = 0, v;
 	char *set, *lkg_set = NULL;
 
-	(void)root;
 	if (!sel || !reg_dword(h, sel, "Current", &cur) || !cur || cur > 999)
 		cur = 1;	/* no Select: the first set is the one a new installation boots */
 	set = xasprintf("ControlSet%03u", cur);
@@ -695,7 +686,7 @@ bool win_registry_read(const struct kd_root *root, struct scan_result *res, cons
 		ci_cache_free(&cache);
 		return false;
 	}
-	read_system(root, res, h, src, out);
+	read_system(res, h, src, out);
 	reg_close(h);
 	free(src);
 	/* Windows/System32 -> Windows -> the partition */
@@ -730,8 +721,7 @@ struct win_service *win_service_for_file(struct win_registry *reg, const char *p
 	return NULL;
 }
 
-void win_service_facts(const struct win_service *s, const struct win_registry *reg,
-		       struct kvlist *f)
+void win_service_facts(const struct win_service *s, struct kvlist *f)
 {
 	char num[32];
 
@@ -771,7 +761,6 @@ void win_service_facts(const struct win_service *s, const struct win_registry *r
 		kv_add(f, "service.device", more);
 		free(more);
 	}
-	(void)reg;
 }
 
 void win_registry_free(struct win_registry *reg)

@@ -65,8 +65,7 @@ bool win_registry_read(const struct kd_root *root, struct scan_result *res, cons
 /* The driver services whose file is path (as shown, "/Windows/..."); *n of them, or NULL. */
 struct win_service *win_service_for_file(struct win_registry *reg, const char *path, size_t *from);
 /* service.* facts of a Windows service. */
-void win_service_facts(const struct win_service *s, const struct win_registry *reg,
-		       struct kvlist *f);
+void win_service_facts(const struct win_service *s, struct kvlist *f);
 void win_registry_free(struct win_registry *reg);
 
 #endif
