@@ -8,6 +8,8 @@
  */
 #include <bzlib.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <lz4.h>
 #include <lz4frame.h>
 #include <lzma.h>
@@ -759,4 +761,180 @@ int decompress_all(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, uint
 	*out = col.p ? col.p : xmalloc(1);
 	*outlen = col.len;
 	return 0;
+}
+
+/* ---- decoders kept between streams ---- */
+
+struct kd_decoders {
+	lzma_stream xz;
+	bool xz_ready;
+	ZSTD_DCtx *zstd;
+	z_stream gz;
+	bool gz_ready;
+};
+
+struct kd_decoders *decoders_new(void)
+{
+	struct kd_decoders *d = xcalloc(1, sizeof(*d));
+	lzma_stream init = LZMA_STREAM_INIT;
+
+	d->xz = init;
+	return d;
+}
+
+void decoders_free(struct kd_decoders *d)
+{
+	if (!d)
+		return;
+	if (d->xz_ready)
+		lzma_end(&d->xz);
+	ZSTD_freeDCtx(d->zstd);
+	if (d->gz_ready)
+		inflateEnd(&d->gz);
+	free(d);
+}
+
+/*
+ * Free room at the end of out, growing it (to at most cap + 1 bytes: one more
+ * than the cap, so that output past it is seen). -EFBIG when out holds more
+ * than cap.
+ */
+static int out_room(struct kd_buf *out, size_t cap, size_t hint)
+{
+	size_t want;
+
+	if (out->len > cap)
+		return -EFBIG;
+	if (out->alloc > out->len)
+		return 0;
+	want = out->alloc ? out->alloc * 2 : hint;
+	if (want < 64 * 1024)
+		want = 64 * 1024;
+	if (want > cap + 1)
+		want = cap + 1;
+	kd_buf_reserve(out, want);
+	return 0;
+}
+
+static int xz_into(struct kd_decoders *d, const uint8_t *in, size_t n, size_t cap,
+		   struct kd_buf *out)
+{
+	lzma_stream *s = &d->xz;
+
+	/* on a stream that has a decoder, liblzma keeps its allocations */
+	if (lzma_stream_decoder(s, 256u << 20, 0) != LZMA_OK)
+		return -ENOMEM;
+	d->xz_ready = true;
+	s->next_in = in;
+	s->avail_in = n;
+	for (;;) {
+		lzma_ret ret;
+		int r = out_room(out, cap, 4 * n);
+
+		if (r)
+			return r;
+		s->next_out = out->p + out->len;
+		s->avail_out = out->alloc - out->len;
+		ret = lzma_code(s, LZMA_FINISH);
+		out->len = out->alloc - s->avail_out;
+		if (ret == LZMA_STREAM_END)
+			return out->len > cap ? -EFBIG : 0;
+		if (ret != LZMA_OK)
+			return ret == LZMA_MEMLIMIT_ERROR ? -EFBIG : -EINVAL;
+	}
+}
+
+static int zstd_into(struct kd_decoders *d, const uint8_t *in, size_t n, size_t cap,
+		     struct kd_buf *out)
+{
+	ZSTD_inBuffer ib = { in, n, 0 };
+
+	if (!d->zstd) {
+		d->zstd = ZSTD_createDCtx();
+		if (!d->zstd)
+			return -ENOMEM;
+		/* refuse frames that ask for windows beyond 128 MiB: no module needs one */
+		ZSTD_DCtx_setParameter(d->zstd, ZSTD_d_windowLogMax, 27);
+	}
+	ZSTD_DCtx_reset(d->zstd, ZSTD_reset_session_only);
+	for (;;) {
+		ZSTD_outBuffer ob;
+		size_t ret;
+		int r = out_room(out, cap, 4 * n);
+
+		if (r)
+			return r;
+		ob.dst = out->p;
+		ob.size = out->alloc;
+		ob.pos = out->len;
+		ret = ZSTD_decompressStream(d->zstd, &ob, &ib);
+		out->len = ob.pos;
+		if (ZSTD_isError(ret))
+			return -EINVAL;
+		if (ret == 0)
+			return out->len > cap ? -EFBIG : 0;
+		if (ib.pos == ib.size && ob.pos < ob.size)
+			return -EINVAL;		/* truncated */
+	}
+}
+
+static int gzip_into(struct kd_decoders *d, const uint8_t *in, size_t n, size_t cap,
+		     struct kd_buf *out)
+{
+	z_stream *z = &d->gz;
+
+	if (n > UINT_MAX)
+		return -EFBIG;
+	if (!d->gz_ready) {
+		memset(z, 0, sizeof(*z));
+		if (inflateInit2(z, 15 + 16) != Z_OK)
+			return -ENOMEM;
+		d->gz_ready = true;
+	} else if (inflateReset(z) != Z_OK) {
+		return -EINVAL;
+	}
+	z->next_in = (Bytef *)(uintptr_t)in;
+	z->avail_in = (uInt)n;
+	for (;;) {
+		size_t room;
+		int ret, r = out_room(out, cap, 4 * n);
+
+		if (r)
+			return r;
+		room = out->alloc - out->len;
+		z->next_out = out->p + out->len;
+		z->avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
+		ret = inflate(z, Z_NO_FLUSH);
+		out->len = (size_t)(z->next_out - out->p);
+		if (ret == Z_STREAM_END)
+			return out->len > cap ? -EFBIG : 0;
+		if (ret != Z_OK || (z->avail_in == 0 && z->avail_out != 0))
+			return -EINVAL;
+	}
+}
+
+static int buf_chunk(const uint8_t *p, size_t n, void *ctx)
+{
+	struct kd_buf *out = ctx;
+
+	kd_buf_reserve(out, out->len + n);
+	memcpy(out->p + out->len, p, n);
+	out->len += n;
+	return 0;
+}
+
+int decompress_into(struct kd_decoders *d, enum kd_comp c, const uint8_t *in, size_t n,
+		    size_t cap, struct kd_buf *out)
+{
+	out->len = 0;
+	switch (c) {
+	case COMP_XZ:
+		return xz_into(d, in, n, cap, out);
+	case COMP_ZSTD:
+		return zstd_into(d, in, n, cap, out);
+	case COMP_GZIP:
+		return gzip_into(d, in, n, cap, out);
+	default:
+		return decompress_stream(c, in, n, cap, buf_chunk, out);
+	}
 }

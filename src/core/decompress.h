@@ -52,4 +52,17 @@ int decompress_stream_fd_used(enum kd_comp c, int fd, uint64_t off, uint64_t len
 int decompress_all(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
 		   size_t *outlen);
 
+/*
+ * Decoders kept for many streams, one set per thread: xz, zstd and gzip decode
+ * straight into the caller's buffer and keep their state and dictionaries, so
+ * the thousandth module costs no allocation (the others take the chunked path).
+ */
+struct kd_decoders;
+struct kd_decoders *decoders_new(void);
+void decoders_free(struct kd_decoders *d);
+struct kd_buf;
+/* decompress_all into out (replacing what it held), with d's decoders. */
+int decompress_into(struct kd_decoders *d, enum kd_comp c, const uint8_t *in, size_t n,
+		    size_t cap, struct kd_buf *out);
+
 #endif

@@ -317,50 +317,54 @@ int root_stat(const struct kd_root *root, const char *rel, int flags, struct sta
 	return r;
 }
 
-int fd_read_all(int fd, size_t cap, uint8_t **buf, size_t *len)
+int fd_read_into(int fd, size_t cap, struct kd_buf *b)
 {
-	size_t size = 0, alloc = 4096;
+	size_t want = 4096;
 	struct stat st;
-	uint8_t *p;
 
+	b->len = 0;
 	/* size the buffer from st_size, but read to EOF: pseudo files report 0 or 4096 */
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		if ((uint64_t)st.st_size > cap)
 			return -EFBIG;
-		alloc = (size_t)st.st_size + 1;
+		want = (size_t)st.st_size + 1;	/* the extra byte sees EOF in one read */
 	}
-	p = xmalloc(alloc + 1);
+	kd_buf_reserve(b, want + 1);
 	for (;;) {
 		ssize_t n;
 
-		if (size == alloc) {
-			if (alloc > cap) {
-				free(p);
+		if (b->len + 1 >= b->alloc) {
+			if (b->len > cap)
 				return -EFBIG;
-			}
-			alloc *= 2;
-			p = xrealloc(p, alloc + 1);
+			kd_buf_reserve(b, b->alloc * 2);
 		}
-		n = read(fd, p + size, alloc - size);
+		n = read(fd, b->p + b->len, b->alloc - 1 - b->len);
 		if (n < 0) {
-			int e = errno;
-
-			if (e == EINTR)
+			if (errno == EINTR)
 				continue;
-			free(p);
-			return -e;
+			return -errno;
 		}
 		if (n == 0)
 			break;
-		size += (size_t)n;
-		if (size > cap) {
-			free(p);
+		b->len += (size_t)n;
+		if (b->len > cap)
 			return -EFBIG;
-		}
 	}
-	p[size] = '\0';
-	*buf = p;
-	*len = size;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int fd_read_all(int fd, size_t cap, uint8_t **buf, size_t *len)
+{
+	struct kd_buf b = { 0 };
+	int r = fd_read_into(fd, cap, &b);
+
+	if (r) {
+		kd_buf_free(&b);
+		return r;
+	}
+	*buf = b.p;
+	*len = b.len;
 	return 0;
 }
 

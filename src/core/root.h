@@ -48,6 +48,9 @@ int root_list_dir(const struct kd_root *root, const char *rel, bool links_only, 
 		  struct strlist *out);
 /* Read an open descriptor to EOF (sizes of pseudo files lie), at most cap bytes. */
 int fd_read_all(int fd, size_t cap, uint8_t **buf, size_t *len);
+struct kd_buf;
+/* fd_read_all into b, reusing its memory (b->len: the bytes read, NUL after them). */
+int fd_read_into(int fd, size_t cap, struct kd_buf *b);
 /*
  * Read an open descriptor that must be a regular file (-EINVAL otherwise: a
  * FIFO or device swapped in is not read), at most cap bytes; closes fd.

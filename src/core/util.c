@@ -49,6 +49,31 @@ void *xreallocarray(void *p, size_t nmemb, size_t size)
 	return xrealloc(p, n);
 }
 
+void kd_buf_reserve(struct kd_buf *b, size_t n)
+{
+	size_t alloc = b->alloc ? b->alloc : 4096;
+
+	if (n <= b->alloc)
+		return;
+	while (alloc < n)
+		alloc = alloc > SIZE_MAX / 2 ? n : alloc * 2;
+	b->p = xrealloc(b->p, alloc);
+	b->alloc = alloc;
+}
+
+void kd_buf_reset(struct kd_buf *b, size_t keep)
+{
+	b->len = 0;
+	if (b->alloc > keep)
+		kd_buf_free(b);
+}
+
+void kd_buf_free(struct kd_buf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);

@@ -47,6 +47,22 @@ void sb_put_codepoint(struct strbuf *sb, uint32_t cp);
  */
 size_t sb_put_utf16le(struct strbuf *sb, const uint8_t *p, size_t units);
 
+/*
+ * A byte buffer kept between uses: a worker reading thousands of files reuses
+ * one allocation instead of faulting in fresh pages for each (len: bytes held).
+ */
+struct kd_buf {
+	uint8_t *p;
+	size_t len;
+	size_t alloc;
+};
+
+/* Room for at least n bytes in all (the contents kept); never fails (aborts on OOM). */
+void kd_buf_reserve(struct kd_buf *b, size_t n);
+/* Empty b; its memory is given back when it grew past keep bytes. */
+void kd_buf_reset(struct kd_buf *b, size_t keep);
+void kd_buf_free(struct kd_buf *b);
+
 struct strlist {
 	char **v;
 	size_t n;

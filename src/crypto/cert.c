@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "crypto/cert_priv.h"
+#include "crypto/ecdsa_fixed.h"
 #include "core/cursor.h"
 #include "core/util.h"
 
@@ -133,6 +134,7 @@ struct kd_cert *cert_wrap(X509 *x)
 	EVP_PKEY *pk;
 
 	c->x509 = x;
+	c->speedup = xcalloc(1, sizeof(*c->speedup));
 	i->subject = crypto_name_string(X509_get_subject_name(x), &i->subject_attrs);
 	i->issuer = crypto_name_string(X509_get_issuer_name(x), &i->issuer_attrs);
 	i->serial = crypto_asn1_hex(X509_get0_serialNumber(x));
@@ -279,5 +281,7 @@ void cert_free(struct kd_cert *c)
 	free(i->key_type);
 	free(i->not_before);
 	free(i->not_after);
+	ecdsa_fixed_free(atomic_load(&c->speedup->ecdsa));
+	free(c->speedup);
 	free(c);
 }

@@ -4,13 +4,27 @@
 #define KD_CERT_PRIV_H
 
 #include <openssl/x509.h>
+#include <stdatomic.h>
 
 #include "core/util.h"
 #include "crypto/cert.h"
 
+struct ecdsa_fixed;
+
+/*
+ * What verifying with a certificate learns as it goes, shared by the threads
+ * that verify with it: after enough signatures, tables for its EC key.
+ */
+struct cert_speedup {
+	atomic_uint uses;
+	atomic_bool tried;
+	struct ecdsa_fixed *_Atomic ecdsa;
+};
+
 struct kd_cert {
 	X509 *x509;
 	struct cert_info info;
+	struct cert_speedup *speedup;
 };
 
 /* Wrap an X509 (taking the reference) and describe it. */

@@ -225,19 +225,20 @@ static int check_inputs(char **files, size_t nfiles, bool *want_stdin, char **er
 }
 
 /* A module file of the queue: opened in the root, or as given on the command line (inspect). */
-static void inspect_one(struct scan_ctx *ctx, size_t idx)
+static void inspect_one(struct scan_ctx *ctx, struct modfile_scratch *sc, size_t idx)
 {
 	const char *open_path = ctx->files.open_paths.v[idx];
 	int fd = ctx->host_files ? open_input(ctx, open_path) :
 				   root_openat(&ctx->root, open_path, ROOT_FOLLOW);
 
-	modfile_inspect(&ctx->res->mods[idx], fd, open_path, ctx->files.shown.v[idx],
+	modfile_inspect(sc, &ctx->res->mods[idx], fd, open_path, ctx->files.shown.v[idx],
 			ctx->host_files ? NULL : ctx->files.releases_of.v[idx]);
 }
 
 static void *worker(void *arg)
 {
 	struct scan_ctx *ctx = arg;
+	struct modfile_scratch *sc = NULL;
 
 	for (;;) {
 		size_t idx;
@@ -249,11 +250,15 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&ctx->lock);
 		if (idx >= ctx->files.shown.n)
 			break;
-		if (phase == 0)
-			inspect_one(ctx, idx);
-		else
+		if (phase == 0) {
+			if (!sc)
+				sc = modfile_scratch_new();
+			inspect_one(ctx, sc, idx);
+		} else {
 			modfile_check_signature(ctx->res, &ctx->res->mods[idx]);
+		}
 	}
+	modfile_scratch_free(sc);
 	return NULL;
 }
 

@@ -38,6 +38,7 @@ struct image_job {
 	size_t dropped;
 	struct strbuf dropped_names;
 	int cpio_r;			/* what stopped the main stream, when the parser did */
+	struct modfile_scratch *scratch;	/* the images' modules, one after another */
 };
 
 static bool module_file_name(const char *n)
@@ -118,7 +119,7 @@ static int got_member(void *ctx, const struct cpio_entry *e, const uint8_t *data
 	res->mods = xreallocarray(res->mods, res->nmods + 1, sizeof(*res->mods));
 	m = &res->mods[res->nmods++];
 	memset(m, 0, sizeof(*m));
-	modfile_inspect_buf(m, data, n, member, shown, rel ? rel : j->release);
+	modfile_inspect_buf(j->scratch, m, data, n, member, shown, rel ? rel : j->release);
 	m->initramfs = xstrdup(j->image);
 	modfile_check_signature(res, m);
 	j->modules++;
@@ -389,13 +390,16 @@ static void find_images(const struct kd_root *root, struct strlist *paths, struc
 void initrd_scan(const struct kd_root *root, struct scan_result *res)
 {
 	struct strlist paths = { 0 }, rels = { 0 };
+	struct modfile_scratch *scratch = NULL;
 	dev_t *devs = NULL;
 	ino_t *inos = NULL;
 	size_t nseen = 0;
 
 	find_images(root, &paths, &rels);
+	if (paths.n)
+		scratch = modfile_scratch_new();
 	for (size_t i = 0; i < paths.n && i < MAX_IMAGES; i++) {
-		struct image_job j = { .res = res, .release = rels.v[i] };
+		struct image_job j = { .res = res, .release = rels.v[i], .scratch = scratch };
 		char *shown = xasprintf("/%s", paths.v[i]);
 		struct strbuf d;
 		struct stat st;
@@ -451,6 +455,7 @@ void initrd_scan(const struct kd_root *root, struct scan_result *res)
 			xasprintf("%zu initramfs images, only the first %d read", paths.n, MAX_IMAGES));
 	free(devs);
 	free(inos);
+	modfile_scratch_free(scratch);
 	sl_free(&paths);
 	sl_free(&rels);
 }

@@ -253,11 +253,40 @@ struct image_src {
 	const uint8_t *buf;
 	int fd;
 	uint64_t size;
+	uint8_t *chunk;		/* STREAM_CHUNK bytes, for reading in place */
 };
 
 #define STREAM_CHUNK (1u << 20)
 #define TAIL_READ 8192
 #define MAX_PKCS7 (1u << 20)
+/* a worker keeps buffers up to this size for the next file; larger ones go back */
+#define SCRATCH_KEEP (8u << 20)
+
+struct modfile_scratch {
+	struct kd_buf file;		/* a file read whole */
+	struct kd_buf plain;		/* a compressed one, decoded */
+	struct kd_decoders *dec;
+	uint8_t *chunk;			/* STREAM_CHUNK, allocated on first use */
+};
+
+struct modfile_scratch *modfile_scratch_new(void)
+{
+	struct modfile_scratch *sc = xcalloc(1, sizeof(*sc));
+
+	sc->dec = decoders_new();
+	return sc;
+}
+
+void modfile_scratch_free(struct modfile_scratch *sc)
+{
+	if (!sc)
+		return;
+	kd_buf_free(&sc->file);
+	kd_buf_free(&sc->plain);
+	decoders_free(sc->dec);
+	free(sc->chunk);
+	free(sc);
+}
 
 static int src_read(const struct image_src *src, uint64_t off, void *dst, size_t n)
 {
@@ -284,22 +313,19 @@ static int src_read(const struct image_src *src, uint64_t off, void *dst, size_t
 /* Hash the signed body: straight from memory, or streamed from the file in chunks. */
 static int hash_body(const struct image_src *src, uint64_t len, struct kd_digest *d)
 {
-	uint8_t *chunk;
 	int r = 0;
 
 	if (src->buf) {
 		kd_digest_update(d, src->buf, (size_t)len);
 		return 0;
 	}
-	chunk = xmalloc(STREAM_CHUNK);
 	for (uint64_t off = 0; off < len && !r; off += STREAM_CHUNK) {
 		size_t n = len - off < STREAM_CHUNK ? (size_t)(len - off) : STREAM_CHUNK;
 
-		r = src_read(src, off, chunk, n);
+		r = src_read(src, off, src->chunk, n);
 		if (!r)
-			kd_digest_update(d, chunk, n);
+			kd_digest_update(d, src->chunk, n);
 	}
-	free(chunk);
 	return r;
 }
 
@@ -495,40 +521,35 @@ static void inspect_plain(struct module_rec *m, const struct image_src *src, con
 }
 
 /* A compressed module: signed before compression, so decoded whole (under a cap) first. */
-static void inspect_compressed(struct module_rec *m, enum kd_comp comp, const uint8_t *buf,
-			       size_t len, const char *stem)
+static void inspect_compressed(struct modfile_scratch *sc, struct module_rec *m,
+			       enum kd_comp comp, const uint8_t *buf, size_t len, const char *stem)
 {
-	struct image_src src = { .fd = -1 };
-	uint8_t *plain = NULL;
-	size_t plen;
+	struct image_src src = { .fd = -1, .chunk = sc->chunk };
 	int r;
 
 	m->compression = comp_name(comp);
-	r = decompress_all(comp, buf, len, DECOMPRESSED_CAP, &plain, &plen);
+	r = decompress_into(sc->dec, comp, buf, len, DECOMPRESSED_CAP, &sc->plain);
 	if (r == -EFBIG) {
 		/* not inspected, so the scan is incomplete: never call it clean */
 		m->sig.status = SIG_UNREAD;
 		m->sig.reason = xasprintf("%s data decompresses beyond the %llu MiB cap; not inspected",
 					  m->compression, DECOMPRESSED_CAP >> 20);
-		return;
-	}
-	if (r) {
+	} else if (r) {
 		m->sig.status = SIG_MALFORMED;
 		m->sig.reason = xasprintf("%s data corrupt or not supported", m->compression);
-		return;
+	} else {
+		src.buf = sc->plain.p;
+		src.size = sc->plain.len;
+		inspect_plain(m, &src, stem);
 	}
-	src.buf = plain;
-	src.size = plen;
-	inspect_plain(m, &src, stem);
-	free(plain);
+	kd_buf_reset(&sc->plain, SCRATCH_KEEP);
 }
 
-void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const char *shown,
-		     const char *release)
+void modfile_inspect(struct modfile_scratch *sc, struct module_rec *m, int fd,
+		     const char *open_path, const char *shown, const char *release)
 {
 	struct image_src src = { .fd = -1 };
-	uint8_t magic[8], *buf = NULL;
-	size_t len = 0;
+	uint8_t magic[8];
 	struct stat st;
 	enum kd_comp comp = COMP_NONE;
 	char *stem = module_stem(open_path);
@@ -545,17 +566,23 @@ void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const 
 			src.size = m->file_size;
 			/* say how big it is rather than read a multi-gigabyte file */
 			r = m->file_size > MODULE_FILE_CAP ? -EFBIG : 0;
-			if (!r && src_read(&src, 0, magic, src.size < sizeof(magic) ? src.size : sizeof(magic)) == 0)
-				comp = comp_detect(magic, src.size < sizeof(magic) ? src.size : sizeof(magic));
 			/*
 			 * Compressed modules are signed before compression: decode the whole
 			 * file. Small files are read in one go; large ones are read in place.
 			 */
-			if (!r && (comp != COMP_NONE || src.size <= SMALL_FILE))
-				r = fd_read_all(fd, MODULE_FILE_CAP, &buf, &len);
-			if (!r && comp == COMP_NONE && buf) {
-				src.buf = buf;
-				src.size = len;
+			if (!r && src.size <= SMALL_FILE) {
+				r = fd_read_into(fd, MODULE_FILE_CAP, &sc->file);
+				if (!r)
+					comp = comp_detect(sc->file.p, sc->file.len);
+			} else if (!r && src_read(&src, 0, magic, src.size < sizeof(magic) ?
+						  src.size : sizeof(magic)) == 0) {
+				comp = comp_detect(magic, src.size < sizeof(magic) ? src.size : sizeof(magic));
+				if (comp != COMP_NONE)
+					r = fd_read_into(fd, MODULE_FILE_CAP, &sc->file);
+			}
+			if (!r && comp == COMP_NONE && src.size <= SMALL_FILE) {
+				src.buf = sc->file.p;
+				src.size = sc->file.len;
 			}
 		}
 	}
@@ -572,30 +599,34 @@ void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const 
 			m->sig.reason = xasprintf("not read: %s", strerror(-r));
 		goto out;
 	}
-	if (comp != COMP_NONE) {
-		inspect_compressed(m, comp, buf, len, stem);
-		goto out;
-	}
-	inspect_plain(m, &src, stem);
+	if (!src.buf && !sc->chunk)
+		sc->chunk = xmalloc(STREAM_CHUNK);
+	src.chunk = sc->chunk;
+	if (comp != COMP_NONE)
+		inspect_compressed(sc, m, comp, sc->file.p, sc->file.len, stem);
+	else
+		inspect_plain(m, &src, stem);
 out:
 	if (fd >= 0)
 		close(fd);
-	free(buf);
+	kd_buf_reset(&sc->file, SCRATCH_KEEP);
 	free(stem);
 }
 
-void modfile_inspect_buf(struct module_rec *m, const uint8_t *buf, size_t len,
-			 const char *member, const char *shown, const char *release)
+void modfile_inspect_buf(struct modfile_scratch *sc, struct module_rec *m, const uint8_t *buf,
+			 size_t len, const char *member, const char *shown, const char *release)
 {
 	struct image_src src = { .buf = buf, .fd = -1, .size = len };
 	enum kd_comp comp = comp_detect(buf, len);
+	struct modfile_scratch *own = sc ? NULL : modfile_scratch_new();
 	char *stem = module_stem(member);
 
 	rec_init(m, stem, shown, release);
 	m->file_size = len;
 	if (comp != COMP_NONE)
-		inspect_compressed(m, comp, buf, len, stem);
+		inspect_compressed(sc ? sc : own, m, comp, buf, len, stem);
 	else
 		inspect_plain(m, &src, stem);
+	modfile_scratch_free(own);
 	free(stem);
 }

@@ -24,18 +24,28 @@ struct modfile_list {
 void modfiles_find(const struct kd_root *root, struct scan_result *res, struct strlist *releases,
 		   struct strlist *release_dirs, struct modfile_list *list);
 /*
+ * What one worker thread reuses from file to file: buffers and decoders, so
+ * that reading thousands of modules allocates (and faults in) memory once.
+ */
+struct modfile_scratch;
+struct modfile_scratch *modfile_scratch_new(void);
+void modfile_scratch_free(struct modfile_scratch *sc);
+
+/*
  * First phase: read the module file open on fd (or -errno: why it could not be
- * opened; fd is closed), shown as shown, of release (NULL outside a root):
+ * opened; fd is closed), shown as shown, of release (NULL outside a root),
+ * with the worker's scratch sc:
  * modinfo, build-id, the signature parsed and the signed body hashed.
  */
-void modfile_inspect(struct module_rec *m, int fd, const char *open_path, const char *shown,
-		     const char *release);
+void modfile_inspect(struct modfile_scratch *sc, struct module_rec *m, int fd,
+		     const char *open_path, const char *shown, const char *release);
 /*
  * The same for a module file held in memory: member (the file's name, for its
- * stem) of an initramfs image, shown as shown.
+ * stem) of an initramfs image, shown as shown; sc may be NULL (scratch for
+ * this call only).
  */
-void modfile_inspect_buf(struct module_rec *m, const uint8_t *buf, size_t len,
-			 const char *member, const char *shown, const char *release);
+void modfile_inspect_buf(struct modfile_scratch *sc, struct module_rec *m, const uint8_t *buf,
+			 size_t len, const char *member, const char *shown, const char *release);
 /* Second phase, once the trust sources are in the store: check m's signature. */
 void modfile_check_signature(const struct scan_result *res, struct module_rec *m);
 
