@@ -392,6 +392,24 @@ jqt "mergedusr-ec: another P-384 key is not valid, a tampered ECDSA module is in
 jqt "mergedusr-ec: the tampered one is an integrity finding, nothing Kaspersky" "$OUT/r-mergedusr-ec.json" \
 	'([.findings[] | select(.rule == "KD-SIG-INVALID") | .path] == ["/lib/modules/\($r)/extra/kdt_neutral_tampered.ko.zst"]) and ([.findings[] | select(.kind == "kaspersky")] == [])' \
 	--arg r "$REL"
+# One key signing many modules: after the first 16 its tables take over
+# (crypto/ecdsa_fixed.c); the verdicts and the tampered one's reason stay EVP's.
+EC_MODS=$R/mergedusr-ec/usr/lib/modules/$REL
+MANY=$OUT/many-ec
+rm -rf "$MANY"
+mkdir -p "$MANY"
+for i in $(seq -w 1 40); do cp "$EC_MODS/kernel/drivers/misc/kdt_neutral.ko.xz" "$MANY/m$i.ko.xz"; done
+cp "$EC_MODS/extra/kdt_neutral_tampered.ko.zst" "$MANY/t41.ko.zst"
+cp "$EC_MODS/updates/kdt_neutral_other.ko.xz" "$MANY/o42.ko.xz"
+set +e
+"$KD" inspect --format json -j 2 --cert "$PKI/ec/cert.pem" "$MANY"/* >"$OUT/r-many-ec.json"
+RC=$?
+set -e
+expect_rc 1 "many-ec: the tampered module is a finding"
+jqt "many-ec: 40 copies valid past the tables' start, the tampered one invalid for EVP's reason" \
+	"$OUT/r-many-ec.json" \
+	'([.modules[] | select(.path | test("/m[0-9]+[.]ko[.]xz$")) | .signature.status] == [range(40) | "valid"]) and ([.modules[] | select(.path | endswith("/t41.ko.zst")) | [.signature.status, .signature.reason]] == [$tampered | .modules[] | select(.path | endswith("kdt_neutral_tampered.ko.zst")) | [.signature.status, .signature.reason]]) and ([.modules[] | select(.path | endswith("/o42.ko.xz")) | .signature.status] == ["unverifiable"])' \
+	--argjson tampered "$(cat "$OUT/r-mergedusr-ec.json")"
 
 run_scan ubuntu-like --root "$R/ubuntu-like"
 expect_rc 0 "ubuntu-like"
