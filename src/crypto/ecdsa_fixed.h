@@ -14,7 +14,8 @@ struct ecdsa_fixed;
 
 /*
  * Tables for pk's EC key, or NULL: not an EC key, a curve OpenSSL already
- * verifies fast (P-256), or the setup failed (then verify the usual way).
+ * verifies fast (P-256; every curve from OpenSSL 3.2 on, which has its own
+ * P-384 and P-521 code), or the setup failed (then verify the usual way).
  */
 struct ecdsa_fixed *ecdsa_fixed_new(EVP_PKEY *pk);
 void ecdsa_fixed_free(struct ecdsa_fixed *f);

@@ -11,6 +11,7 @@
 #include "unit.h"
 
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -122,6 +123,13 @@ static void curve_case(const char *curve, const BIGNUM *order)
 	assert_non_null(pk);
 	assert_non_null(other);
 	f = ecdsa_fixed_new(pk);
+	/* from OpenSSL 3.2 on the library's own code is the fast one: nothing to test */
+	if (OpenSSL_version_num() >= 0x30200000L) {
+		assert_null(f);
+		EVP_PKEY_free(pk);
+		EVP_PKEY_free(other);
+		return;
+	}
 	assert_non_null(f);
 	for (size_t k = 0; k < sizeof(mdlens) / sizeof(mdlens[0]); k++) {
 		for (int i = 0; i < 12; i++) {
