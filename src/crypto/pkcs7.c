@@ -20,9 +20,17 @@
 #include "crypto/pkcs7.h"
 #include "core/util.h"
 
+/*
+ * The first signer of a SignedData, kept without the rest of it: a scan holds
+ * one per module file (thousands) between hashing and verifying.
+ */
 struct kd_pkcs7 {
-	CMS_ContentInfo *cms;
-	CMS_SignerInfo *si;		/* first signer, owned by cms */
+	X509_NAME *issuer;		/* issuerAndSerialNumber, or NULL */
+	ASN1_INTEGER *serial;
+	ASN1_OCTET_STRING *keyid;	/* subjectKeyIdentifier, or NULL */
+	ASN1_OBJECT *digest;		/* the digest algorithm, or NULL when none is named */
+	char *sig_algo;			/* the signature algorithm's name */
+	ASN1_OCTET_STRING *signature;
 };
 
 static char *algor_name(const X509_ALGOR *alg)
@@ -53,6 +61,7 @@ int pkcs7_parse(const uint8_t *p, size_t n, struct kd_pkcs7 **out, struct sig_si
 	X509_ALGOR *dig = NULL, *sig = NULL;
 	struct kd_pkcs7 *p7;
 	CMS_ContentInfo *cms;
+	CMS_SignerInfo *si;
 
 	memset(signer, 0, sizeof(*signer));
 	*out = NULL;
@@ -82,33 +91,62 @@ int pkcs7_parse(const uint8_t *p, size_t n, struct kd_pkcs7 **out, struct sig_si
 		*reason = xstrdup("PKCS#7 has no signer");
 		return -1;
 	}
-	p7 = xcalloc(1, sizeof(*p7));
-	p7->cms = cms;
-	p7->si = sk_CMS_SignerInfo_value(sis, 0);
+	si = sk_CMS_SignerInfo_value(sis, 0);
 	signer->signer_count = sk_CMS_SignerInfo_num(sis);
 	certs = CMS_get1_certs(cms);
 	signer->embedded_certs = certs ? sk_X509_num(certs) : 0;
 	sk_X509_pop_free(certs, X509_free);
-	signer->has_signed_attrs = CMS_signed_get_attr_count(p7->si) > 0;
-	if (CMS_SignerInfo_get0_signer_id(p7->si, &keyid, &issuer, &sno) == 1) {
-		if (issuer)
+	signer->has_signed_attrs = CMS_signed_get_attr_count(si) > 0;
+	p7 = xcalloc(1, sizeof(*p7));
+	if (CMS_SignerInfo_get0_signer_id(si, &keyid, &issuer, &sno) == 1) {
+		if (issuer) {
 			signer->issuer = crypto_name_string(issuer, &signer->issuer_attrs);
-		if (sno)
+			p7->issuer = X509_NAME_dup(issuer);
+		}
+		if (sno) {
 			signer->serial = crypto_asn1_hex(sno);
-		if (keyid)
+			p7->serial = ASN1_INTEGER_dup(sno);
+		}
+		if (keyid) {
 			signer->skid = crypto_asn1_hex(keyid);
+			p7->keyid = ASN1_OCTET_STRING_dup(keyid);
+		}
 	}
-	CMS_SignerInfo_get0_algs(p7->si, NULL, NULL, &dig, &sig);
+	CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, &sig);
 	signer->hash_algo = algor_name(dig);
 	signer->pkey_algo = algor_name(sig);
+	p7->sig_algo = xstrdup(signer->pkey_algo);
+	if (dig) {
+		const ASN1_OBJECT *obj;
+
+		X509_ALGOR_get0(&obj, NULL, NULL, dig);
+		p7->digest = OBJ_dup(obj);
+	}
+	p7->signature = ASN1_OCTET_STRING_dup(CMS_SignerInfo_get0_signature(si));
+	CMS_ContentInfo_free(cms);
+	if ((issuer && !p7->issuer) || (sno && !p7->serial) || (keyid && !p7->keyid) ||
+	    (dig && !p7->digest) || !p7->signature) {
+		pkcs7_free(p7);
+		sig_signer_free(signer);
+		*reason = crypto_errors("PKCS#7 signer not copied");
+		return -1;
+	}
 	ERR_clear_error();
 	*out = p7;
 	return 0;
 }
 
+/* What CMS_SignerInfo_cert_cmp compares: the key id with the SKID, or issuer and serial. */
 bool pkcs7_signer_is(const struct kd_pkcs7 *p7, const struct kd_cert *cert)
 {
-	return CMS_SignerInfo_cert_cmp(p7->si, cert->x509) == 0;
+	if (p7->keyid) {
+		const ASN1_OCTET_STRING *skid = X509_get0_subject_key_id(cert->x509);
+
+		return skid && ASN1_OCTET_STRING_cmp(p7->keyid, skid) == 0;
+	}
+	return p7->issuer && p7->serial &&
+	       X509_NAME_cmp(p7->issuer, X509_get_issuer_name(cert->x509)) == 0 &&
+	       ASN1_INTEGER_cmp(p7->serial, X509_get0_serialNumber(cert->x509)) == 0;
 }
 
 struct kd_digest {
@@ -117,19 +155,15 @@ struct kd_digest {
 
 struct kd_digest *pkcs7_digest_begin(const struct kd_pkcs7 *p7, char **reason)
 {
-	X509_ALGOR *dig = NULL;
-	const ASN1_OBJECT *obj;
 	const EVP_MD *type;
 	struct kd_digest *d;
 
 	*reason = NULL;
-	CMS_SignerInfo_get0_algs(p7->si, NULL, NULL, &dig, NULL);
-	if (!dig) {
+	if (!p7->digest) {
 		*reason = xstrdup("PKCS#7 names no digest algorithm");
 		return NULL;
 	}
-	X509_ALGOR_get0(&obj, NULL, NULL, dig);
-	type = EVP_get_digestbyobj(obj);
+	type = EVP_get_digestbyobj(p7->digest);
 	if (!type) {
 		*reason = xstrdup("digest algorithm not supported");
 		return NULL;
@@ -213,13 +247,11 @@ static const struct ecdsa_fixed *fixed_tables(const struct kd_cert *cert, EVP_PK
 enum verify_result pkcs7_verify_digest(const struct kd_pkcs7 *p7, const struct kd_cert *cert,
 				       const uint8_t *md, unsigned int mdlen, char **reason)
 {
-	X509_ALGOR *dig = NULL, *sigalg = NULL;
-	const ASN1_OBJECT *obj;
-	ASN1_OCTET_STRING *sig;
+	const ASN1_OCTET_STRING *sig = p7->signature;
 	EVP_PKEY *pk = X509_get0_pubkey(cert->x509);
+	const char *alg = p7->sig_algo;
 	const EVP_MD *md_type;
 	EVP_PKEY_CTX *ctx;
-	char *alg;
 	int r;
 
 	*reason = NULL;
@@ -231,25 +263,18 @@ enum verify_result pkcs7_verify_digest(const struct kd_pkcs7 *p7, const struct k
 		*reason = crypto_errors("certificate public key unreadable");
 		return VERIFY_ERROR;
 	}
-	CMS_SignerInfo_get0_algs(p7->si, NULL, NULL, &dig, &sigalg);
-	alg = algor_name(sigalg);
 	if (strstr(alg, "Pss") || strstr(alg, "PSS")) {
 		*reason = xasprintf("signature algorithm %s not supported", alg);
-		free(alg);
 		return VERIFY_ERROR;
 	}
 	if (!key_fits_algorithm(pk, alg)) {
 		*reason = xasprintf("signature algorithm %s does not fit the certificate's key", alg);
-		free(alg);
 		return VERIFY_BAD;
 	}
-	free(alg);
-	X509_ALGOR_get0(&obj, NULL, NULL, dig);
-	sig = CMS_SignerInfo_get0_signature(p7->si);
-	md_type = EVP_get_digestbyobj(obj);
+	md_type = p7->digest ? EVP_get_digestbyobj(p7->digest) : NULL;
 	/*
-	 * A key that signs many modules: its tables say "valid" in a third of the
-	 * time. Anything else (a refusal included) is asked of EVP, whose answer
+	 * A key that signs many modules: its tables say "valid" in less than half
+	 * the time. Anything else (a refusal included) is asked of EVP, whose answer
 	 * and reason are the ones reported.
 	 */
 	if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_EC && md_type &&
@@ -297,7 +322,12 @@ void pkcs7_free(struct kd_pkcs7 *p7)
 {
 	if (!p7)
 		return;
-	CMS_ContentInfo_free(p7->cms);
+	X509_NAME_free(p7->issuer);
+	ASN1_INTEGER_free(p7->serial);
+	ASN1_OCTET_STRING_free(p7->keyid);
+	ASN1_OBJECT_free(p7->digest);
+	free(p7->sig_algo);
+	ASN1_OCTET_STRING_free(p7->signature);
 	free(p7);
 }
 

@@ -49,6 +49,7 @@ struct scan_ctx {
 	size_t next;			/* work queue index */
 	int phase;			/* 0: read and hash files, 1: check signatures */
 	bool hashing;			/* phase 0 is open to the kernel image thread */
+	bool verify_at_once;		/* the trust is complete: phase 0 checks signatures too */
 	pthread_mutex_t lock;
 	bool host_files;		/* inspect: paths are host paths, not inside a root */
 	int stdin_fd;			/* inspect -: standard input, copied into memory */
@@ -254,6 +255,8 @@ static void *worker(void *arg)
 			if (!sc)
 				sc = modfile_scratch_new();
 			inspect_one(ctx, sc, idx);
+			if (ctx->verify_at_once)
+				modfile_check_signature(ctx->res, &ctx->res->mods[idx]);
 		} else {
 			modfile_check_signature(ctx->res, &ctx->res->mods[idx]);
 		}
@@ -372,11 +375,25 @@ static void kernel_job_finish(struct kernel_job *job, struct scan_result *res)
 static void inspect_all(struct scan_ctx *ctx, int jobs, struct kernel_job *kjob)
 {
 	struct scan_result *res = ctx->res;
+	bool kernel_busy;
 
 	res->nmods = ctx->files.shown.n;
 	res->mods = xcalloc(res->nmods ? res->nmods : 1, sizeof(*res->mods));
+	kernel_busy = open_phase(ctx, 0, kjob);
+	if (!kernel_busy) {
+		/*
+		 * Every trust source is in (no kernel image, or one decoded already,
+		 * or inspect): each file is verified as soon as it is hashed, with no
+		 * wait for the slowest file between the phases.
+		 */
+		if (kjob)
+			kernel_job_finish(kjob, res);
+		ctx->verify_at_once = true;
+		run_workers(ctx, jobs);
+		return;
+	}
 	/* a kernel image thread still decoding keeps a core, and joins in when it is done */
-	run_workers(ctx, open_phase(ctx, 0, kjob) && jobs > 1 ? jobs - 1 : jobs);
+	run_workers(ctx, jobs > 1 ? jobs - 1 : jobs);
 	if (kjob)
 		kernel_job_finish(kjob, res);
 	open_phase(ctx, 1, NULL);

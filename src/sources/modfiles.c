@@ -260,7 +260,7 @@ struct image_src {
 #define TAIL_READ 8192
 #define MAX_PKCS7 (1u << 20)
 /* a worker keeps buffers up to this size for the next file; larger ones go back */
-#define SCRATCH_KEEP (8u << 20)
+#define SCRATCH_KEEP (2u << 20)
 
 struct modfile_scratch {
 	struct kd_buf file;		/* a file read whole */
