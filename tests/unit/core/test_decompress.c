@@ -3,7 +3,8 @@
  * test_decompress.c - xz, zstd and gzip: round trips of data compressed here,
  * every truncation, corruption, trailing bytes, and the output cap. bzip2,
  * lzma, lzop and lz4 (legacy and frame): the same of what the real tools write
- * (toolfix.h), the kernel's appended length, and streams back to back.
+ * (toolfix.h), the kernel's appended length, and streams back to back. Each
+ * decode also through decoders kept from one to the next (decompress_into).
  */
 #include "unit.h"
 
@@ -18,12 +19,39 @@
 #include <zstd.h>
 
 #include "core/decompress.h"
+#include "core/util.h"
 
 #include "toolfix.h"
 
 #define KIB 1024u
 #define MIB (1024u * 1024u)
 #define DECODER_CHUNK (256 * KIB)	/* decompress.c's output chunk */
+
+/*
+ * Every decode of these tests goes both ways: decompress_all, and
+ * decompress_into with one set of decoders and one buffer kept for the whole
+ * program, as a scan's worker keeps them (after errors, other formats, other
+ * caps); both must give the same answer and the same bytes.
+ */
+static struct kd_decoders *kept_decoders;
+static struct kd_buf kept_out;
+
+static int dec_all(enum kd_comp c, const uint8_t *in, size_t n, size_t cap, uint8_t **out,
+		   size_t *outlen)
+{
+	int r = decompress_all(c, in, n, cap, out, outlen);
+	int r2;
+
+	if (!kept_decoders)
+		kept_decoders = decoders_new();
+	r2 = decompress_into(kept_decoders, c, in, n, cap, &kept_out);
+	assert_int_equal(r2, r);
+	if (!r) {
+		assert_int_equal(kept_out.len, *outlen);
+		assert_memory_equal(kept_out.p, *out, *outlen ? *outlen : 0);
+	}
+	return r;
+}
 
 /* ---- compressors ---- */
 
@@ -192,7 +220,7 @@ static void test_round_trip(void **state)
 			uint8_t *out = NULL;
 			int r;
 
-			r = decompress_all(formats[f], c, clen, 64 * MIB, &out, &outlen);
+			r = dec_all(formats[f], c, clen, 64 * MIB, &out, &outlen);
 			if (r)
 				fail_msg("%s of %zu bytes: %d", comp_name(formats[f]), n, r);
 			assert_int_equal(outlen, n);
@@ -230,7 +258,7 @@ static void test_zstd_variants(void **state)
 	UNIT_UNUSED(state);
 	for (int v = 0; v < 4; v++) {
 		c = zstd_compress(in, n, &clen, v & 1, v & 2);
-		assert_int_equal(decompress_all(COMP_ZSTD, c, clen, 64 * MIB, &out, &outlen), 0);
+		assert_int_equal(dec_all(COMP_ZSTD, c, clen, 64 * MIB, &out, &outlen), 0);
 		assert_int_equal(outlen, n);
 		assert_memory_equal(out, in, n);
 		free(out);
@@ -252,7 +280,7 @@ static void test_every_truncation(void **state)
 		for (size_t len = 0; len < clen; len++) {
 			uint8_t *cut = dup_exact(c, len), *out = NULL;
 			size_t outlen;
-			int r = decompress_all(formats[f], cut, len, 64 * MIB, &out, &outlen);
+			int r = dec_all(formats[f], cut, len, 64 * MIB, &out, &outlen);
 
 			if (r != -EINVAL)
 				fail_msg("%s cut to %zu of %zu bytes: got %d, want -EINVAL",
@@ -303,7 +331,7 @@ static void test_corruption(void **state)
 			int r;
 
 			bad[pos] ^= (uint8_t)(1u << (unit_rand(&seed) % 8));
-			r = decompress_all(formats[f], bad, clen, 64 * MIB, &out, &outlen);
+			r = dec_all(formats[f], bad, clen, 64 * MIB, &out, &outlen);
 			if (r == 0) {
 				/*
 				 * A few header bits do not change the output (gzip's mtime, OS
@@ -349,7 +377,7 @@ static void test_garbage(void **state)
 				memcpy(junk, "\x1f\x8b\x08", 3);
 				break;
 			}
-			r = decompress_all(formats[f], junk, sizeof(junk), 1 * MIB, &out, &outlen);
+			r = dec_all(formats[f], junk, sizeof(junk), 1 * MIB, &out, &outlen);
 			if (r == 0)
 				free(out);	/* possible in principle, never yet seen */
 			else
@@ -371,20 +399,20 @@ static void test_trailing_garbage(void **state)
 		assert_non_null(buf);
 		memcpy(buf, c, clen);
 		unit_fill_random(buf + clen, 4096, 81);
-		assert_int_equal(decompress_all(formats[f], buf, clen + 4096, 64 * MIB, &out, &outlen), 0);
+		assert_int_equal(dec_all(formats[f], buf, clen + 4096, 64 * MIB, &out, &outlen), 0);
 		assert_int_equal(outlen, n);
 		assert_memory_equal(out, in, n);
 		free(out);
 
 		/* zero padding (as in a padded kernel payload) */
 		memset(buf + clen, 0, 4096);
-		assert_int_equal(decompress_all(formats[f], buf, clen + 4096, 64 * MIB, &out, &outlen), 0);
+		assert_int_equal(dec_all(formats[f], buf, clen + 4096, 64 * MIB, &out, &outlen), 0);
 		assert_int_equal(outlen, n);
 		free(out);
 
 		/* a second, valid stream is not appended to the first */
 		memcpy(buf + clen, other, clen2);
-		assert_int_equal(decompress_all(formats[f], buf, clen + clen2, 64 * MIB, &out, &outlen), 0);
+		assert_int_equal(dec_all(formats[f], buf, clen + clen2, 64 * MIB, &out, &outlen), 0);
 		assert_int_equal(outlen, n);
 		assert_memory_equal(out, in, n);
 		free(out);
@@ -409,14 +437,14 @@ static void test_cap_bomb(void **state)
 
 		c = compress_as(formats[f], zeros, n, &clen);
 		assert_true(clen < 20 * KIB);	/* a bomb: 16 MiB from a few KiB */
-		assert_int_equal(decompress_all(formats[f], c, clen, 4096, &out, &outlen), -EFBIG);
-		assert_int_equal(decompress_all(formats[f], c, clen, 0, &out, &outlen), -EFBIG);
-		assert_int_equal(decompress_all(formats[f], c, clen, n - 1, &out, &outlen), -EFBIG);
+		assert_int_equal(dec_all(formats[f], c, clen, 4096, &out, &outlen), -EFBIG);
+		assert_int_equal(dec_all(formats[f], c, clen, 0, &out, &outlen), -EFBIG);
+		assert_int_equal(dec_all(formats[f], c, clen, n - 1, &out, &outlen), -EFBIG);
 		/* the callback never sees bytes past the cap */
 		assert_int_equal(decompress_stream(formats[f], c, clen, 100000, chunk_cb, &ch), -EFBIG);
 		assert_true(ch.total <= 100000);
 		/* the exact size fits */
-		assert_int_equal(decompress_all(formats[f], c, clen, n, &out, &outlen), 0);
+		assert_int_equal(dec_all(formats[f], c, clen, n, &out, &outlen), 0);
 		assert_int_equal(outlen, n);
 		free(out);
 		free(c);
@@ -435,10 +463,10 @@ static void test_cap_exact(void **state)
 			size_t n = sizes[s], clen, outlen;
 			uint8_t *in = sample(n, 90 + s), *c = compress_as(formats[f], in, n, &clen), *out;
 
-			assert_int_equal(decompress_all(formats[f], c, clen, n, &out, &outlen), 0);
+			assert_int_equal(dec_all(formats[f], c, clen, n, &out, &outlen), 0);
 			assert_int_equal(outlen, n);
 			free(out);
-			assert_int_equal(decompress_all(formats[f], c, clen, n - 1, &out, &outlen), -EFBIG);
+			assert_int_equal(dec_all(formats[f], c, clen, n - 1, &out, &outlen), -EFBIG);
 			free(in);
 			free(c);
 		}
@@ -448,7 +476,7 @@ static void test_cap_exact(void **state)
 		size_t clen, outlen = 99;
 		uint8_t *c = compress_as(formats[f], (const uint8_t *)"", 0, &clen), *out = NULL;
 
-		assert_int_equal(decompress_all(formats[f], c, clen, 0, &out, &outlen), 0);
+		assert_int_equal(dec_all(formats[f], c, clen, 0, &out, &outlen), 0);
 		assert_int_equal(outlen, 0);
 		assert_non_null(out);
 		free(out);
@@ -480,7 +508,7 @@ static void test_xz_memlimit(void **state)
 	h[hsize - 3] = (uint8_t)(crc >> 8);
 	h[hsize - 2] = (uint8_t)(crc >> 16);
 	h[hsize - 1] = (uint8_t)(crc >> 24);
-	assert_int_equal(decompress_all(COMP_XZ, c, clen, 64 * MIB, &out, &outlen), -EFBIG);
+	assert_int_equal(dec_all(COMP_XZ, c, clen, 64 * MIB, &out, &outlen), -EFBIG);
 	/* within the limit the same patch decodes */
 	*dict = 30;	/* 2^27 = 128 MiB */
 	crc = lzma_crc32(h, hsize - 4, 0);
@@ -488,7 +516,7 @@ static void test_xz_memlimit(void **state)
 	h[hsize - 3] = (uint8_t)(crc >> 8);
 	h[hsize - 2] = (uint8_t)(crc >> 16);
 	h[hsize - 1] = (uint8_t)(crc >> 24);
-	assert_int_equal(decompress_all(COMP_XZ, c, clen, 64 * MIB, &out, &outlen), 0);
+	assert_int_equal(dec_all(COMP_XZ, c, clen, 64 * MIB, &out, &outlen), 0);
 	assert_int_equal(outlen, 5);
 	assert_memory_equal(out, "hello", 5);
 	free(out);
@@ -507,10 +535,10 @@ static void test_zstd_window_limit(void **state)
 	/* no content size, so no single-segment flag: a Window_Descriptor byte follows */
 	assert_int_equal(c[4] & 0x20, 0);
 	c[5] = (uint8_t)(18 << 3);	/* exponent 18: windowLog 28 */
-	r = decompress_all(COMP_ZSTD, c, clen, 64 * MIB, &out, &outlen);
+	r = dec_all(COMP_ZSTD, c, clen, 64 * MIB, &out, &outlen);
 	assert_true(r == -EINVAL || r == -EFBIG);
 	c[5] = (uint8_t)(17 << 3);	/* windowLog 27 is allowed */
-	assert_int_equal(decompress_all(COMP_ZSTD, c, clen, 64 * MIB, &out, &outlen), 0);
+	assert_int_equal(dec_all(COMP_ZSTD, c, clen, 64 * MIB, &out, &outlen), 0);
 	assert_int_equal(outlen, 17);
 	free(out);
 	free(c);
@@ -524,12 +552,12 @@ static void test_gzip_trailer(void **state)
 
 	UNIT_UNUSED(state);
 	c[clen - 8] ^= 1;	/* CRC32 */
-	assert_int_equal(decompress_all(COMP_GZIP, c, clen, 64 * MIB, &out, &outlen), -EINVAL);
+	assert_int_equal(dec_all(COMP_GZIP, c, clen, 64 * MIB, &out, &outlen), -EINVAL);
 	c[clen - 8] ^= 1;
 	c[clen - 1] ^= 1;	/* ISIZE */
-	assert_int_equal(decompress_all(COMP_GZIP, c, clen, 64 * MIB, &out, &outlen), -EINVAL);
+	assert_int_equal(dec_all(COMP_GZIP, c, clen, 64 * MIB, &out, &outlen), -EINVAL);
 	c[clen - 1] ^= 1;
-	assert_int_equal(decompress_all(COMP_GZIP, c, clen, 64 * MIB, &out, &outlen), 0);
+	assert_int_equal(dec_all(COMP_GZIP, c, clen, 64 * MIB, &out, &outlen), 0);
 	free(out);
 	free(in);
 	free(c);
@@ -568,7 +596,7 @@ static void test_unsupported(void **state)
 	size_t calls = 0;
 
 	UNIT_UNUSED(state);
-	assert_int_equal(decompress_all(COMP_NONE, lz4, sizeof(lz4), MIB, &out, &outlen), -ENOTSUP);
+	assert_int_equal(dec_all(COMP_NONE, lz4, sizeof(lz4), MIB, &out, &outlen), -ENOTSUP);
 	assert_null(out);
 	assert_int_equal(decompress_stream((enum kd_comp)77, lz4, sizeof(lz4), MIB, stop_cb, &calls),
 			 -ENOTSUP);
@@ -592,7 +620,7 @@ static void test_wrong_decoder(void **state)
 
 			if (f == g)
 				continue;
-			assert_int_equal(decompress_all(formats[g], c, clen, 64 * MIB, &out, &outlen),
+			assert_int_equal(dec_all(formats[g], c, clen, 64 * MIB, &out, &outlen),
 					 -EINVAL);
 		}
 		free(c);
@@ -657,7 +685,7 @@ static void test_tool_round_trip(void **state)
 			int r;
 
 			assert_int_equal(comp_detect(c, clen), tools[t].comp);
-			r = decompress_all(tools[t].comp, c, clen, 64 * MIB, &out, &outlen);
+			r = dec_all(tools[t].comp, c, clen, 64 * MIB, &out, &outlen);
 			if (r)
 				fail_msg("%s, %zu bytes: %d", tools[t].cmd, n, r);
 			assert_int_equal(outlen, n);
@@ -715,7 +743,7 @@ static void test_tool_kernel_length(void **state)
 			memcpy(pl, c, clen);
 			for (int i = 0; i < 4; i++)
 				pl[clen + i] = (uint8_t)(n >> (8 * i));
-			if (decompress_all(tools[t].comp, pl, clen + 4, 64 * MIB, &out, &outlen))
+			if (dec_all(tools[t].comp, pl, clen + 4, 64 * MIB, &out, &outlen))
 				fail_msg("%s, %zu bytes and the length", tools[t].cmd, n);
 			assert_int_equal(outlen, n);
 			assert_memory_equal(out, in, n);
@@ -831,7 +859,7 @@ static void test_tool_every_truncation(void **state)
 		for (size_t len = 0; len < clen; len++) {
 			uint8_t *cut = dup_exact(c, len), *out = NULL;
 			size_t outlen = 0;
-			int r = decompress_all(tools[t].comp, cut, len, 64 * MIB, &out, &outlen);
+			int r = dec_all(tools[t].comp, cut, len, 64 * MIB, &out, &outlen);
 
 			if (tools[t].legacy && (len == 4 || len == 8) && r == 0) {
 				assert_int_equal(outlen, 0);
@@ -855,7 +883,7 @@ static void test_tool_truncation_large(void **state)
 		uint8_t *in = sample(n, 51), *c = tool_compress(&tools[t], in, n, &clen), *out = NULL;
 		struct chunks ch = { 0 };
 
-		assert_int_equal(decompress_all(tools[t].comp, c, clen / 2, 64 * MIB, &out, &outlen),
+		assert_int_equal(dec_all(tools[t].comp, c, clen / 2, 64 * MIB, &out, &outlen),
 				 -EINVAL);
 		assert_int_equal(decode_fd(&tools[t], c, clen / 2, 64 * MIB, &ch), -EINVAL);
 		assert_true(ch.total < n);
@@ -881,7 +909,7 @@ static void test_tool_corruption(void **state)
 			int r;
 
 			bad[pos] ^= 0x5a;
-			r = decompress_all(tools[t].comp, bad, clen, 64 * MIB, &out, &outlen);
+			r = dec_all(tools[t].comp, bad, clen, 64 * MIB, &out, &outlen);
 			if (tools[t].checked && r != -EINVAL)
 				fail_msg("%s, byte %zu of %zu flipped: %d", tools[t].cmd, pos, clen, r);
 			if (!r && outlen == n && !memcmp(out, in, n))
@@ -911,7 +939,7 @@ static void test_lzop_header(void **state)
 		size_t outlen;
 
 		bad[pos] ^= 0x01;
-		if (decompress_all(COMP_LZO, bad, clen, 64 * MIB, &out, &outlen) != -EINVAL)
+		if (dec_all(COMP_LZO, bad, clen, 64 * MIB, &out, &outlen) != -EINVAL)
 			fail_msg("lzop header byte %zu flipped: not refused", pos);
 		free(bad);
 	}
@@ -932,20 +960,20 @@ static void test_tool_cap(void **state)
 		uint8_t *in = sample(n, 54), *c = tool_compress(&tools[t], in, n, &clen), *out = NULL;
 		struct chunks ch = { 0 };
 
-		assert_int_equal(decompress_all(tools[t].comp, c, clen, n, &out, &outlen), 0);
+		assert_int_equal(dec_all(tools[t].comp, c, clen, n, &out, &outlen), 0);
 		assert_int_equal(outlen, n);
 		free(out);
-		assert_int_equal(decompress_all(tools[t].comp, c, clen, n - 1, &out, &outlen), -EFBIG);
+		assert_int_equal(dec_all(tools[t].comp, c, clen, n - 1, &out, &outlen), -EFBIG);
 		free(c);
 		free(in);
 
 		c = tool_compress(&tools[t], zeros, nz, &clen);
 		assert_true(clen < nz / 100);
-		assert_int_equal(decompress_all(tools[t].comp, c, clen, 4096, &out, &outlen), -EFBIG);
+		assert_int_equal(dec_all(tools[t].comp, c, clen, 4096, &out, &outlen), -EFBIG);
 		assert_int_equal(decompress_stream(tools[t].comp, c, clen, 100000, chunk_cb, &ch), -EFBIG);
 		assert_true(ch.total <= 100000);
 		assert_int_equal(decode_fd(&tools[t], c, clen, nz - 1, &ch), -EFBIG);
-		assert_int_equal(decompress_all(tools[t].comp, c, clen, nz, &out, &outlen), 0);
+		assert_int_equal(dec_all(tools[t].comp, c, clen, nz, &out, &outlen), 0);
 		assert_int_equal(outlen, nz);
 		free(out);
 		free(c);
@@ -1007,6 +1035,7 @@ static void test_detect_more(void **state)
 
 int main(void)
 {
+	int r;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect),
 		cmocka_unit_test(test_round_trip),
@@ -1036,5 +1065,8 @@ int main(void)
 		cmocka_unit_test(test_tool_cap),
 	};
 
-	return cmocka_run_group_tests_name("decompress", tests, NULL, NULL);
+	r = cmocka_run_group_tests_name("decompress", tests, NULL, NULL);
+	decoders_free(kept_decoders);
+	kd_buf_free(&kept_out);
+	return r;
 }
