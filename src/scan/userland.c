@@ -169,14 +169,21 @@ struct rule_hits {
 	size_t n;
 };
 
+/* A rule that held for the current file, applied once the walk counts it. */
+struct file_match {
+	size_t rule;
+	struct kvlist ev;
+};
+
 struct file_scan {
 	struct scan_result *res;
 	const struct kd_root *root;
 	struct rule_hits *hits;	/* one per rule */
-	size_t content_cap;
+	size_t content_cap;	/* the most any file rule reads of a file */
+	bool need_size;		/* a file rule tests file.size: know it before matching */
 	/*
-	 * The current file's first bytes, read as far as a rule asks (most ask
-	 * for a few dozen, one the whole cap), into one buffer for the walk.
+	 * The current file's first bytes, read as far as a rule asks, into one
+	 * buffer for the walk; a file no rule reads is never opened.
 	 */
 	int dirfd;
 	const char *name;
@@ -185,9 +192,15 @@ struct file_scan {
 	int fd;			/* open while more may be asked for; -1 */
 	bool content_read;	/* opened (or found not to be a regular file) */
 	bool content_end;	/* nothing more to read */
+	int kind;		/* FILE_UNKNOWN, FILE_REGULAR, FILE_OTHER: what it was found to be */
+	uint64_t size;		/* FILE_REGULAR: its size */
+	struct file_match *matched;
+	size_t nmatched, matched_cap;
 };
 
-#define CONTENT_CHUNK 4096u	/* read at least this much: a page costs what a few bytes do */
+enum { FILE_UNKNOWN, FILE_REGULAR, FILE_OTHER };
+
+#define CONTENT_CHUNK 4096u	/* read at least this much (where rules read more) */
 
 static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 {
@@ -207,6 +220,10 @@ static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 		if (fs->fd >= 0 && (fstat(fs->fd, &st) || !S_ISREG(st.st_mode))) {
 			close(fs->fd);
 			fs->fd = -1;
+			fs->kind = FILE_OTHER;
+		} else if (fs->fd >= 0) {
+			fs->kind = FILE_REGULAR;
+			fs->size = (uint64_t)st.st_size;
 		}
 		fs->content_end = fs->fd < 0;
 	}
@@ -216,10 +233,15 @@ static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 
 		if (want > fs->content_cap)
 			want = fs->content_cap;
-		while (fs->content_len < want &&
+		/*
+		 * Up to its size: the read that would find the end is saved (a size
+		 * of 0 may be a pseudo file's, which is read to its end).
+		 */
+		while (fs->content_len < want && (!fs->size || fs->content_len < fs->size) &&
 		       (r = read(fs->fd, fs->content + fs->content_len, want - fs->content_len)) > 0)
 			fs->content_len += (size_t)r;
-		if (r <= 0 || fs->content_len == fs->content_cap) {
+		if (r <= 0 || fs->content_len == fs->content_cap ||
+		    (fs->size && fs->content_len >= fs->size)) {
 			close(fs->fd);
 			fs->fd = -1;
 			fs->content_end = true;
@@ -227,6 +249,20 @@ static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 	}
 	*p = fs->content;
 	return n < fs->content_len ? n : fs->content_len;
+}
+
+/* What the current file is, by lstat, when nothing opened it: 0, 1 (not a regular file), -errno. */
+static int file_lstat(struct file_scan *fs)
+{
+	struct stat st;
+
+	if (fs->kind == FILE_UNKNOWN) {
+		if (fstatat(fs->dirfd, fs->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		fs->kind = S_ISREG(st.st_mode) ? FILE_REGULAR : FILE_OTHER;
+		fs->size = (uint64_t)st.st_size;
+	}
+	return fs->kind == FILE_REGULAR ? 0 : 1;
 }
 
 /*
@@ -260,57 +296,135 @@ static struct file_hits *hits_for(struct rule_hits *rh, const char *path)
 	return h;
 }
 
-static void on_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+static void file_matched(struct file_scan *fs, const char *path, size_t r, struct kvlist *ev)
+{
+	struct file_hits *h = hits_for(&fs->hits[r], path);
+	const char *slash;
+	char *dir;
+
+	if (!h->count)
+		h->ev = *ev;
+	else
+		kv_free(ev);
+	h->count++;
+	if (h->examples.n < FILE_EXAMPLES)
+		sl_push(&h->examples, xstrdup(path));
+	slash = strrchr(path, '/');
+	dir = xstrndup(path, slash && slash != path ? (size_t)(slash - path) : 1);
+	if (h->dirs.n < FILE_EXAMPLES && !sl_contains(&h->dirs, dir))
+		sl_push(&h->dirs, dir);
+	else
+		free(dir);
+}
+
+/*
+ * One file of a walk: the rules are matched on its path and name (and size, if a
+ * rule tests it); the first rule to read its bytes opens it, and that tells what
+ * it is. A file nothing opened is lstat'ed after matching: what held is counted
+ * only for a regular file, as the walk counts only those.
+ */
+static int on_file(const char *path, const char *name, int dirfd, const struct stat *st, void *ctx)
 {
 	struct file_scan *fs = ctx;
 	struct scan_result *res = fs->res;
-	struct kvlist facts = { 0 };
+	struct kv fact[3];
+	struct kvlist facts = { .v = fact, .n = 2 };
 	struct subject subj = host_subject(fs->root);
 	char sizebuf[24];
+	int r;
 
-	kv_add(&facts, "file.path", path);
-	kv_add(&facts, "file.name", name);
-	snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)size);
-	kv_add(&facts, "file.size", sizebuf);
-	subj.facts = &facts;
-	subj.content = file_content;
-	subj.content_ctx = fs;
 	fs->dirfd = dirfd;
 	fs->name = name;
 	fs->content_read = false;
 	fs->content_end = false;
 	fs->content_len = 0;
 	fs->fd = -1;
-	for (size_t r = 0; r < res->rules.n; r++) {
-		const struct rule *rule = &res->rules.v[r];
+	fs->kind = FILE_UNKNOWN;
+	fs->size = 0;
+	fs->nmatched = 0;
+	if (st) {
+		fs->kind = S_ISREG(st->st_mode) ? FILE_REGULAR : FILE_OTHER;
+		fs->size = (uint64_t)st->st_size;
+	}
+	/* the facts are only read: they point at the walk's strings */
+	fact[0] = (struct kv){ .key = (char *)"file.path", .value = (char *)path };
+	fact[1] = (struct kv){ .key = (char *)"file.name", .value = (char *)name };
+	if (fs->need_size) {
+		r = file_lstat(fs);
+		if (r)
+			return r;
+		snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)fs->size);
+		fact[facts.n++] = (struct kv){ .key = (char *)"file.size", .value = sizebuf };
+	}
+	subj.facts = &facts;
+	subj.content = file_content;
+	subj.content_ctx = fs;
+	for (size_t k = 0; k < res->rules.n; k++) {
+		const struct rule *rule = &res->rules.v[k];
 		struct kvlist ev = { 0 };
-		struct file_hits *h;
-		const char *slash;
-		char *dir;
 
 		if (!(rule->kinds & KIND_FILE) || !rule_match_subject(rule, &subj, &ev)) {
 			kv_free(&ev);
 			continue;
 		}
-		h = hits_for(&fs->hits[r], path);
-		if (!h->count)
-			h->ev = ev;
-		else
-			kv_free(&ev);
-		h->count++;
-		if (h->examples.n < FILE_EXAMPLES)
-			sl_push(&h->examples, xstrdup(path));
-		slash = strrchr(path, '/');
-		dir = xstrndup(path, slash && slash != path ? (size_t)(slash - path) : 1);
-		if (h->dirs.n < FILE_EXAMPLES && !sl_contains(&h->dirs, dir))
-			sl_push(&h->dirs, dir);
-		else
-			free(dir);
+		if (fs->nmatched == fs->matched_cap) {
+			fs->matched_cap = fs->matched_cap ? 2 * fs->matched_cap : 8;
+			fs->matched = xreallocarray(fs->matched, fs->matched_cap, sizeof(*fs->matched));
+		}
+		fs->matched[fs->nmatched].rule = k;
+		fs->matched[fs->nmatched++].ev = ev;
 	}
 	if (fs->fd >= 0)
 		close(fs->fd);
 	fs->fd = -1;
-	kv_free(&facts);
+	r = file_lstat(fs);
+	for (size_t i = 0; i < fs->nmatched; i++) {
+		if (r)
+			kv_free(&fs->matched[i].ev);
+		else
+			file_matched(fs, path, fs->matched[i].rule, &fs->matched[i].ev);
+	}
+	return r;
+}
+
+/* What the file rules need of a file: the most bytes they read, whether one tests its size. */
+static bool cond_uses(const struct cond *c, const char *field)
+{
+	if (!c->is_group)
+		return !strcmp(c->field, field);
+	for (size_t i = 0; i < c->nkids; i++)
+		if (cond_uses(&c->kids[i], field))
+			return true;
+	return false;
+}
+
+static bool file_scan_init(struct file_scan *fs, struct scan_result *res, const struct kd_root *root)
+{
+	bool any = false;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->res = res;
+	fs->root = root;
+	for (size_t r = 0; r < res->rules.n; r++) {
+		const struct rule *rule = &res->rules.v[r];
+
+		if (!(rule->kinds & KIND_FILE))
+			continue;
+		any = true;
+		if (rule->content_needed > fs->content_cap)
+			fs->content_cap = rule->content_needed;
+		fs->need_size |= cond_uses(&rule->match, "file.size");
+	}
+	if (any)
+		fs->hits = xcalloc(res->rules.n, sizeof(*fs->hits));
+	return any;
+}
+
+static void file_scan_free(struct file_scan *fs)
+{
+	free(fs->hits);
+	free(fs->content);
+	free(fs->matched);
 }
 
 /* A container layer being walked: what its findings say it is part of. */
@@ -395,18 +509,13 @@ static void file_findings(struct file_scan *fs, const struct ctr_layer_ctx *lc)
 static void scan_files(const struct kd_root *root, const struct scan_options *opt,
 		       struct scan_result *res)
 {
-	struct file_scan fs = { .res = res, .root = root };
+	struct file_scan fs;
 	struct walk_seen seen = { 0 };
 	struct strlist places = { 0 };
 	size_t budget = WALK_FILE_BUDGET;
-	bool any_file_rule = false;
 
-	for (size_t r = 0; r < res->rules.n; r++)
-		any_file_rule |= (res->rules.v[r].kinds & KIND_FILE) != 0;
-	if (!any_file_rule)
+	if (!file_scan_init(&fs, res, root))
 		return;
-	fs.hits = xcalloc(res->rules.n, sizeof(*fs.hits));
-	fs.content_cap = ruleset_content_needed(&res->rules);
 	for (size_t i = 0; i < ARRAY_SIZE(default_places); i++)
 		sl_push(&places, xstrdup(default_places[i]));
 	for (size_t i = 0; i < opt->paths.n; i++)
@@ -414,7 +523,7 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 	for (size_t i = 0; i < places.n; i++) {
 		struct walk_stats st;
 		char *src = xasprintf("/%s", places.v[i]);
-		int r = files_walk(root, places.v[i], &seen, &budget, &st, on_file, &fs);
+		int r = files_walk_open(root, places.v[i], NULL, &seen, &budget, &st, on_file, &fs);
 
 		if (r)
 			add_cov(res, src, cov_from_errno(r), xstrdup(strerror(-r)));
@@ -424,8 +533,7 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 		free(src);
 	}
 	file_findings(&fs, NULL);
-	free(fs.hits);
-	free(fs.content);
+	file_scan_free(&fs);
 	sl_free(&places);
 	walk_seen_free(&seen);
 }
@@ -448,15 +556,14 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 	containers_read(root, &v, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct ctr_storage *s = &v[i];
-		struct file_scan fs = { .res = res, .root = root };
+		struct file_scan fs;
 		struct walk_seen seen = { 0 };
 		struct walk_stats total = { 0 };
 		size_t budget = CTR_FILE_BUDGET, walked = 0;
 		struct strbuf sb;
 		char *src = xasprintf("%s (%s)", s->source, s->kind);
 
-		fs.hits = xcalloc(res->rules.n, sizeof(*fs.hits));
-		fs.content_cap = ruleset_content_needed(&res->rules);
+		file_scan_init(&fs, res, root);
 		for (size_t k = 0; k < s->nlayers; k++) {
 			struct ctr_layer *l = &s->layers[k];
 			struct ctr_layer_ctx lc = { .storage = s, .layer = l };
@@ -465,7 +572,7 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 
 			if (!l->dir)
 				continue;
-			r = files_walk_as(root, l->dir, "/", &seen, &budget, &st, on_file, &fs);
+			r = files_walk_open(root, l->dir, "/", &seen, &budget, &st, on_file, &fs);
 			if (r) {
 				total.unreadable++;
 				continue;
@@ -499,8 +606,7 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 				xasprintf("%zu layers not walked: no content directory where the "
 					  "storage keeps it (first: %s)", s->no_dir, s->no_dir_first));
 		free(src);
-		free(fs.hits);
-		free(fs.content);
+		file_scan_free(&fs);
 		walk_seen_free(&seen);
 	}
 	ctr_storages_free(v, n);
