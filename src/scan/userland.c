@@ -196,6 +196,14 @@ struct file_scan {
 	uint64_t size;		/* FILE_REGULAR: its size */
 	struct file_match *matched;
 	size_t nmatched, matched_cap;
+	/*
+	 * Where a file rule reads every file's first bytes (and no more than a
+	 * chunk), the walk reads them itself (files_walk_head), in a second thread
+	 * when there are CPUs for it: the bytes are the same.
+	 */
+	bool head_mode;
+	const uint8_t *head;
+	size_t head_len;
 };
 
 enum { FILE_UNKNOWN, FILE_REGULAR, FILE_OTHER };
@@ -387,6 +395,61 @@ static int on_file(const char *path, const char *name, int dirfd, const struct s
 	return r;
 }
 
+static size_t head_content(void *ctx, size_t n, const uint8_t **p)
+{
+	struct file_scan *fs = ctx;
+
+	*p = fs->head;
+	return n < fs->head_len ? n : fs->head_len;
+}
+
+/* One regular file of a walk that read its first bytes. */
+static void on_file_head(const char *path, const char *name, uint64_t size, const uint8_t *head,
+			 size_t len, void *ctx)
+{
+	struct file_scan *fs = ctx;
+	struct scan_result *res = fs->res;
+	struct kv fact[3];
+	struct kvlist facts = { .v = fact, .n = 2 };
+	struct subject subj = host_subject(fs->root);
+	char sizebuf[24];
+
+	fact[0] = (struct kv){ .key = (char *)"file.path", .value = (char *)path };
+	fact[1] = (struct kv){ .key = (char *)"file.name", .value = (char *)name };
+	if (fs->need_size) {
+		snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)size);
+		fact[facts.n++] = (struct kv){ .key = (char *)"file.size", .value = sizebuf };
+	}
+	fs->head = head;
+	fs->head_len = len;
+	subj.facts = &facts;
+	subj.content = head_content;
+	subj.content_ctx = fs;
+	for (size_t k = 0; k < res->rules.n; k++) {
+		const struct rule *rule = &res->rules.v[k];
+		struct kvlist ev = { 0 };
+
+		if (!(rule->kinds & KIND_FILE) || !rule_match_subject(rule, &subj, &ev))
+			kv_free(&ev);
+		else
+			file_matched(fs, path, k, &ev);
+	}
+}
+
+/* Does matching c always read the file, whatever its path and name? */
+static bool cond_reads_always(const struct cond *c)
+{
+	if (!c->is_group)
+		return c->op == OP_HEX || !strcmp(c->field, "file.text");
+	/* all: the first condition is always tested; any: each one */
+	if (!c->any)
+		return c->nkids && cond_reads_always(&c->kids[0]);
+	for (size_t i = 0; i < c->nkids; i++)
+		if (cond_reads_always(&c->kids[i]))
+			return true;
+	return false;
+}
+
 /* What the file rules need of a file: the most bytes they read, whether one tests its size. */
 static bool cond_uses(const struct cond *c, const char *field)
 {
@@ -414,7 +477,9 @@ static bool file_scan_init(struct file_scan *fs, struct scan_result *res, const 
 		if (rule->content_needed > fs->content_cap)
 			fs->content_cap = rule->content_needed;
 		fs->need_size |= cond_uses(&rule->match, "file.size");
+		fs->head_mode |= cond_reads_always(&rule->match);
 	}
+	fs->head_mode &= fs->content_cap > 0 && fs->content_cap <= CONTENT_CHUNK;
 	if (any)
 		fs->hits = xcalloc(res->rules.n, sizeof(*fs->hits));
 	return any;
@@ -523,7 +588,10 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 	for (size_t i = 0; i < places.n; i++) {
 		struct walk_stats st;
 		char *src = xasprintf("/%s", places.v[i]);
-		int r = files_walk_open(root, places.v[i], NULL, &seen, &budget, &st, on_file, &fs);
+		int r = fs.head_mode ?
+			files_walk_head(root, places.v[i], NULL, &seen, &budget, &st, fs.content_cap,
+					opt->jobs > 1, on_file_head, &fs) :
+			files_walk_open(root, places.v[i], NULL, &seen, &budget, &st, on_file, &fs);
 
 		if (r)
 			add_cov(res, src, cov_from_errno(r), xstrdup(strerror(-r)));
@@ -543,7 +611,8 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
  * trees are, with the same file rules, bounded per storage. A finding names
  * the image and container; its paths are as inside the container.
  */
-static void scan_containers(const struct kd_root *root, struct scan_result *res)
+static void scan_containers(const struct kd_root *root, const struct scan_options *opt,
+			    struct scan_result *res)
 {
 	struct ctr_storage *v;
 	size_t n;
@@ -572,7 +641,10 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 
 			if (!l->dir)
 				continue;
-			r = files_walk_open(root, l->dir, "/", &seen, &budget, &st, on_file, &fs);
+			r = fs.head_mode ?
+				files_walk_head(root, l->dir, "/", &seen, &budget, &st, fs.content_cap,
+						opt->jobs > 1, on_file_head, &fs) :
+				files_walk_open(root, l->dir, "/", &seen, &budget, &st, on_file, &fs);
 			if (r) {
 				total.unreadable++;
 				continue;
@@ -620,5 +692,5 @@ void scan_userland(const struct kd_root *root, const struct scan_options *opt,
 	scan_services(root, res);
 	scan_processes(root, res);
 	scan_files(root, opt, res);
-	scan_containers(root, res);
+	scan_containers(root, opt, res);
 }

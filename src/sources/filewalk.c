@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,15 +18,22 @@
 #include "sources/filewalk.h"
 #include "core/util.h"
 
+struct reader;
+
 struct walker {
 	size_t *budget;
 	struct walk_stats *st;
-	file_fn fn;		/* one of fn, open_fn */
+	file_fn fn;		/* one of fn, open_fn, head_fn */
 	file_open_fn open_fn;
+	file_head_fn head_fn;
 	void *ctx;
 	struct walk_seen *seen;
 	struct strbuf path;	/* the current entry's path, as shown */
 	uint8_t *dents;		/* getdents64 buffer, one for the walk */
+	struct reader *reader;	/* head_fn: the thread that opens and reads the files */
+	size_t head_bytes;	/* head_fn: how much of a file's start it gets */
+	bool threaded;		/* head_fn: read in the reader thread, if it starts */
+	uint8_t *dents_head;	/* head_fn without the thread: the one file's bytes */
 };
 
 static size_t dir_hash(dev_t dev, ino_t ino)
@@ -76,6 +85,271 @@ static void walk_unreadable(struct walk_stats *st, int err)
 {
 	st->unreadable++;
 	st->denied += err == EACCES || err == EPERM;
+}
+
+/*
+ * The reader: with head_fn, a second thread opens, fstats and reads the
+ * regular files the walk lists (the system calls are most of a walk's time),
+ * while the walk goes on and hands what was read to head_fn in the walk's own
+ * order. A directory's descriptor stays open until its last file was read.
+ */
+#define READ_RING 256u		/* files in flight; each may hold its directory open */
+
+struct walk_dir {
+	int fd;
+	atomic_int refs;
+};
+
+struct read_slot {
+	char *path;		/* as shown; the name is its tail */
+	const char *name;
+	struct walk_dir *dir;
+	int result;		/* 0: a regular file, 1: none after all, -errno: not examined */
+	uint64_t size;
+	uint8_t *head;		/* head_bytes */
+	size_t len;
+};
+
+/*
+ * The thread and the walk sleep only when one waits for the other, and wake
+ * each other in batches: the counters are atomic, the mutex guards sleeping.
+ */
+#define READ_BATCH 32u
+
+struct reader {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t more;		/* the thread waits for files */
+	pthread_cond_t progress;	/* the walk waits for files read */
+	atomic_size_t published;	/* files queued */
+	atomic_size_t done;		/* files read */
+	atomic_size_t walk_wants;	/* the walk sleeps until done reaches it */
+	atomic_bool walk_waiting, reader_waiting;
+	bool finish;			/* under mu */
+	size_t consumed;		/* the walk's own: files handed on */
+	size_t head_bytes;
+	struct read_slot slot[READ_RING];
+};
+
+static void dir_put(struct walk_dir *d)
+{
+	if (atomic_fetch_sub(&d->refs, 1) == 1) {
+		close(d->fd);
+		free(d);
+	}
+}
+
+/* What lstat of the entry says, for the counts, and its first bytes when it is a regular file. */
+static void read_head(struct read_slot *s, size_t cap)
+{
+	struct stat st;
+	int fd;
+
+	s->len = 0;
+	s->size = 0;
+	fd = openat(s->dir->fd, s->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		/* not to be opened (permission, a link swapped in): lstat decides */
+		if (fstatat(s->dir->fd, s->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			s->result = -errno;
+			return;
+		}
+		s->result = !S_ISREG(st.st_mode);
+		s->size = (uint64_t)st.st_size;
+		return;
+	}
+	/* regular files only: a FIFO or device swapped in is not read */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		s->result = 1;
+		close(fd);
+		return;
+	}
+	s->result = 0;
+	s->size = (uint64_t)st.st_size;
+	/* up to its size, which saves the read that finds the end; 0 may be a pseudo file's */
+	while (s->len < cap && (!s->size || s->len < s->size)) {
+		ssize_t r = read(fd, s->head + s->len, cap - s->len);
+
+		if (r <= 0)
+			break;
+		s->len += (size_t)r;
+	}
+	close(fd);
+}
+
+static void *reader_thread(void *arg)
+{
+	struct reader *rd = arg;
+	size_t next = 0;
+
+	for (;;) {
+		struct read_slot *s;
+
+		if (next == atomic_load(&rd->published)) {
+			bool stop;
+
+			pthread_mutex_lock(&rd->mu);
+			atomic_store(&rd->reader_waiting, true);
+			while (next == atomic_load(&rd->published) && !rd->finish)
+				pthread_cond_wait(&rd->more, &rd->mu);
+			atomic_store(&rd->reader_waiting, false);
+			stop = next == atomic_load(&rd->published);
+			pthread_mutex_unlock(&rd->mu);
+			if (stop)
+				break;
+			continue;
+		}
+		s = &rd->slot[next % READ_RING];
+		read_head(s, rd->head_bytes);
+		dir_put(s->dir);
+		s->dir = NULL;
+		atomic_store(&rd->done, ++next);
+		if (atomic_load(&rd->walk_waiting) && next >= atomic_load(&rd->walk_wants)) {
+			pthread_mutex_lock(&rd->mu);
+			pthread_cond_signal(&rd->progress);
+			pthread_mutex_unlock(&rd->mu);
+		}
+	}
+	return NULL;
+}
+
+static void reader_wake(struct reader *rd)
+{
+	if (atomic_load(&rd->reader_waiting)) {
+		pthread_mutex_lock(&rd->mu);
+		pthread_cond_signal(&rd->more);
+		pthread_mutex_unlock(&rd->mu);
+	}
+}
+
+/* Sleep until the thread has read n files in all. */
+static void reader_wait(struct reader *rd, size_t n)
+{
+	if (atomic_load(&rd->done) >= n)
+		return;
+	reader_wake(rd);
+	pthread_mutex_lock(&rd->mu);
+	atomic_store(&rd->walk_wants, n);
+	atomic_store(&rd->walk_waiting, true);
+	while (atomic_load(&rd->done) < n)
+		pthread_cond_wait(&rd->progress, &rd->mu);
+	atomic_store(&rd->walk_waiting, false);
+	pthread_mutex_unlock(&rd->mu);
+}
+
+/* Hand the files read so far to head_fn, counting each as lstat would have. */
+static void reader_consume_done(struct walker *w)
+{
+	struct reader *rd = w->reader;
+	size_t done = atomic_load(&rd->done);
+
+	for (; rd->consumed < done; rd->consumed++) {
+		struct read_slot *s = &rd->slot[rd->consumed % READ_RING];
+
+		if (s->result) {
+			(*w->budget)++;
+			w->st->files--;
+			if (s->result < 0)
+				walk_unreadable(w->st, -s->result);
+		} else {
+			w->head_fn(s->path, s->name, s->size, s->head, s->len, w->ctx);
+		}
+		free(s->path);
+		s->path = NULL;
+	}
+}
+
+static void reader_drain(struct walker *w)
+{
+	if (!w->reader)
+		return;
+	reader_wait(w->reader, atomic_load(&w->reader->published));
+	reader_consume_done(w);
+}
+
+/* Queue a regular file (counted now, uncounted if it turns out none) of directory d. */
+static void reader_queue(struct walker *w, struct walk_dir *d, const char *path, size_t name_off)
+{
+	struct reader *rd = w->reader;
+	size_t pub = atomic_load(&rd->published);
+	struct read_slot *s;
+
+	if (pub - rd->consumed == READ_RING) {
+		reader_wait(rd, rd->consumed + READ_BATCH);
+		reader_consume_done(w);
+	}
+	s = &rd->slot[pub % READ_RING];
+	s->path = xstrdup(path);
+	s->name = s->path + name_off;
+	atomic_fetch_add(&d->refs, 1);
+	s->dir = d;
+	if (!s->head)
+		s->head = xmalloc(rd->head_bytes ? rd->head_bytes : 1);
+	atomic_store(&rd->published, pub + 1);
+	if (pub + 1 - atomic_load(&rd->done) >= READ_BATCH)
+		reader_wake(rd);
+	reader_consume_done(w);
+}
+
+/* Without the thread: the same, at once. */
+static void read_head_now(struct walker *w, struct walk_dir *d, const char *name)
+{
+	struct read_slot s = { .name = name, .dir = d };
+
+	if (!w->dents_head)
+		w->dents_head = xmalloc(w->head_bytes ? w->head_bytes : 1);
+	s.head = w->dents_head;
+	read_head(&s, w->head_bytes);
+	if (s.result) {
+		(*w->budget)++;
+		w->st->files--;
+		if (s.result < 0)
+			walk_unreadable(w->st, -s.result);
+	} else {
+		w->head_fn(w->path.s, name, s.size, s.head, s.len, w->ctx);
+	}
+}
+
+static struct reader *reader_start(size_t head_bytes)
+{
+	struct reader *rd = xcalloc(1, sizeof(*rd));
+
+	rd->head_bytes = head_bytes;
+	atomic_init(&rd->published, 0);
+	atomic_init(&rd->done, 0);
+	atomic_init(&rd->walk_wants, 0);
+	atomic_init(&rd->walk_waiting, false);
+	atomic_init(&rd->reader_waiting, false);
+	pthread_mutex_init(&rd->mu, NULL);
+	pthread_cond_init(&rd->more, NULL);
+	pthread_cond_init(&rd->progress, NULL);
+	if (pthread_create(&rd->tid, NULL, reader_thread, rd)) {
+		pthread_mutex_destroy(&rd->mu);
+		pthread_cond_destroy(&rd->more);
+		pthread_cond_destroy(&rd->progress);
+		free(rd);
+		return NULL;
+	}
+	return rd;
+}
+
+static void reader_stop(struct walker *w)
+{
+	struct reader *rd = w->reader;
+
+	reader_drain(w);
+	pthread_mutex_lock(&rd->mu);
+	rd->finish = true;
+	pthread_cond_signal(&rd->more);
+	pthread_mutex_unlock(&rd->mu);
+	pthread_join(rd->tid, NULL);
+	for (size_t i = 0; i < READ_RING; i++)
+		free(rd->slot[i].head);
+	pthread_mutex_destroy(&rd->mu);
+	pthread_cond_destroy(&rd->more);
+	pthread_cond_destroy(&rd->progress);
+	free(rd);
+	w->reader = NULL;
 }
 
 /* One entry of a directory: its name and the type getdents reported (DT_UNKNOWN: not said). */
@@ -150,18 +424,29 @@ static void walk(struct walker *w, int fd, int depth)
 	size_t n, base = w->path.len;
 	bool searchable = false;
 
+	struct walk_dir *dir = NULL;
+
 	if (fstat(fd, &st) < 0 || seen_before(w->seen, &st)) {
 		close(fd);
 		return;
 	}
 	w->st->dirs++;
+	if (w->head_fn) {
+		dir = xmalloc(sizeof(*dir));
+		dir->fd = fd;
+		atomic_init(&dir->refs, 1);
+	}
 	ents = read_entries(w, fd, &n);
 	for (size_t i = 0; i < n && !w->st->truncated; i++) {
 		const char *name = ents[i].name;
 		unsigned char type = ents[i].type;
 		bool have_st = false;
 
-		if (type == DT_UNKNOWN || (type == DT_REG && (!w->open_fn || *w->budget == 0)) ||
+		/* where the budget decides, the files in flight count first */
+		if (type == DT_REG && *w->budget == 0)
+			reader_drain(w);
+		if (type == DT_UNKNOWN ||
+		    (type == DT_REG && ((!w->open_fn && !w->head_fn) || *w->budget == 0)) ||
 		    (type != DT_REG && type != DT_DIR && !searchable) ||
 		    (type == DT_DIR && depth >= WALK_DEPTH && !searchable)) {
 			if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
@@ -191,6 +476,14 @@ static void walk(struct walker *w, int fd, int depth)
 			}
 		} else if (*w->budget == 0) {
 			w->st->truncated = true;
+		} else if (w->head_fn) {
+			(*w->budget)--;
+			w->st->files++;
+			if (w->reader) {
+				reader_queue(w, dir, w->path.s, w->path.len - strlen(name));
+			} else {
+				read_head_now(w, dir, name);
+			}
 		} else if (w->open_fn) {
 			int r;
 
@@ -217,7 +510,10 @@ static void walk(struct walker *w, int fd, int depth)
 	free(ents);
 	w->path.len = base;
 	w->path.s[base] = '\0';
-	close(fd);
+	if (dir)
+		dir_put(dir);
+	else
+		close(fd);
 }
 
 /* Walk dir of the root (entered through a symlink in it with follow) as shown. */
@@ -232,9 +528,14 @@ static int walk_place(const struct kd_root *root, const char *dir, const char *s
 		return fd;
 	sb_init(&w->path);
 	sb_puts(&w->path, shown);
+	if (w->threaded)
+		w->reader = reader_start(w->head_bytes);
 	walk(w, fd, 0);
+	if (w->reader)
+		reader_stop(w);
 	sb_free(&w->path);
 	free(w->dents);
+	free(w->dents_head);
 	return 0;
 }
 
@@ -257,6 +558,20 @@ int files_walk_open(const struct kd_root *root, const char *dir, const char *sho
 	char *own = shown ? NULL : xasprintf("/%s", dir[0] == '/' ? dir + 1 : dir);
 	int r = walk_place(root, dir, shown ? shown : own, !shown, &w);
 
+	free(own);
+	return r;
+}
+
+int files_walk_head(const struct kd_root *root, const char *dir, const char *shown,
+		    struct walk_seen *seen, size_t *budget, struct walk_stats *st,
+		    size_t head_bytes, bool threaded, file_head_fn fn, void *ctx)
+{
+	struct walker w = { .budget = budget, .st = st, .head_fn = fn, .ctx = ctx, .seen = seen,
+			    .head_bytes = head_bytes, .threaded = threaded };
+	char *own = shown ? NULL : xasprintf("/%s", dir[0] == '/' ? dir + 1 : dir);
+	int r;
+
+	r = walk_place(root, dir, shown ? shown : own, !shown, &w);
 	free(own);
 	return r;
 }

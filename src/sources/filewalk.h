@@ -46,6 +46,17 @@ typedef int (*file_open_fn)(const char *path, const char *name, int dirfd, const
 int files_walk_open(const struct kd_root *root, const char *dir, const char *shown,
 		    struct walk_seen *seen, size_t *budget, struct walk_stats *st,
 		    file_open_fn fn, void *ctx);
+/*
+ * The same walk again, for callers that read the start of every file: fn gets
+ * each regular file with its first head_bytes bytes (fewer when it is shorter,
+ * none when it could not be opened), in the walk's order. threaded: a second
+ * thread opens and reads the files while the walk goes on.
+ */
+typedef void (*file_head_fn)(const char *path, const char *name, uint64_t size,
+			     const uint8_t *head, size_t len, void *ctx);
+int files_walk_head(const struct kd_root *root, const char *dir, const char *shown,
+		    struct walk_seen *seen, size_t *budget, struct walk_stats *st,
+		    size_t head_bytes, bool threaded, file_head_fn fn, void *ctx);
 void walk_seen_free(struct walk_seen *s);
 
 #endif
