@@ -169,6 +169,24 @@ struct rule_hits {
 	size_t n;
 };
 
+/*
+ * What a file's path or name must begin with (or be, exact) for a rule to hold:
+ * taken from its equals and glob conditions, so that the rules about other
+ * places and names are passed over at the cost of a comparison.
+ */
+struct gate_atom {
+	bool on_name;
+	bool exact;
+	const char *lit;
+	size_t len;
+};
+
+struct rule_gate {
+	bool open;		/* nothing found that it needs: always matched */
+	struct gate_atom *v;
+	size_t n;
+};
+
 /* A rule that held for the current file, applied once the walk counts it. */
 struct file_match {
 	size_t rule;
@@ -204,9 +222,62 @@ struct file_scan {
 	bool head_mode;
 	const uint8_t *head;
 	size_t head_len;
+	struct rule_gate *gates;	/* one per rule */
 };
 
 enum { FILE_UNKNOWN, FILE_REGULAR, FILE_OTHER };
+
+/*
+ * Atoms one of which c needs to hold (appended to g); false when none is
+ * known. A glob's letters before its first special character must be there
+ * as they are (fnmatch without flags); any: each alternative needs its own;
+ * all: what one of its conditions needs.
+ */
+static bool gate_of(const struct cond *c, struct rule_gate *g)
+{
+	size_t mark = g->n;
+
+	if (!c->is_group) {
+		bool on_name = !strcmp(c->field, "file.name");
+		size_t len;
+
+		if ((!on_name && strcmp(c->field, "file.path")) ||
+		    (c->op != OP_EQUALS && c->op != OP_GLOB))
+			return false;
+		len = c->op == OP_GLOB ? strcspn(c->value, "*?[\\") : strlen(c->value);
+		if (!len && c->value[len])
+			return false;
+		g->v = xreallocarray(g->v, g->n + 1, sizeof(*g->v));
+		g->v[g->n++] = (struct gate_atom){ .on_name = on_name, .exact = !c->value[len],
+						   .lit = c->value, .len = len };
+		return true;
+	}
+	for (size_t i = 0; i < c->nkids; i++) {
+		bool known = gate_of(&c->kids[i], g);
+
+		if (c->any && !known) {
+			g->n = mark;
+			return false;
+		}
+		if (!c->any && known)
+			return true;
+	}
+	return c->any && c->nkids;
+}
+
+static bool gate_passes(const struct rule_gate *g, const char *path, const char *name)
+{
+	if (g->open)
+		return true;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct gate_atom *a = &g->v[i];
+		const char *v = a->on_name ? name : path;
+
+		if (a->exact ? !strcmp(v, a->lit) : !strncmp(v, a->lit, a->len))
+			return true;
+	}
+	return false;
+}
 
 #define CONTENT_CHUNK 4096u	/* read at least this much (where rules read more) */
 
@@ -371,7 +442,8 @@ static int on_file(const char *path, const char *name, int dirfd, const struct s
 		const struct rule *rule = &res->rules.v[k];
 		struct kvlist ev = { 0 };
 
-		if (!(rule->kinds & KIND_FILE) || !rule_match_subject(rule, &subj, &ev)) {
+		if (!(rule->kinds & KIND_FILE) || !gate_passes(&fs->gates[k], path, name) ||
+		    !rule_match_subject(rule, &subj, &ev)) {
 			kv_free(&ev);
 			continue;
 		}
@@ -429,7 +501,8 @@ static void on_file_head(const char *path, const char *name, uint64_t size, cons
 		const struct rule *rule = &res->rules.v[k];
 		struct kvlist ev = { 0 };
 
-		if (!(rule->kinds & KIND_FILE) || !rule_match_subject(rule, &subj, &ev))
+		if (!(rule->kinds & KIND_FILE) || !gate_passes(&fs->gates[k], path, name) ||
+		    !rule_match_subject(rule, &subj, &ev))
 			kv_free(&ev);
 		else
 			file_matched(fs, path, k, &ev);
@@ -479,10 +552,15 @@ static bool file_scan_init(struct file_scan *fs, struct scan_result *res, const 
 		fs->need_size |= cond_uses(&rule->match, "file.size");
 		fs->head_mode |= cond_reads_always(&rule->match);
 	}
+	if (!any)
+		return false;
+	fs->gates = xcalloc(res->rules.n, sizeof(*fs->gates));
+	for (size_t r = 0; r < res->rules.n; r++)
+		if (res->rules.v[r].kinds & KIND_FILE)
+			fs->gates[r].open = !gate_of(&res->rules.v[r].match, &fs->gates[r]);
 	fs->head_mode &= fs->content_cap > 0 && fs->content_cap <= CONTENT_CHUNK;
-	if (any)
-		fs->hits = xcalloc(res->rules.n, sizeof(*fs->hits));
-	return any;
+	fs->hits = xcalloc(res->rules.n, sizeof(*fs->hits));
+	return true;
 }
 
 static void file_scan_free(struct file_scan *fs)
@@ -490,6 +568,9 @@ static void file_scan_free(struct file_scan *fs)
 	free(fs->hits);
 	free(fs->content);
 	free(fs->matched);
+	for (size_t r = 0; fs->gates && r < fs->res->rules.n; r++)
+		free(fs->gates[r].v);
+	free(fs->gates);
 }
 
 /* A container layer being walked: what its findings say it is part of. */
