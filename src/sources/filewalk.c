@@ -108,11 +108,13 @@ struct read_slot {
 	uint64_t size;
 	uint8_t *head;		/* head_bytes */
 	size_t len;
+	atomic_bool ready;	/* read, to be handed on */
 };
 
 /*
- * The thread and the walk sleep only when one waits for the other, and wake
- * each other in batches: the counters are atomic, the mutex guards sleeping.
+ * The thread and the walk take the next file to read from the queue in turn
+ * (the walk while it waits for the oldest one), and sleep only when there is
+ * nothing to take: the counters are atomic, the mutex guards sleeping.
  */
 #define READ_BATCH 32u
 
@@ -120,10 +122,9 @@ struct reader {
 	pthread_t tid;
 	pthread_mutex_t mu;
 	pthread_cond_t more;		/* the thread waits for files */
-	pthread_cond_t progress;	/* the walk waits for files read */
+	pthread_cond_t progress;	/* the walk waits for a file read */
 	atomic_size_t published;	/* files queued */
-	atomic_size_t done;		/* files read */
-	atomic_size_t walk_wants;	/* the walk sleeps until done reaches it */
+	atomic_size_t claimed;		/* files taken to be read */
 	atomic_bool walk_waiting, reader_waiting;
 	bool finish;			/* under mu */
 	size_t consumed;		/* the walk's own: files handed on */
@@ -177,34 +178,51 @@ static void read_head(struct read_slot *s, size_t cap)
 	close(fd);
 }
 
+/* Take the next queued file to read; false when every one is taken. */
+static bool reader_claim(struct reader *rd, size_t *n)
+{
+	size_t c = atomic_load(&rd->claimed);
+
+	while (c < atomic_load(&rd->published))
+		if (atomic_compare_exchange_weak(&rd->claimed, &c, c + 1)) {
+			*n = c;
+			return true;
+		}
+	return false;
+}
+
+static void reader_read(struct reader *rd, size_t n)
+{
+	struct read_slot *s = &rd->slot[n % READ_RING];
+
+	read_head(s, rd->head_bytes);
+	dir_put(s->dir);
+	s->dir = NULL;
+	atomic_store(&s->ready, true);
+}
+
 static void *reader_thread(void *arg)
 {
 	struct reader *rd = arg;
-	size_t next = 0;
+	size_t n;
 
 	for (;;) {
-		struct read_slot *s;
-
-		if (next == atomic_load(&rd->published)) {
+		if (!reader_claim(rd, &n)) {
 			bool stop;
 
 			pthread_mutex_lock(&rd->mu);
 			atomic_store(&rd->reader_waiting, true);
-			while (next == atomic_load(&rd->published) && !rd->finish)
+			while (atomic_load(&rd->claimed) == atomic_load(&rd->published) && !rd->finish)
 				pthread_cond_wait(&rd->more, &rd->mu);
 			atomic_store(&rd->reader_waiting, false);
-			stop = next == atomic_load(&rd->published);
+			stop = atomic_load(&rd->claimed) == atomic_load(&rd->published);
 			pthread_mutex_unlock(&rd->mu);
 			if (stop)
 				break;
 			continue;
 		}
-		s = &rd->slot[next % READ_RING];
-		read_head(s, rd->head_bytes);
-		dir_put(s->dir);
-		s->dir = NULL;
-		atomic_store(&rd->done, ++next);
-		if (atomic_load(&rd->walk_waiting) && next >= atomic_load(&rd->walk_wants)) {
+		reader_read(rd, n);
+		if (atomic_load(&rd->walk_waiting)) {
 			pthread_mutex_lock(&rd->mu);
 			pthread_cond_signal(&rd->progress);
 			pthread_mutex_unlock(&rd->mu);
@@ -222,30 +240,37 @@ static void reader_wake(struct reader *rd)
 	}
 }
 
-/* Sleep until the thread has read n files in all. */
-static void reader_wait(struct reader *rd, size_t n)
+/* Until the oldest file queued is read: read others meanwhile, else sleep. */
+static void reader_wait_oldest(struct reader *rd)
 {
-	if (atomic_load(&rd->done) >= n)
-		return;
-	reader_wake(rd);
-	pthread_mutex_lock(&rd->mu);
-	atomic_store(&rd->walk_wants, n);
-	atomic_store(&rd->walk_waiting, true);
-	while (atomic_load(&rd->done) < n)
-		pthread_cond_wait(&rd->progress, &rd->mu);
-	atomic_store(&rd->walk_waiting, false);
-	pthread_mutex_unlock(&rd->mu);
+	struct read_slot *s = &rd->slot[rd->consumed % READ_RING];
+	size_t n;
+
+	while (!atomic_load(&s->ready)) {
+		if (reader_claim(rd, &n)) {
+			reader_read(rd, n);
+			continue;
+		}
+		pthread_mutex_lock(&rd->mu);
+		atomic_store(&rd->walk_waiting, true);
+		while (!atomic_load(&s->ready))
+			pthread_cond_wait(&rd->progress, &rd->mu);
+		atomic_store(&rd->walk_waiting, false);
+		pthread_mutex_unlock(&rd->mu);
+	}
 }
 
-/* Hand the files read so far to head_fn, counting each as lstat would have. */
+/* Hand the files read so far to head_fn, in order, counting each as lstat would have. */
 static void reader_consume_done(struct walker *w)
 {
 	struct reader *rd = w->reader;
-	size_t done = atomic_load(&rd->done);
 
-	for (; rd->consumed < done; rd->consumed++) {
+	for (; rd->consumed < atomic_load(&rd->published); rd->consumed++) {
 		struct read_slot *s = &rd->slot[rd->consumed % READ_RING];
 
+		if (!atomic_load(&s->ready))
+			break;
+		atomic_store(&s->ready, false);
 		if (s->result) {
 			(*w->budget)++;
 			w->st->files--;
@@ -263,8 +288,10 @@ static void reader_drain(struct walker *w)
 {
 	if (!w->reader)
 		return;
-	reader_wait(w->reader, atomic_load(&w->reader->published));
-	reader_consume_done(w);
+	while (w->reader->consumed < atomic_load(&w->reader->published)) {
+		reader_wait_oldest(w->reader);
+		reader_consume_done(w);
+	}
 }
 
 /* Queue a regular file (counted now, uncounted if it turns out none) of directory d. */
@@ -275,7 +302,7 @@ static void reader_queue(struct walker *w, struct walk_dir *d, const char *path,
 	struct read_slot *s;
 
 	if (pub - rd->consumed == READ_RING) {
-		reader_wait(rd, rd->consumed + READ_BATCH);
+		reader_wait_oldest(rd);
 		reader_consume_done(w);
 	}
 	s = &rd->slot[pub % READ_RING];
@@ -286,7 +313,7 @@ static void reader_queue(struct walker *w, struct walk_dir *d, const char *path,
 	if (!s->head)
 		s->head = xmalloc(rd->head_bytes ? rd->head_bytes : 1);
 	atomic_store(&rd->published, pub + 1);
-	if (pub + 1 - atomic_load(&rd->done) >= READ_BATCH)
+	if (pub + 1 - atomic_load(&rd->claimed) >= READ_BATCH)
 		reader_wake(rd);
 	reader_consume_done(w);
 }
@@ -316,8 +343,9 @@ static struct reader *reader_start(size_t head_bytes)
 
 	rd->head_bytes = head_bytes;
 	atomic_init(&rd->published, 0);
-	atomic_init(&rd->done, 0);
-	atomic_init(&rd->walk_wants, 0);
+	atomic_init(&rd->claimed, 0);
+	for (size_t i = 0; i < READ_RING; i++)
+		atomic_init(&rd->slot[i].ready, false);
 	atomic_init(&rd->walk_waiting, false);
 	atomic_init(&rd->reader_waiting, false);
 	pthread_mutex_init(&rd->mu, NULL);
