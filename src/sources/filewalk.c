@@ -3,6 +3,8 @@
  * filewalk.c - a bounded walk of the install trees (/opt, /usr/lib, ...) for
  * the file rules. Directories are entered only as real directories (no
  * symlink is followed), each at most once, to a fixed depth and file budget.
+ * Entries are listed with getdents64, whose types spare most of them an lstat;
+ * a walk that reads every file's start can have a second thread read them.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -339,7 +342,14 @@ static void read_head_now(struct walker *w, struct walk_dir *d, const char *name
 
 static struct reader *reader_start(size_t head_bytes)
 {
-	struct reader *rd = xcalloc(1, sizeof(*rd));
+	struct rlimit lim;
+	struct reader *rd;
+
+	/* each file in flight may hold its directory open: with few descriptors, no thread */
+	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+	    lim.rlim_cur < 4 * READ_RING)
+		return NULL;
+	rd = xcalloc(1, sizeof(*rd));
 
 	rd->head_bytes = head_bytes;
 	atomic_init(&rd->published, 0);
