@@ -169,14 +169,39 @@ struct rule_hits {
 	size_t n;
 };
 
+/*
+ * What a file's path or name must begin with (or be, exact) for a rule to hold:
+ * taken from its equals and glob conditions, so that the rules about other
+ * places and names are passed over at the cost of a comparison.
+ */
+struct gate_atom {
+	bool on_name;
+	bool exact;
+	const char *lit;
+	size_t len;
+};
+
+struct rule_gate {
+	bool open;		/* nothing found that it needs: always matched */
+	struct gate_atom *v;
+	size_t n;
+};
+
+/* A rule that held for the current file, applied once the walk counts it. */
+struct file_match {
+	size_t rule;
+	struct kvlist ev;
+};
+
 struct file_scan {
 	struct scan_result *res;
 	const struct kd_root *root;
 	struct rule_hits *hits;	/* one per rule */
-	size_t content_cap;
+	size_t content_cap;	/* the most any file rule reads of a file */
+	bool need_size;		/* a file rule tests file.size: know it before matching */
 	/*
-	 * The current file's first bytes, read as far as a rule asks (most ask
-	 * for a few dozen, one the whole cap), into one buffer for the walk.
+	 * The current file's first bytes, read as far as a rule asks, into one
+	 * buffer for the walk; a file no rule reads is never opened.
 	 */
 	int dirfd;
 	const char *name;
@@ -185,9 +210,76 @@ struct file_scan {
 	int fd;			/* open while more may be asked for; -1 */
 	bool content_read;	/* opened (or found not to be a regular file) */
 	bool content_end;	/* nothing more to read */
+	int kind;		/* FILE_UNKNOWN, FILE_REGULAR, FILE_OTHER: what it was found to be */
+	uint64_t size;		/* FILE_REGULAR: its size */
+	struct file_match *matched;
+	size_t nmatched, matched_cap;
+	/*
+	 * Where a file rule reads every file's first bytes (and no more than a
+	 * chunk), the walk reads them itself (files_walk_head), in a second thread
+	 * when there are CPUs for it: the bytes are the same.
+	 */
+	bool head_mode;
+	const uint8_t *head;
+	size_t head_len;
+	struct rule_gate *gates;	/* one per rule */
 };
 
-#define CONTENT_CHUNK 4096u	/* read at least this much: a page costs what a few bytes do */
+enum { FILE_UNKNOWN, FILE_REGULAR, FILE_OTHER };
+
+/*
+ * Atoms one of which c needs to hold (appended to g); false when none is
+ * known. A glob's letters before its first special character must be there
+ * as they are (fnmatch without flags); any: each alternative needs its own;
+ * all: what one of its conditions needs.
+ */
+static bool gate_of(const struct cond *c, struct rule_gate *g)
+{
+	size_t mark = g->n;
+
+	if (!c->is_group) {
+		bool on_name = !strcmp(c->field, "file.name");
+		size_t len;
+
+		if ((!on_name && strcmp(c->field, "file.path")) ||
+		    (c->op != OP_EQUALS && c->op != OP_GLOB))
+			return false;
+		len = c->op == OP_GLOB ? strcspn(c->value, "*?[\\") : strlen(c->value);
+		if (!len && c->value[len])
+			return false;
+		g->v = xreallocarray(g->v, g->n + 1, sizeof(*g->v));
+		g->v[g->n++] = (struct gate_atom){ .on_name = on_name, .exact = !c->value[len],
+						   .lit = c->value, .len = len };
+		return true;
+	}
+	for (size_t i = 0; i < c->nkids; i++) {
+		bool known = gate_of(&c->kids[i], g);
+
+		if (c->any && !known) {
+			g->n = mark;
+			return false;
+		}
+		if (!c->any && known)
+			return true;
+	}
+	return c->any && c->nkids;
+}
+
+static bool gate_passes(const struct rule_gate *g, const char *path, const char *name)
+{
+	if (g->open)
+		return true;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct gate_atom *a = &g->v[i];
+		const char *v = a->on_name ? name : path;
+
+		if (a->exact ? !strcmp(v, a->lit) : !strncmp(v, a->lit, a->len))
+			return true;
+	}
+	return false;
+}
+
+#define CONTENT_CHUNK 4096u	/* read at least this much (where rules read more) */
 
 static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 {
@@ -207,6 +299,10 @@ static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 		if (fs->fd >= 0 && (fstat(fs->fd, &st) || !S_ISREG(st.st_mode))) {
 			close(fs->fd);
 			fs->fd = -1;
+			fs->kind = FILE_OTHER;
+		} else if (fs->fd >= 0) {
+			fs->kind = FILE_REGULAR;
+			fs->size = (uint64_t)st.st_size;
 		}
 		fs->content_end = fs->fd < 0;
 	}
@@ -216,10 +312,15 @@ static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 
 		if (want > fs->content_cap)
 			want = fs->content_cap;
-		while (fs->content_len < want &&
+		/*
+		 * Up to its size: the read that would find the end is saved (a size
+		 * of 0 may be a pseudo file's, which is read to its end).
+		 */
+		while (fs->content_len < want && (!fs->size || fs->content_len < fs->size) &&
 		       (r = read(fs->fd, fs->content + fs->content_len, want - fs->content_len)) > 0)
 			fs->content_len += (size_t)r;
-		if (r <= 0 || fs->content_len == fs->content_cap) {
+		if (r <= 0 || fs->content_len == fs->content_cap ||
+		    (fs->size && fs->content_len >= fs->size)) {
 			close(fs->fd);
 			fs->fd = -1;
 			fs->content_end = true;
@@ -227,6 +328,20 @@ static size_t file_content(void *ctx, size_t n, const uint8_t **p)
 	}
 	*p = fs->content;
 	return n < fs->content_len ? n : fs->content_len;
+}
+
+/* What the current file is, by lstat, when nothing opened it: 0, 1 (not a regular file), -errno. */
+static int file_lstat(struct file_scan *fs)
+{
+	struct stat st;
+
+	if (fs->kind == FILE_UNKNOWN) {
+		if (fstatat(fs->dirfd, fs->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		fs->kind = S_ISREG(st.st_mode) ? FILE_REGULAR : FILE_OTHER;
+		fs->size = (uint64_t)st.st_size;
+	}
+	return fs->kind == FILE_REGULAR ? 0 : 1;
 }
 
 /*
@@ -260,57 +375,202 @@ static struct file_hits *hits_for(struct rule_hits *rh, const char *path)
 	return h;
 }
 
-static void on_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+static void file_matched(struct file_scan *fs, const char *path, size_t r, struct kvlist *ev)
+{
+	struct file_hits *h = hits_for(&fs->hits[r], path);
+	const char *slash;
+	char *dir;
+
+	if (!h->count)
+		h->ev = *ev;
+	else
+		kv_free(ev);
+	h->count++;
+	if (h->examples.n < FILE_EXAMPLES)
+		sl_push(&h->examples, xstrdup(path));
+	slash = strrchr(path, '/');
+	dir = xstrndup(path, slash && slash != path ? (size_t)(slash - path) : 1);
+	if (h->dirs.n < FILE_EXAMPLES && !sl_contains(&h->dirs, dir))
+		sl_push(&h->dirs, dir);
+	else
+		free(dir);
+}
+
+/*
+ * One file of a walk: the rules are matched on its path and name (and size, if a
+ * rule tests it); the first rule to read its bytes opens it, and that tells what
+ * it is. A file nothing opened is lstat'ed after matching: what held is counted
+ * only for a regular file, as the walk counts only those.
+ */
+static int on_file(const char *path, const char *name, int dirfd, const struct stat *st, void *ctx)
 {
 	struct file_scan *fs = ctx;
 	struct scan_result *res = fs->res;
-	struct kvlist facts = { 0 };
+	struct kv fact[3];
+	struct kvlist facts = { .v = fact, .n = 2 };
 	struct subject subj = host_subject(fs->root);
 	char sizebuf[24];
+	int r;
 
-	kv_add(&facts, "file.path", path);
-	kv_add(&facts, "file.name", name);
-	snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)size);
-	kv_add(&facts, "file.size", sizebuf);
-	subj.facts = &facts;
-	subj.content = file_content;
-	subj.content_ctx = fs;
 	fs->dirfd = dirfd;
 	fs->name = name;
 	fs->content_read = false;
 	fs->content_end = false;
 	fs->content_len = 0;
 	fs->fd = -1;
-	for (size_t r = 0; r < res->rules.n; r++) {
-		const struct rule *rule = &res->rules.v[r];
+	fs->kind = FILE_UNKNOWN;
+	fs->size = 0;
+	fs->nmatched = 0;
+	if (st) {
+		fs->kind = S_ISREG(st->st_mode) ? FILE_REGULAR : FILE_OTHER;
+		fs->size = (uint64_t)st->st_size;
+	}
+	/* the facts are only read: they point at the walk's strings */
+	fact[0] = (struct kv){ .key = (char *)"file.path", .value = (char *)path };
+	fact[1] = (struct kv){ .key = (char *)"file.name", .value = (char *)name };
+	if (fs->need_size) {
+		r = file_lstat(fs);
+		if (r)
+			return r;
+		snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)fs->size);
+		fact[facts.n++] = (struct kv){ .key = (char *)"file.size", .value = sizebuf };
+	}
+	subj.facts = &facts;
+	subj.content = file_content;
+	subj.content_ctx = fs;
+	for (size_t k = 0; k < res->rules.n; k++) {
+		const struct rule *rule = &res->rules.v[k];
 		struct kvlist ev = { 0 };
-		struct file_hits *h;
-		const char *slash;
-		char *dir;
 
-		if (!(rule->kinds & KIND_FILE) || !rule_match_subject(rule, &subj, &ev)) {
+		if (!(rule->kinds & KIND_FILE) || !gate_passes(&fs->gates[k], path, name) ||
+		    !rule_match_subject(rule, &subj, &ev)) {
 			kv_free(&ev);
 			continue;
 		}
-		h = hits_for(&fs->hits[r], path);
-		if (!h->count)
-			h->ev = ev;
-		else
-			kv_free(&ev);
-		h->count++;
-		if (h->examples.n < FILE_EXAMPLES)
-			sl_push(&h->examples, xstrdup(path));
-		slash = strrchr(path, '/');
-		dir = xstrndup(path, slash && slash != path ? (size_t)(slash - path) : 1);
-		if (h->dirs.n < FILE_EXAMPLES && !sl_contains(&h->dirs, dir))
-			sl_push(&h->dirs, dir);
-		else
-			free(dir);
+		if (fs->nmatched == fs->matched_cap) {
+			fs->matched_cap = fs->matched_cap ? 2 * fs->matched_cap : 8;
+			fs->matched = xreallocarray(fs->matched, fs->matched_cap, sizeof(*fs->matched));
+		}
+		fs->matched[fs->nmatched].rule = k;
+		fs->matched[fs->nmatched++].ev = ev;
 	}
 	if (fs->fd >= 0)
 		close(fs->fd);
 	fs->fd = -1;
-	kv_free(&facts);
+	r = file_lstat(fs);
+	for (size_t i = 0; i < fs->nmatched; i++) {
+		if (r)
+			kv_free(&fs->matched[i].ev);
+		else
+			file_matched(fs, path, fs->matched[i].rule, &fs->matched[i].ev);
+	}
+	return r;
+}
+
+static size_t head_content(void *ctx, size_t n, const uint8_t **p)
+{
+	struct file_scan *fs = ctx;
+
+	*p = fs->head;
+	return n < fs->head_len ? n : fs->head_len;
+}
+
+/* One regular file of a walk that read its first bytes. */
+static void on_file_head(const char *path, const char *name, uint64_t size, const uint8_t *head,
+			 size_t len, void *ctx)
+{
+	struct file_scan *fs = ctx;
+	struct scan_result *res = fs->res;
+	struct kv fact[3];
+	struct kvlist facts = { .v = fact, .n = 2 };
+	struct subject subj = host_subject(fs->root);
+	char sizebuf[24];
+
+	fact[0] = (struct kv){ .key = (char *)"file.path", .value = (char *)path };
+	fact[1] = (struct kv){ .key = (char *)"file.name", .value = (char *)name };
+	if (fs->need_size) {
+		snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)size);
+		fact[facts.n++] = (struct kv){ .key = (char *)"file.size", .value = sizebuf };
+	}
+	fs->head = head;
+	fs->head_len = len;
+	subj.facts = &facts;
+	subj.content = head_content;
+	subj.content_ctx = fs;
+	for (size_t k = 0; k < res->rules.n; k++) {
+		const struct rule *rule = &res->rules.v[k];
+		struct kvlist ev = { 0 };
+
+		if (!(rule->kinds & KIND_FILE) || !gate_passes(&fs->gates[k], path, name) ||
+		    !rule_match_subject(rule, &subj, &ev))
+			kv_free(&ev);
+		else
+			file_matched(fs, path, k, &ev);
+	}
+}
+
+/* Does matching c always read the file, whatever its path and name? */
+static bool cond_reads_always(const struct cond *c)
+{
+	if (!c->is_group)
+		return c->op == OP_HEX || !strcmp(c->field, "file.text");
+	/* all: the first condition is always tested; any: each one */
+	if (!c->any)
+		return c->nkids && cond_reads_always(&c->kids[0]);
+	for (size_t i = 0; i < c->nkids; i++)
+		if (cond_reads_always(&c->kids[i]))
+			return true;
+	return false;
+}
+
+/* What the file rules need of a file: the most bytes they read, whether one tests its size. */
+static bool cond_uses(const struct cond *c, const char *field)
+{
+	if (!c->is_group)
+		return !strcmp(c->field, field);
+	for (size_t i = 0; i < c->nkids; i++)
+		if (cond_uses(&c->kids[i], field))
+			return true;
+	return false;
+}
+
+static bool file_scan_init(struct file_scan *fs, struct scan_result *res, const struct kd_root *root)
+{
+	bool any = false;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->res = res;
+	fs->root = root;
+	for (size_t r = 0; r < res->rules.n; r++) {
+		const struct rule *rule = &res->rules.v[r];
+
+		if (!(rule->kinds & KIND_FILE))
+			continue;
+		any = true;
+		if (rule->content_needed > fs->content_cap)
+			fs->content_cap = rule->content_needed;
+		fs->need_size |= cond_uses(&rule->match, "file.size");
+		fs->head_mode |= cond_reads_always(&rule->match);
+	}
+	if (!any)
+		return false;
+	fs->gates = xcalloc(res->rules.n, sizeof(*fs->gates));
+	for (size_t r = 0; r < res->rules.n; r++)
+		if (res->rules.v[r].kinds & KIND_FILE)
+			fs->gates[r].open = !gate_of(&res->rules.v[r].match, &fs->gates[r]);
+	fs->head_mode &= fs->content_cap > 0 && fs->content_cap <= CONTENT_CHUNK;
+	fs->hits = xcalloc(res->rules.n, sizeof(*fs->hits));
+	return true;
+}
+
+static void file_scan_free(struct file_scan *fs)
+{
+	free(fs->hits);
+	free(fs->content);
+	free(fs->matched);
+	for (size_t r = 0; fs->gates && r < fs->res->rules.n; r++)
+		free(fs->gates[r].v);
+	free(fs->gates);
 }
 
 /* A container layer being walked: what its findings say it is part of. */
@@ -395,18 +655,13 @@ static void file_findings(struct file_scan *fs, const struct ctr_layer_ctx *lc)
 static void scan_files(const struct kd_root *root, const struct scan_options *opt,
 		       struct scan_result *res)
 {
-	struct file_scan fs = { .res = res, .root = root };
+	struct file_scan fs;
 	struct walk_seen seen = { 0 };
 	struct strlist places = { 0 };
 	size_t budget = WALK_FILE_BUDGET;
-	bool any_file_rule = false;
 
-	for (size_t r = 0; r < res->rules.n; r++)
-		any_file_rule |= (res->rules.v[r].kinds & KIND_FILE) != 0;
-	if (!any_file_rule)
+	if (!file_scan_init(&fs, res, root))
 		return;
-	fs.hits = xcalloc(res->rules.n, sizeof(*fs.hits));
-	fs.content_cap = ruleset_content_needed(&res->rules);
 	for (size_t i = 0; i < ARRAY_SIZE(default_places); i++)
 		sl_push(&places, xstrdup(default_places[i]));
 	for (size_t i = 0; i < opt->paths.n; i++)
@@ -414,7 +669,10 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 	for (size_t i = 0; i < places.n; i++) {
 		struct walk_stats st;
 		char *src = xasprintf("/%s", places.v[i]);
-		int r = files_walk(root, places.v[i], &seen, &budget, &st, on_file, &fs);
+		int r = fs.head_mode ?
+			files_walk_head(root, places.v[i], NULL, &seen, &budget, &st, fs.content_cap,
+					opt->jobs > 1, on_file_head, &fs) :
+			files_walk_open(root, places.v[i], NULL, &seen, &budget, &st, on_file, &fs);
 
 		if (r)
 			add_cov(res, src, cov_from_errno(r), xstrdup(strerror(-r)));
@@ -424,8 +682,7 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
 		free(src);
 	}
 	file_findings(&fs, NULL);
-	free(fs.hits);
-	free(fs.content);
+	file_scan_free(&fs);
 	sl_free(&places);
 	walk_seen_free(&seen);
 }
@@ -435,7 +692,8 @@ static void scan_files(const struct kd_root *root, const struct scan_options *op
  * trees are, with the same file rules, bounded per storage. A finding names
  * the image and container; its paths are as inside the container.
  */
-static void scan_containers(const struct kd_root *root, struct scan_result *res)
+static void scan_containers(const struct kd_root *root, const struct scan_options *opt,
+			    struct scan_result *res)
 {
 	struct ctr_storage *v;
 	size_t n;
@@ -448,15 +706,14 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 	containers_read(root, &v, &n);
 	for (size_t i = 0; i < n; i++) {
 		struct ctr_storage *s = &v[i];
-		struct file_scan fs = { .res = res, .root = root };
+		struct file_scan fs;
 		struct walk_seen seen = { 0 };
 		struct walk_stats total = { 0 };
 		size_t budget = CTR_FILE_BUDGET, walked = 0;
 		struct strbuf sb;
 		char *src = xasprintf("%s (%s)", s->source, s->kind);
 
-		fs.hits = xcalloc(res->rules.n, sizeof(*fs.hits));
-		fs.content_cap = ruleset_content_needed(&res->rules);
+		file_scan_init(&fs, res, root);
 		for (size_t k = 0; k < s->nlayers; k++) {
 			struct ctr_layer *l = &s->layers[k];
 			struct ctr_layer_ctx lc = { .storage = s, .layer = l };
@@ -465,7 +722,10 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 
 			if (!l->dir)
 				continue;
-			r = files_walk_as(root, l->dir, "/", &seen, &budget, &st, on_file, &fs);
+			r = fs.head_mode ?
+				files_walk_head(root, l->dir, "/", &seen, &budget, &st, fs.content_cap,
+						opt->jobs > 1, on_file_head, &fs) :
+				files_walk_open(root, l->dir, "/", &seen, &budget, &st, on_file, &fs);
 			if (r) {
 				total.unreadable++;
 				continue;
@@ -499,8 +759,7 @@ static void scan_containers(const struct kd_root *root, struct scan_result *res)
 				xasprintf("%zu layers not walked: no content directory where the "
 					  "storage keeps it (first: %s)", s->no_dir, s->no_dir_first));
 		free(src);
-		free(fs.hits);
-		free(fs.content);
+		file_scan_free(&fs);
 		walk_seen_free(&seen);
 	}
 	ctr_storages_free(v, n);
@@ -514,5 +773,5 @@ void scan_userland(const struct kd_root *root, const struct scan_options *opt,
 	scan_services(root, res);
 	scan_processes(root, res);
 	scan_files(root, opt, res);
-	scan_containers(root, res);
+	scan_containers(root, opt, res);
 }

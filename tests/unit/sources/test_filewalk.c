@@ -180,6 +180,142 @@ static void test_unreadable_denied(void **state)
 	scan_result_free(&res);
 }
 
+/* What a walk handed on, in its order: path, size and the bytes read. */
+static void note_head(const char *path, const char *name, uint64_t size, const uint8_t *head,
+		      size_t len, void *ctx)
+{
+	struct strbuf *sb = ctx;
+
+	assert_non_null(strstr(path, name));
+	sb_printf(sb, "%s %llu %zu:", path, (unsigned long long)size, len);
+	sb_putn(sb, (const char *)head, len);
+	sb_putc(sb, '\n');
+}
+
+static void note_file(const char *path, const char *name, uint64_t size, int dirfd, void *ctx)
+{
+	(void)name;
+	(void)dirfd;
+	sb_printf(ctx, "%s %llu\n", path, (unsigned long long)size);
+}
+
+static void head_walk(struct walk_fixture *f, size_t budget, size_t head_bytes, bool threaded,
+		      struct walk_stats *st, struct strbuf *out)
+{
+	struct walk_seen seen = { 0 };
+
+	if (f->root.path == NULL)
+		assert_int_equal(root_init(&f->root, f->dir, true), 0);
+	sb_init(out);
+	assert_int_equal(files_walk_head(&f->root, "opt", NULL, &seen, &budget, st, head_bytes,
+					 threaded, note_head, out), 0);
+	walk_seen_free(&seen);
+}
+
+static void put_bytes(struct walk_fixture *f, const char *rel, size_t n)
+{
+	char path[512];
+	char *data = malloc(n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		data[i] = (char)('a' + i % 26);
+	snprintf(path, sizeof(path), "%s/%s", f->dir, rel);
+	fx_write(path, data, n);
+	free(data);
+}
+
+/*
+ * A tree with short, empty and long files, a link, a FIFO, and more files than
+ * the reader holds in flight: the walk that reads each file's start hands on
+ * the same files, sizes and bytes in the same order with its reader thread as
+ * without, and counts what the walk by lstat counts.
+ */
+static void test_head_walk_same_with_thread(void **state)
+{
+	struct walk_fixture *f = *state;
+	struct walk_stats st_plain, st_serial, st_threaded;
+	struct strbuf plain, serial, threaded;
+	struct walk_seen seen = { 0 };
+	size_t budget = 10000, lines = 0;
+	char path[512];
+
+	put(f, "opt/a/one");
+	put_bytes(f, "opt/a/empty", 0);
+	put_bytes(f, "opt/a/forty", 40);
+	put_bytes(f, "opt/a/long", 5000);
+	for (int i = 0; i < 700; i++) {
+		snprintf(path, sizeof(path), "opt/many/d%d/f%03d", i % 7, i);
+		put(f, path);
+	}
+	snprintf(path, sizeof(path), "%s/opt/a/link", f->dir);
+	assert_int_equal(symlink("long", path), 0);
+	snprintf(path, sizeof(path), "%s/opt/a/fifo", f->dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+
+	head_walk(f, 10000, 40, false, &st_serial, &serial);
+	head_walk(f, 10000, 40, true, &st_threaded, &threaded);
+	assert_string_equal(serial.s, threaded.s);
+	assert_int_equal(st_serial.files, 704);
+	assert_int_equal(st_threaded.files, 704);
+	assert_int_equal(st_threaded.dirs, st_serial.dirs);
+	assert_int_equal(st_threaded.unreadable, 0);
+	/* the link and the FIFO are not files of the walk; a file gives at most what is asked */
+	assert_null(strstr(serial.s, "/opt/a/link"));
+	assert_null(strstr(serial.s, "/opt/a/fifo"));
+	assert_non_null(strstr(serial.s, "/opt/a/empty 0 0:\n"));
+	assert_non_null(strstr(serial.s, "/opt/a/long 5000 40:abcdefghijklmnopqrstuvwxyzabcdefghijklmn\n"));
+	assert_non_null(strstr(serial.s, "/opt/a/one 1 1:x\n"));
+	/* the same files and sizes, in the same order, as the walk that lstats each entry */
+	sb_init(&plain);
+	assert_int_equal(files_walk(&f->root, "opt", &seen, &budget, &st_plain, note_file, &plain), 0);
+	walk_seen_free(&seen);
+	assert_int_equal(st_plain.files, 704);
+	assert_int_equal(st_plain.dirs, st_serial.dirs);
+	for (const char *a = serial.s, *b = plain.s; *a; lines++) {
+		const char *colon = strchr(a, ':'), *nl = strchr(b, '\n');
+		const char *len = colon;
+
+		/* "path size len:bytes" here, "path size" there */
+		while (len > a && len[-1] != ' ')
+			len--;
+		assert_non_null(nl);
+		assert_int_equal((size_t)(len - 1 - a), (size_t)(nl - b));
+		assert_memory_equal(a, b, (size_t)(nl - b));
+		a = strchr(colon, '\n') + 1;
+		b = nl + 1;
+	}
+	assert_int_equal(lines, 704);
+	sb_free(&plain);
+	sb_free(&serial);
+	sb_free(&threaded);
+}
+
+/* The budget cuts the walk that reads files at the same file, with the thread or without. */
+static void test_head_walk_budget(void **state)
+{
+	struct walk_fixture *f = *state;
+	struct walk_stats st_serial, st_threaded;
+	struct strbuf serial, threaded;
+
+	for (int i = 0; i < 300; i++) {
+		char rel[64];
+
+		snprintf(rel, sizeof(rel), "opt/d/f%03d", i);
+		put(f, rel);
+	}
+	head_walk(f, 257, 8, false, &st_serial, &serial);
+	head_walk(f, 257, 8, true, &st_threaded, &threaded);
+	assert_string_equal(serial.s, threaded.s);
+	assert_true(st_serial.truncated);
+	assert_true(st_threaded.truncated);
+	assert_int_equal(st_serial.files, 257);
+	assert_int_equal(st_threaded.files, 257);
+	assert_non_null(strstr(serial.s, "/opt/d/f256 1 1:x\n"));
+	assert_null(strstr(serial.s, "/opt/d/f257"));
+	sb_free(&serial);
+	sb_free(&threaded);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +324,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_too_deep_is_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_depth_limit_itself_is_walked, setup, teardown),
 		cmocka_unit_test(test_unreadable_denied),
+		cmocka_unit_test_setup_teardown(test_head_walk_same_with_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_head_walk_budget, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
