@@ -82,17 +82,6 @@ static size_t utf8_len(const unsigned char *p)
 	return 0;
 }
 
-/* Printable ASCII without backslashes, short enough: needs no escaping. */
-static bool plain_string(const char *s)
-{
-	size_t n = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
-		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
-			return false;
-	return n < MAX_SHOWN;
-}
-
 /*
  * One unit of an untrusted string at p as the reports show it, in tok: a valid
  * UTF-8 character as it is; a backslash doubled; a control byte, a C1 control
@@ -137,58 +126,184 @@ char *safe_string(const char *s)
 	return sb_steal(&sb);
 }
 
+/* ---- where the report goes ---- */
+
+/*
+ * The report is built in memory and handed to stdio in large pieces: a stdio
+ * call per byte or token (each taking the stream's lock, the scan having run
+ * threads) cost more than everything else the report does.
+ */
+#define OUT_CHUNK (64 * 1024)
+
+struct out {
+	FILE *f;
+	size_t len;
+	char buf[OUT_CHUNK];
+};
+
+static struct out *out_new(FILE *f)
+{
+	struct out *o = xmalloc(sizeof(*o));
+
+	o->f = f;
+	o->len = 0;
+	return o;
+}
+
+static void out_flush(struct out *o)
+{
+	if (o->len)
+		fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+}
+
+/* Flush and free; a write error stays on the stream for output_commit to see. */
+static void out_done(struct out *o)
+{
+	out_flush(o);
+	free(o);
+}
+
+static void out_putn(struct out *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->buf) - o->len) {
+		out_flush(o);
+		if (n > sizeof(o->buf)) {
+			fwrite(s, 1, n, o->f);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static inline void out_putc(struct out *o, char c)
+{
+	if (o->len == sizeof(o->buf))
+		out_flush(o);
+	o->buf[o->len++] = c;
+}
+
+static void out_puts(struct out *o, const char *s)
+{
+	out_putn(o, s, strlen(s));
+}
+
+static void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out_printf(struct out *o, const char *fmt, ...)
+{
+	size_t room = sizeof(o->buf) - o->len;
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < room) {
+		o->len += (size_t)n;
+		return;
+	}
+	/* did not fit: what was written past o->len is not counted */
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	out_putn(o, s, (size_t)n);
+	free(s);
+}
+
 /* ---- JSON ---- */
 
 struct json {
-	FILE *out;
+	struct out *out;
 	int depth;
 	bool first;
 };
 
 static void j_indent(struct json *j)
 {
-	fputc('\n', j->out);
-	for (int i = 0; i < j->depth; i++)
-		fputs("  ", j->out);
+	static const char spaces[] = "                                                                ";
+	size_t n = 2 * (size_t)j->depth;
+
+	out_putc(j->out, '\n');
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		out_putn(j->out, spaces, sizeof(spaces) - 1);
+	out_putn(j->out, spaces, n);
 }
 
 static void j_sep(struct json *j)
 {
 	if (!j->first)
-		fputc(',', j->out);
+		out_putc(j->out, ',');
 	j->first = false;
 	if (j->depth)
 		j_indent(j);
 }
 
-static void j_str_raw(struct json *j, const char *s)
+/* Bytes that stand for themselves both in safe_string() and in a JSON string. */
+static inline bool j_plain(unsigned char c)
 {
-	const char *run = s;
+	return c >= 0x20 && c < 0x7f && c != '\\' && c != '"';
+}
 
-	fputc('"', j->out);
+/* Text (ours, or safe_string()'s) as a JSON string's content. */
+static void j_escape(struct json *j, const char *s)
+{
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p != '"' && *p != '\\' && *p >= 0x20)
-			continue;
-		/* write the plain run before this byte in one go */
-		fwrite(run, 1, (size_t)((const char *)p - run), j->out);
-		if (*p < 0x20)
-			fprintf(j->out, "\\u%04x", *p);
+			out_putc(j->out, (char)*p);
+		else if (*p < 0x20)
+			out_printf(j->out, "\\u%04x", *p);
 		else
-			fprintf(j->out, "\\%c", *p);
-		run = (const char *)p + 1;
+			out_printf(j->out, "\\%c", *p);
 	}
-	fputs(run, j->out);
-	fputc('"', j->out);
+}
+
+/*
+ * An untrusted string as a JSON string: the JSON escaping of safe_string(s),
+ * in one pass and without building it. Runs of printable ASCII are copied at
+ * once; the rest goes token by token as safe_string() makes them, with the
+ * same cut after MAX_SHOWN bytes shown.
+ */
+static void j_str(struct json *j, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t shown = 0;
+
+	out_putc(j->out, '"');
+	while (*p) {
+		size_t run = 0, raw;
+		char tok[8];
+
+		if (shown >= MAX_SHOWN) {
+			out_printf(j->out, "...(%zu more bytes)", strlen((const char *)p));
+			break;
+		}
+		while (run < MAX_SHOWN - shown && j_plain(p[run]))
+			run++;
+		if (run) {
+			out_putn(j->out, (const char *)p, run);
+			p += run;
+			shown += run;
+			continue;
+		}
+		raw = esc_token(p, tok);
+		j_escape(j, tok);
+		shown += strlen(tok);
+		p += raw;
+	}
+	out_putc(j->out, '"');
 }
 
 static void j_key(struct json *j, const char *k)
 {
-	char *safe = plain_string(k) ? NULL : safe_string(k);	/* modinfo keys are untrusted */
-
 	j_sep(j);
-	j_str_raw(j, safe ? safe : k);
-	fputs(": ", j->out);
-	free(safe);
+	j_str(j, k);	/* modinfo keys are untrusted */
+	out_putn(j->out, ": ", 2);
 }
 
 static void j_open(struct json *j, const char *key, char c)
@@ -197,7 +312,7 @@ static void j_open(struct json *j, const char *key, char c)
 		j_key(j, key);
 	else
 		j_sep(j);
-	fputc(c, j->out);
+	out_putc(j->out, c);
 	j->depth++;
 	j->first = true;
 }
@@ -209,47 +324,39 @@ static void j_close(struct json *j, char c)
 	j->depth--;
 	if (!empty)
 		j_indent(j);
-	fputc(c, j->out);
+	out_putc(j->out, c);
 	j->first = false;
 }
 
 static void j_string(struct json *j, const char *key, const char *v)
 {
-	char *safe;
-
 	if (key)
 		j_key(j, key);
 	else
 		j_sep(j);
 	if (!v) {
-		fputs("null", j->out);
+		out_putn(j->out, "null", 4);
 		return;
 	}
-	if (plain_string(v)) {
-		j_str_raw(j, v);
-		return;
-	}
-	safe = safe_string(v);
-	j_str_raw(j, safe);
-	free(safe);
+	j_str(j, v);
 }
 
 static void j_bool(struct json *j, const char *key, bool v)
 {
 	j_key(j, key);
-	fputs(v ? "true" : "false", j->out);
+	out_puts(j->out, v ? "true" : "false");
 }
 
 static void j_tristate(struct json *j, const char *key, int v)
 {
 	j_key(j, key);
-	fputs(v < 0 ? "null" : v ? "true" : "false", j->out);
+	out_puts(j->out, v < 0 ? "null" : v ? "true" : "false");
 }
 
 static void j_uint(struct json *j, const char *key, unsigned long long v)
 {
 	j_key(j, key);
-	fprintf(j->out, "%llu", v);
+	out_printf(j->out, "%llu", v);
 }
 
 /* A signed count, or null when it is not known (negative). */
@@ -257,9 +364,9 @@ static void j_count(struct json *j, const char *key, long v)
 {
 	j_key(j, key);
 	if (v < 0)
-		fputs("null", j->out);
+		out_putn(j->out, "null", 4);
 	else
-		fprintf(j->out, "%ld", v);
+		out_printf(j->out, "%ld", v);
 }
 
 /* An empty string is no value. */
@@ -288,9 +395,9 @@ static void j_number_text(struct json *j, const char *key, const char *v)
 		n = n * 10 + (unsigned)(*p - '0');
 	}
 	if (p == v || *p)
-		fputs("null", j->out);
+		out_putn(j->out, "null", 4);
 	else
-		fprintf(j->out, "%llu", n);
+		out_printf(j->out, "%llu", n);
 }
 
 /* RFC 3339, UTC, in milliseconds: 2025-01-31T12:00:00.000Z */
@@ -302,10 +409,10 @@ static void j_time(struct json *j, const char *key, const struct timespec *t)
 
 	j_key(j, key);
 	if (!gmtime_r(&sec, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm)) {
-		fputs("null", j->out);
+		out_putn(j->out, "null", 4);
 		return;
 	}
-	fprintf(j->out, "\"%s.%03ldZ\"", buf, (long)(t->tv_nsec / 1000000));
+	out_printf(j->out, "\"%s.%03ldZ\"", buf, (long)(t->tv_nsec / 1000000));
 }
 
 /* A certificate the report names: who it is, who issued it, and how to find it again. */
@@ -638,7 +745,7 @@ static void status_counts(const struct scan_result *res, size_t counts[SIG__COUN
 
 static void write_json(FILE *out, const struct scan_result *res, int exit_status)
 {
-	struct json j = { .out = out, .first = true };
+	struct json j = { .out = out_new(out), .first = true };
 	size_t counts[SIG__COUNT], loaded;
 
 	status_counts(res, counts, &loaded);
@@ -734,7 +841,8 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 	j_uint(&j, "exit_status", (unsigned)exit_status);
 	j_close(&j, '}');
 	j_close(&j, '}');
-	fputc('\n', out);
+	out_putc(j.out, '\n');
+	out_done(j.out);
 }
 
 /* ---- text ---- */
@@ -755,7 +863,7 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 #define TEXT_MEMBER 13		/* ... about one finding of a group */
 
 struct text {
-	FILE *out;
+	struct out *out;
 	size_t col;		/* with the spaces not written yet */
 	size_t spaces;		/* written before what follows on the line: no trailing blanks */
 };
@@ -841,8 +949,12 @@ static size_t text_width(const char *s)
 
 static void tx_flush(struct text *t)
 {
-	for (; t->spaces; t->spaces--)
-		fputc(' ', t->out);
+	static const char spaces[] = "                                ";
+
+	for (size_t n; t->spaces; t->spaces -= n) {
+		n = t->spaces < sizeof(spaces) - 1 ? t->spaces : sizeof(spaces) - 1;
+		out_putn(t->out, spaces, n);
+	}
 }
 
 /* Our own words: ASCII, no newline; spaces at the end wait for what follows. */
@@ -854,7 +966,7 @@ static void tx_puts(struct text *t, const char *s)
 		words--;
 	if (words) {
 		tx_flush(t);
-		fwrite(s, 1, words, t->out);
+		out_putn(t->out, s, words);
 	}
 	t->spaces += n - words;
 	t->col += n;
@@ -878,7 +990,7 @@ static void tx_printf(struct text *t, const char *fmt, ...)
 
 static void tx_nl(struct text *t)
 {
-	fputc('\n', t->out);
+	out_putc(t->out, '\n');
 	t->col = 0;
 	t->spaces = 0;
 }
@@ -897,7 +1009,7 @@ static void tx_units(struct text *t, const struct shown *v, size_t from, size_t 
 	if (from < to)
 		tx_flush(t);
 	for (size_t i = from; i < to; i++) {
-		fwrite(v->s.s + v->u[i].off, 1, v->u[i].len, t->out);
+		out_putn(t->out, v->s.s + v->u[i].off, v->u[i].len);
 		t->col += v->u[i].cols;
 	}
 }
@@ -1686,7 +1798,7 @@ static void text_modules(struct text *t, const struct scan_result *res)
 
 static void write_text(FILE *out, const struct scan_result *res, int exit_status)
 {
-	struct text t = { .out = out };
+	struct text t = { .out = out_new(out) };
 	struct finding_group *groups;
 	size_t ngroups, *idx;
 
@@ -1698,6 +1810,7 @@ static void write_text(FILE *out, const struct scan_result *res, int exit_status
 	text_taint(&t, res);
 	text_boot(&t, res);
 	text_modules(&t, res);
+	out_done(t.out);
 	if (idx)
 		free(groups);
 	free(idx);
