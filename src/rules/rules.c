@@ -370,6 +370,7 @@ static bool parse_leaf(struct lexer *lx, struct cond *c)
 	}
 	lx->rule_kinds &= kinds;
 	c->field = xstrdup(lx->text);
+	c->field_hash = fact_key_hash(c->field);
 	field = c->field;
 	if (strcmp(field, "file.bytes") == 0 || strcmp(field, "file.text") == 0) {
 		const char *kw = field[5] == 'b' ? "at" : "within";
@@ -410,6 +411,8 @@ static bool parse_leaf(struct lexer *lx, struct cond *c)
 		return false;
 	}
 	c->value = xstrdup(lx->text);
+	c->value_len = strlen(c->value);
+	c->looked_up = c->op == OP_EXISTS || c->op == OP_HEX || strcmp(field, "file.text") == 0;
 	if (c->op == OP_EXISTS && c->value[0] != '/') {
 		lex_error(lx, lx->tline, lx->tcol, "host.path needs an absolute path%s", NULL);
 		return false;
@@ -731,6 +734,16 @@ int rules_load_path(struct ruleset *rs, const char *path, struct strbuf *all, ch
 	return r;
 }
 
+/* FNV-1a: cheap, and keys that differ almost never share it. */
+uint32_t fact_key_hash(const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
 static bool digest_equal(const char *a, const char *b)
 {
 	for (;;) {
@@ -756,7 +769,7 @@ static bool leaf_holds(const struct cond *c, const char *v)
 		return str_icontains(v, c->value);
 	case OP_IEQUALS:
 		/* the letters folded keep their UTF-8 length: contained and as long is equal */
-		return strlen(v) == strlen(c->value) && str_icontains(v, c->value);
+		return strlen(v) == c->value_len && str_icontains(v, c->value);
 	case OP_GLOB:
 		return fnmatch(c->value, v, 0) == 0;
 	case OP_DIGEST:
@@ -807,9 +820,11 @@ static bool cond_match(const struct cond *c, const struct subject *s, struct kvl
 	bool hit = false;
 
 	if (!c->is_group) {
-		if (c->op == OP_EXISTS || c->op == OP_HEX || strcmp(c->field, "file.text") == 0)
+		if (c->looked_up)
 			return special_leaf(c, s, ev);
 		for (size_t i = 0; facts && i < facts->n; i++) {
+			if (s->key_hash && s->key_hash[i] != c->field_hash)
+				continue;
 			if (strcmp(facts->v[i].key, c->field) == 0 && leaf_holds(c, facts->v[i].value)) {
 				if (!kv_has(ev, c->field, facts->v[i].value))
 					kv_add(ev, c->field, facts->v[i].value);

@@ -52,6 +52,10 @@ struct cond {
 	uint64_t arg;			/* file.bytes: offset; file.text: bytes to search */
 	uint8_t *bytes;			/* OP_HEX: the decoded bytes */
 	size_t nbytes;
+	/* worked out once when parsed, not for every subject */
+	uint32_t field_hash;		/* fact_key_hash(field) */
+	size_t value_len;		/* strlen(value) */
+	bool looked_up;			/* file.bytes, file.text, host.path: no listed fact */
 };
 
 struct rule {
@@ -91,7 +95,15 @@ struct subject {
 	void *content_ctx;
 	bool (*path_exists)(void *ctx, const char *path);
 	void *host_ctx;
+	/*
+	 * Optional: fact_key_hash() of each fact's key, in the order of facts, so
+	 * that a condition skips the facts of other fields without comparing keys.
+	 */
+	const uint32_t *key_hash;
 };
+
+/* The hash of a fact's key that subject.key_hash holds. */
+uint32_t fact_key_hash(const char *key);
 
 /* Does the rule hold? The facts that satisfied its conditions are appended to *evidence. */
 bool rule_match_subject(const struct rule *r, const struct subject *s, struct kvlist *evidence);
