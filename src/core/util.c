@@ -354,6 +354,15 @@ bool mem_icontains(const uint8_t *p, size_t n, const char *needle)
 		return true;
 	if (ascii)
 		return mem_icontains_ascii(p, n, nd, m);
+	{
+		/* a character beyond ASCII matches only one beyond ASCII: none, no match */
+		size_t k = 0;
+
+		while (k < n && p[k] < 0x80)
+			k++;
+		if (k == n)
+			return false;
+	}
 	for (size_t i = 0; i < n; i += step) {
 		size_t a = i, b = 0, la, lb;
 
