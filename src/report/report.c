@@ -283,7 +283,7 @@ static void j_str(struct json *j, const char *s)
 			out_printf(j->out, "...(%zu more bytes)", strlen((const char *)p));
 			break;
 		}
-		while (run < MAX_SHOWN - shown && j_plain(p[run]))
+		for (size_t lim = MAX_SHOWN - shown; run < lim && j_plain(p[run]);)
 			run++;
 		if (run) {
 			out_putn(j->out, (const char *)p, run);
@@ -453,10 +453,11 @@ enum kv_shape {
 /* Keys in first-seen order, each with the values of all its entries, as shape says. */
 static void j_kv_object(struct json *j, const char *key, const struct kvlist *l, enum kv_shape shape)
 {
-	size_t *ord = xcalloc(l->n ? l->n : 1, sizeof(*ord));
-	size_t *leader = xcalloc(l->n ? l->n : 1, sizeof(*leader));
-	size_t *gstart = xcalloc(l->n ? l->n : 1, sizeof(*gstart));
-	size_t *gsize = xcalloc(l->n ? l->n : 1, sizeof(*gsize));
+	/* the four index arrays in one block */
+	size_t *ord = xcalloc(4 * (l->n ? l->n : 1), sizeof(*ord));
+	size_t *leader = ord + (l->n ? l->n : 1);
+	size_t *gstart = leader + (l->n ? l->n : 1);
+	size_t *gsize = gstart + (l->n ? l->n : 1);
 
 	/* group equal keys in O(n log n): drivers carry hundreds of alias entries */
 	for (size_t i = 0; i < l->n; i++)
@@ -489,9 +490,6 @@ static void j_kv_object(struct json *j, const char *key, const struct kvlist *l,
 	}
 	j_close(j, '}');
 	free(ord);
-	free(leader);
-	free(gstart);
-	free(gsize);
 }
 
 static void j_strlist(struct json *j, const char *key, const struct strlist *l)
@@ -862,8 +860,11 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 #define TEXT_BODY 11		/* where what is said about a finding starts */
 #define TEXT_MEMBER 13		/* ... about one finding of a group */
 
+struct shown;
+
 struct text {
 	struct out *out;
+	struct shown *shown;	/* tx_value_tail()'s, kept from one value to the next */
 	size_t col;		/* with the spaces not written yet */
 	size_t spaces;		/* written before what follows on the line: no trailing blanks */
 };
@@ -878,52 +879,59 @@ struct unit {
 	bool brk;		/* a line may break after it */
 };
 
-/* A value escaped as safe_string() escapes it, in units. */
+/*
+ * A value escaped as safe_string() escapes it, in units. Its arrays hold the
+ * longest value shown (a token is checked against MAX_SHOWN before it is
+ * added, and is at most 4 bytes); one is kept for the whole report.
+ */
 struct shown {
-	struct strbuf s;
-	struct unit *u;
+	char s[MAX_SHOWN + 8];
+	struct unit u[MAX_SHOWN + 1];
 	size_t n;
 	size_t rest;		/* bytes of the value past MAX_SHOWN, not shown */
 };
 
-static void shown_init(struct shown *v, const char *s)
+/* Printable ASCII but the backslash: a unit of one byte that stands for itself. */
+static inline bool tx_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+static void shown_set(struct shown *v, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t cap = 0;
+	size_t len = 0;
 
-	memset(v, 0, sizeof(*v));
-	sb_init(&v->s);
-	sb_puts(&v->s, "");
+	v->n = 0;
+	v->rest = 0;
 	while (*p) {
 		struct unit *u;
 		char tok[8];
 		size_t raw;
 
-		if (v->s.len >= MAX_SHOWN) {
+		if (len >= MAX_SHOWN) {
 			v->rest = strlen((const char *)p);
 			break;
 		}
-		raw = esc_token(p, tok);
-		if (v->n == cap) {
-			cap = cap ? 2 * cap : 64;
-			v->u = xreallocarray(v->u, cap, sizeof(*v->u));
-		}
 		u = &v->u[v->n++];
-		u->off = v->s.len;
+		u->off = len;
+		if (tx_plain(*p)) {
+			u->len = u->cols = u->raw = 1;
+			u->space = *p == ' ';
+			u->brk = *p == ' ' || *p == '/' || *p == ',' || *p == ';' || *p == ':';
+			v->s[len++] = (char)*p++;
+			continue;
+		}
+		raw = esc_token(p, tok);
 		u->len = (uint8_t)strlen(tok);
 		u->cols = tok[0] == '\\' ? u->len : 1;
 		u->raw = (uint8_t)raw;
-		u->space = tok[0] == ' ';
-		u->brk = u->len == 1 && strchr(" /,;:", tok[0]) != NULL;
-		sb_puts(&v->s, tok);
+		u->space = false;
+		u->brk = false;
+		memcpy(v->s + len, tok, u->len);
+		len += u->len;
 		p += raw;
 	}
-}
-
-static void shown_free(struct shown *v)
-{
-	sb_free(&v->s);
-	free(v->u);
 }
 
 /* Columns of "...(N more bytes)". */
@@ -932,18 +940,29 @@ static size_t cut_cols(size_t left)
 	return (size_t)snprintf(NULL, 0, "...(%zu more bytes)", left);
 }
 
-/* Columns s takes on one line. */
+/* Columns s takes on one line: the sum of shown_set()'s units' and its cut, without them. */
 static size_t text_width(const char *s)
 {
-	struct shown v;
-	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = 0, w = 0;
 
-	shown_init(&v, s);
-	for (size_t i = 0; i < v.n; i++)
-		w += v.u[i].cols;
-	if (v.rest)
-		w += cut_cols(v.rest);
-	shown_free(&v);
+	while (*p) {
+		char tok[8];
+		size_t n;
+
+		if (len >= MAX_SHOWN)
+			return w + cut_cols(strlen((const char *)p));
+		if (tx_plain(*p)) {
+			p++;
+			len++;
+			w++;
+			continue;
+		}
+		p += esc_token(p, tok);
+		n = strlen(tok);
+		len += n;
+		w += tok[0] == '\\' ? n : 1;
+	}
 	return w;
 }
 
@@ -975,17 +994,25 @@ static void tx_puts(struct text *t, const char *s)
 static void tx_printf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void tx_printf(struct text *t, const char *fmt, ...)
 {
+	char buf[256], *s = buf;
 	va_list ap;
-	char *s;
+	int n;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (!s)
+	if (n < 0)
 		return;
+	if ((size_t)n >= sizeof(buf)) {
+		va_start(ap, fmt);
+		n = vasprintf(&s, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+	}
 	tx_puts(t, s);
-	free(s);
+	if (s != buf)
+		free(s);
 }
 
 static void tx_nl(struct text *t)
@@ -1009,7 +1036,7 @@ static void tx_units(struct text *t, const struct shown *v, size_t from, size_t 
 	if (from < to)
 		tx_flush(t);
 	for (size_t i = from; i < to; i++) {
-		out_putn(t->out, v->s.s + v->u[i].off, v->u[i].len);
+		out_putn(t->out, v->s + v->u[i].off, v->u[i].len);
 		t->col += v->u[i].cols;
 	}
 }
@@ -1038,18 +1065,18 @@ static size_t line_end(const struct shown *v, size_t i, size_t j)
 static void tx_value_tail(struct text *t, const char *s, size_t indent, size_t max_lines,
 			  size_t tail)
 {
-	struct shown v;
+	struct shown *v = t->shown;
 	size_t i = 0, lines = 1;
 
-	shown_init(&v, s);
+	shown_set(v, s);
 	if (indent + TEXT_MIN_ROOM > TEXT_WIDTH)
 		indent = TEXT_WIDTH - TEXT_MIN_ROOM;
 	/* too little room left for a value that does not fit: start it on the next line */
 	if (t->col > indent && t->col + TEXT_MIN_ROOM > TEXT_WIDTH) {
-		size_t w = v.rest ? cut_cols(v.rest) : 0;
+		size_t w = v->rest ? cut_cols(v->rest) : 0;
 
-		for (size_t k = 0; k < v.n; k++)
-			w += v.u[k].cols;
+		for (size_t k = 0; k < v->n; k++)
+			w += v->u[k].cols;
 		if (t->col + w + tail > TEXT_WIDTH) {
 			tx_nl(t);
 			tx_to(t, indent);
@@ -1059,45 +1086,44 @@ static void tx_value_tail(struct text *t, const char *s, size_t indent, size_t m
 		size_t room = TEXT_WIDTH > t->col ? TEXT_WIDTH - t->col : TEXT_MIN_ROOM;
 		size_t j = i, w = 0, end;
 
-		while (j < v.n && w + v.u[j].cols <= room)
-			w += v.u[j++].cols;
-		if (j == v.n && w + (v.rest ? cut_cols(v.rest) : 0) + tail <= room) {
-			tx_units(t, &v, i, v.n);
-			if (v.rest)
-				tx_printf(t, "...(%zu more bytes)", v.rest);
+		while (j < v->n && w + v->u[j].cols <= room)
+			w += v->u[j++].cols;
+		if (j == v->n && w + (v->rest ? cut_cols(v->rest) : 0) + tail <= room) {
+			tx_units(t, v, i, v->n);
+			if (v->rest)
+				tx_printf(t, "...(%zu more bytes)", v->rest);
 			break;
 		}
 		if (max_lines && lines == max_lines) {
-			size_t left = v.rest;
+			size_t left = v->rest;
 
-			for (size_t k = j; k < v.n; k++)
-				left += v.u[k].raw;
+			for (size_t k = j; k < v->n; k++)
+				left += v->u[k].raw;
 			/* give back units until the note of what is left out fits */
 			while (j > i && w + cut_cols(left) + tail > room) {
 				j--;
-				w -= v.u[j].cols;
-				left += v.u[j].raw;
+				w -= v->u[j].cols;
+				left += v->u[j].raw;
 			}
-			tx_units(t, &v, i, j);
+			tx_units(t, v, i, j);
 			tx_printf(t, "...(%zu more bytes)", left);
 			break;
 		}
 		/* break after the last space in the line's last two thirds, else after '/', ... */
-		end = line_end(&v, i, j);
+		end = line_end(v, i, j);
 		{
 			size_t shown_to = end;
 
-			while (shown_to > i && v.u[shown_to - 1].space)
+			while (shown_to > i && v->u[shown_to - 1].space)
 				shown_to--;
-			tx_units(t, &v, i, shown_to);
+			tx_units(t, v, i, shown_to);
 		}
 		tx_nl(t);
 		tx_to(t, indent);
-		for (i = end; i < v.n && v.u[i].space; i++)
+		for (i = end; i < v->n && v->u[i].space; i++)
 			;
 		lines++;
 	}
-	shown_free(&v);
 }
 
 static void tx_value(struct text *t, const char *s, size_t indent, size_t max_lines)
@@ -1798,7 +1824,7 @@ static void text_modules(struct text *t, const struct scan_result *res)
 
 static void write_text(FILE *out, const struct scan_result *res, int exit_status)
 {
-	struct text t = { .out = out_new(out) };
+	struct text t = { .out = out_new(out), .shown = xmalloc(sizeof(*t.shown)) };
 	struct finding_group *groups;
 	size_t ngroups, *idx;
 
@@ -1811,6 +1837,7 @@ static void write_text(FILE *out, const struct scan_result *res, int exit_status
 	text_boot(&t, res);
 	text_modules(&t, res);
 	out_done(t.out);
+	free(t.shown);
 	if (idx)
 		free(groups);
 	free(idx);
