@@ -263,6 +263,32 @@ static void j_escape(struct json *j, const char *s)
 	}
 }
 
+/* Does any of the 8 bytes of x need escaping (below 0x20, 0x7f and up, '"', '\\')? */
+static inline bool j_word_special(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+
+	/* (v - ones) & ~v & highs: some byte of v is 0; here also bytes below 0x20 and above 0x7f */
+	return ((x - ones * 0x20) | x | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d)) &
+	       highs;
+}
+
+/* How many of the n bytes at p need no escaping, 8 at a time while none does. */
+static size_t j_plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (uint64_t x; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (j_word_special(x))
+			break;
+	}
+	while (i < n && j_plain(p[i]))
+		i++;
+	return i;
+}
+
 /*
  * An untrusted string as a JSON string: the JSON escaping of safe_string(s),
  * in one pass and without building it. Runs of printable ASCII are copied at
@@ -271,20 +297,19 @@ static void j_escape(struct json *j, const char *s)
  */
 static void j_str(struct json *j, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
 	size_t shown = 0;
 
 	out_putc(j->out, '"');
-	while (*p) {
-		size_t run = 0, raw;
+	while (p < end) {
+		size_t run, left = (size_t)(end - p), raw;
 		char tok[8];
 
 		if (shown >= MAX_SHOWN) {
-			out_printf(j->out, "...(%zu more bytes)", strlen((const char *)p));
+			out_printf(j->out, "...(%zu more bytes)", left);
 			break;
 		}
-		for (size_t lim = MAX_SHOWN - shown; run < lim && j_plain(p[run]);)
-			run++;
+		run = j_plain_run(p, left < MAX_SHOWN - shown ? left : MAX_SHOWN - shown);
 		if (run) {
 			out_putn(j->out, (const char *)p, run);
 			p += run;
@@ -435,14 +460,17 @@ static void j_cert(struct json *j, const char *key, const struct kd_cert *c)
 	j_close(j, '}');
 }
 
-static int cmp_kv_index(const void *a, const void *b, void *arg)
+/* FNV-1a of a key, to group equal keys through a hash table. */
+static uint32_t key_hash(const char *k)
 {
-	const struct kvlist *l = arg;
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(l->v[x].key, l->v[y].key);
+	uint32_t h = 2166136261u;
 
-	return c ? c : (x > y) - (x < y);
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
 }
+
+#define NO_ENTRY ((size_t)-1)
 
 /* How j_kv_object writes the values of a key. */
 enum kv_shape {
@@ -453,23 +481,41 @@ enum kv_shape {
 /* Keys in first-seen order, each with the values of all its entries, as shape says. */
 static void j_kv_object(struct json *j, const char *key, const struct kvlist *l, enum kv_shape shape)
 {
-	/* the four index arrays in one block */
-	size_t *ord = xcalloc(4 * (l->n ? l->n : 1), sizeof(*ord));
-	size_t *leader = ord + (l->n ? l->n : 1);
-	size_t *gstart = leader + (l->n ? l->n : 1);
-	size_t *gsize = gstart + (l->n ? l->n : 1);
+	size_t n = l->n, slots = 16;
+	size_t *leader, *next, *last, *slot;
+	uint32_t *hash;
 
-	/* group equal keys in O(n log n): drivers carry hundreds of alias entries */
-	for (size_t i = 0; i < l->n; i++)
-		ord[i] = i;
-	qsort_r(ord, l->n, sizeof(*ord), cmp_kv_index, (void *)l);
-	for (size_t s = 0, e; s < l->n; s = e) {
-		for (e = s + 1; e < l->n && strcmp(l->v[ord[e]].key, l->v[ord[s]].key) == 0; e++)
-			;
-		for (size_t k = s; k < e; k++)
-			leader[ord[k]] = ord[s];
-		gstart[ord[s]] = s;
-		gsize[ord[s]] = e - s;
+	/*
+	 * Group equal keys in one pass through a hash table (drivers carry hundreds
+	 * of alias entries): each entry's group leader (the key's first entry), and
+	 * the group's entries chained in their order.
+	 */
+	while (slots < 2 * n)
+		slots *= 2;
+	leader = xreallocarray(NULL, 3 * (n ? n : 1) + slots, sizeof(*leader));
+	next = leader + (n ? n : 1);
+	last = next + (n ? n : 1);
+	slot = last + (n ? n : 1);
+	hash = xreallocarray(NULL, n ? n : 1, sizeof(*hash));
+	memset(slot, 0xff, slots * sizeof(*slot));
+	for (size_t i = 0; i < n; i++) {
+		size_t s;
+
+		hash[i] = key_hash(l->v[i].key);
+		next[i] = NO_ENTRY;
+		for (s = hash[i] & (slots - 1); slot[s] != NO_ENTRY; s = (s + 1) & (slots - 1)) {
+			size_t g = slot[s];
+
+			if (hash[g] == hash[i] && strcmp(l->v[g].key, l->v[i].key) == 0)
+				break;
+		}
+		if (slot[s] == NO_ENTRY) {
+			slot[s] = leader[i] = last[i] = i;
+		} else {
+			leader[i] = slot[s];
+			next[last[leader[i]]] = i;
+			last[leader[i]] = i;
+		}
 	}
 	j_open(j, key, '{');
 	for (size_t i = 0; i < l->n; i++) {
@@ -484,12 +530,13 @@ static void j_kv_object(struct json *j, const char *key, const struct kvlist *l,
 			continue;
 		}
 		j_open(j, l->v[i].key, '[');
-		for (size_t k = gstart[i]; k < gstart[i] + gsize[i]; k++)
-			j_string(j, NULL, l->v[ord[k]].value);
+		for (size_t k = i; k != NO_ENTRY; k = next[k])
+			j_string(j, NULL, l->v[k].value);
 		j_close(j, ']');
 	}
 	j_close(j, '}');
-	free(ord);
+	free(leader);
+	free(hash);
 }
 
 static void j_strlist(struct json *j, const char *key, const struct strlist *l)
