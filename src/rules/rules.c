@@ -744,6 +744,61 @@ uint32_t fact_key_hash(const char *key)
 	return h;
 }
 
+void fact_index_build(struct fact_index *ix, const struct kvlist *facts)
+{
+	size_t n = facts->n, slots = 16;
+
+	if (n > ix->cap) {
+		ix->cap = n;
+		ix->hash = xreallocarray(ix->hash, n, sizeof(*ix->hash));
+		ix->next = xreallocarray(ix->next, n, sizeof(*ix->next));
+		ix->last = xreallocarray(ix->last, n, sizeof(*ix->last));
+	}
+	while (slots < 2 * n)
+		slots *= 2;
+	if (slots > ix->slot_cap) {
+		ix->slot_cap = slots;
+		ix->slot = xreallocarray(ix->slot, slots, sizeof(*ix->slot));
+	}
+	ix->nslots = slots;
+	memset(ix->slot, 0xff, slots * sizeof(*ix->slot));	/* FACT_NONE */
+	ix->nfacts = n;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t h = fact_key_hash(facts->v[i].key), *sl;
+		size_t k = h & (ix->nslots - 1);
+
+		while (ix->slot[k] != FACT_NONE && ix->hash[ix->slot[k]] != h)
+			k = (k + 1) & (ix->nslots - 1);
+		sl = &ix->slot[k];
+		ix->hash[i] = h;
+		ix->next[i] = FACT_NONE;
+		if (*sl == FACT_NONE) {
+			*sl = ix->last[i] = i;
+		} else {
+			ix->next[ix->last[*sl]] = i;
+			ix->last[*sl] = i;
+		}
+	}
+}
+
+void fact_index_free(struct fact_index *ix)
+{
+	free(ix->hash);
+	free(ix->next);
+	free(ix->last);
+	free(ix->slot);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* The first fact whose key has hash h, or FACT_NONE. */
+static uint32_t fact_index_first(const struct fact_index *ix, uint32_t h)
+{
+	for (size_t k = h & (ix->nslots - 1); ix->slot[k] != FACT_NONE; k = (k + 1) & (ix->nslots - 1))
+		if (ix->hash[ix->slot[k]] == h)
+			return ix->slot[k];
+	return FACT_NONE;
+}
+
 static bool digest_equal(const char *a, const char *b)
 {
 	for (;;) {
@@ -822,9 +877,12 @@ static bool cond_match(const struct cond *c, const struct subject *s, struct kvl
 	if (!c->is_group) {
 		if (c->looked_up)
 			return special_leaf(c, s, ev);
-		for (size_t i = 0; facts && i < facts->n; i++) {
-			if (s->key_hash && s->key_hash[i] != c->field_hash)
-				continue;
+		if (!facts)
+			return false;
+		/* the facts of the field, in their order: through the index, else all */
+		for (size_t i = s->index ? fact_index_first(s->index, c->field_hash) : 0;
+		     s->index ? i != FACT_NONE : i < facts->n;
+		     i = s->index ? s->index->next[i] : i + 1) {
 			if (strcmp(facts->v[i].key, c->field) == 0 && leaf_holds(c, facts->v[i].value)) {
 				if (!kv_has(ev, c->field, facts->v[i].value))
 					kv_add(ev, c->field, facts->v[i].value);

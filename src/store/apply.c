@@ -76,19 +76,15 @@ struct finding *apply_subject_rules(struct scan_result *res, const struct subjec
 {
 	struct kvlist ev = { 0 };
 	struct finding *f = NULL;
-	struct subject hashed;
-	uint32_t stack_hash[64], *hash = NULL;
+	struct fact_index ix = { 0 };
+	struct subject indexed;
 
-	/* each fact's key hashed once, not compared with every condition's field */
-	if (!subj->key_hash && subj->facts && subj->facts->n) {
-		size_t n = subj->facts->n;
-
-		hash = n <= ARRAY_SIZE(stack_hash) ? stack_hash : xreallocarray(NULL, n, sizeof(*hash));
-		for (size_t i = 0; i < n; i++)
-			hash[i] = fact_key_hash(subj->facts->v[i].key);
-		hashed = *subj;
-		hashed.key_hash = hash;
-		subj = &hashed;
+	/* facts by key: each condition visits the facts of its field, not every fact */
+	if (!subj->index && subj->facts && subj->facts->n > 8) {
+		fact_index_build(&ix, subj->facts);
+		indexed = *subj;
+		indexed.index = &ix;
+		subj = &indexed;
 	}
 	for (size_t r = 0; r < res->rules.n; r++) {
 		const struct rule *rule = &res->rules.v[r];
@@ -110,8 +106,7 @@ struct finding *apply_subject_rules(struct scan_result *res, const struct subjec
 	for (size_t k = 0; f && k < ev.n; k++)
 		evidence_add(&f->evidence, ev.v[k].key, ev.v[k].value);
 	kv_free(&ev);
-	if (hash != stack_hash)
-		free(hash);
+	fact_index_free(&ix);
 	return f;
 }
 
@@ -143,8 +138,7 @@ struct module_facts {
 	struct kvlist list;
 	char *keys;
 	size_t keys_len, keys_cap;
-	uint32_t *hash;
-	size_t hash_cap;
+	struct fact_index index;
 };
 
 /* A fact whose strings outlive the list (the list only reads them). */
@@ -247,12 +241,7 @@ static void module_facts_fill(struct module_facts *mf, const struct module_rec *
 		if (s->skid)
 			fact_ref(&mf->list, "cert.skid", s->skid);
 	}
-	if (mf->list.n > mf->hash_cap) {
-		mf->hash_cap = mf->list.cap;
-		mf->hash = xreallocarray(mf->hash, mf->hash_cap, sizeof(*mf->hash));
-	}
-	for (size_t i = 0; i < mf->list.n; i++)
-		mf->hash[i] = fact_key_hash(mf->list.v[i].key);
+	fact_index_build(&mf->index, &mf->list);
 }
 
 void apply_module_rules(struct scan_result *res, const struct subject *host)
@@ -268,7 +257,7 @@ void apply_module_rules(struct scan_result *res, const struct subject *host)
 
 		module_facts_fill(&mf, m);
 		subj.facts = &mf.list;
-		subj.key_hash = mf.hash;
+		subj.index = &mf.index;
 		/* module_evidence(), borrowed */
 		fact_ref(&first, "loaded", m->loaded ? "yes" : "no");
 		if (m->release)
@@ -283,7 +272,7 @@ void apply_module_rules(struct scan_result *res, const struct subject *host)
 	}
 	free(mf.list.v);
 	free(mf.keys);
-	free(mf.hash);
+	fact_index_free(&mf.index);
 }
 
 void module_integrity_findings(struct scan_result *res)
