@@ -339,13 +339,55 @@ static uint32_t fold_case(uint32_t c)
 	return c;
 }
 
+static inline uint8_t ascii_lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 0x20) : c;
+}
+
+/*
+ * mem_icontains() for a needle of ASCII only, byte by byte. The same answer:
+ * no character beyond ASCII folds onto one in it, an ASCII byte always starts
+ * a character (continuation bytes are 0x80..0xbf), and among ASCII only A..Z
+ * fold.
+ */
+static bool mem_icontains_ascii(const uint8_t *p, size_t n, const uint8_t *nd, size_t m)
+{
+	uint8_t first = ascii_lower(nd[0]);
+
+	for (size_t i = 0; i + m <= n; i++) {
+		size_t k;
+
+		if (ascii_lower(p[i]) != first)
+			continue;
+		for (k = 1; k < m && ascii_lower(p[i + k]) == ascii_lower(nd[k]); k++)
+			;
+		if (k == m)
+			return true;
+	}
+	return false;
+}
+
 bool mem_icontains(const uint8_t *p, size_t n, const char *needle)
 {
 	const uint8_t *nd = (const uint8_t *)needle;
-	size_t m = strlen(needle), step;
+	size_t m = 0, step;
+	bool ascii = true;
 
+	for (; nd[m]; m++)
+		ascii = ascii && nd[m] < 0x80;
 	if (!m)
 		return true;
+	if (ascii)
+		return mem_icontains_ascii(p, n, nd, m);
+	{
+		/* a character beyond ASCII matches only one beyond ASCII: none, no match */
+		size_t k = 0;
+
+		while (k < n && p[k] < 0x80)
+			k++;
+		if (k == n)
+			return false;
+	}
 	for (size_t i = 0; i < n; i += step) {
 		size_t a = i, b = 0, la, lb;
 

@@ -82,17 +82,6 @@ static size_t utf8_len(const unsigned char *p)
 	return 0;
 }
 
-/* Printable ASCII without backslashes, short enough: needs no escaping. */
-static bool plain_string(const char *s)
-{
-	size_t n = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
-		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
-			return false;
-	return n < MAX_SHOWN;
-}
-
 /*
  * One unit of an untrusted string at p as the reports show it, in tok: a valid
  * UTF-8 character as it is; a backslash doubled; a control byte, a C1 control
@@ -137,58 +126,209 @@ char *safe_string(const char *s)
 	return sb_steal(&sb);
 }
 
+/* ---- where the report goes ---- */
+
+/*
+ * The report is built in memory and handed to stdio in large pieces: a stdio
+ * call per byte or token (each taking the stream's lock, the scan having run
+ * threads) cost more than everything else the report does.
+ */
+#define OUT_CHUNK (64 * 1024)
+
+struct out {
+	FILE *f;
+	size_t len;
+	char buf[OUT_CHUNK];
+};
+
+static struct out *out_new(FILE *f)
+{
+	struct out *o = xmalloc(sizeof(*o));
+
+	o->f = f;
+	o->len = 0;
+	return o;
+}
+
+static void out_flush(struct out *o)
+{
+	if (o->len)
+		fwrite(o->buf, 1, o->len, o->f);
+	o->len = 0;
+}
+
+/* Flush and free; a write error stays on the stream for output_commit to see. */
+static void out_done(struct out *o)
+{
+	out_flush(o);
+	free(o);
+}
+
+static void out_putn(struct out *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->buf) - o->len) {
+		out_flush(o);
+		if (n > sizeof(o->buf)) {
+			fwrite(s, 1, n, o->f);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+static inline void out_putc(struct out *o, char c)
+{
+	if (o->len == sizeof(o->buf))
+		out_flush(o);
+	o->buf[o->len++] = c;
+}
+
+static void out_puts(struct out *o, const char *s)
+{
+	out_putn(o, s, strlen(s));
+}
+
+static void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out_printf(struct out *o, const char *fmt, ...)
+{
+	size_t room = sizeof(o->buf) - o->len;
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < room) {
+		o->len += (size_t)n;
+		return;
+	}
+	/* did not fit: what was written past o->len is not counted */
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	out_putn(o, s, (size_t)n);
+	free(s);
+}
+
 /* ---- JSON ---- */
 
 struct json {
-	FILE *out;
+	struct out *out;
 	int depth;
 	bool first;
 };
 
 static void j_indent(struct json *j)
 {
-	fputc('\n', j->out);
-	for (int i = 0; i < j->depth; i++)
-		fputs("  ", j->out);
+	static const char spaces[] = "                                                                ";
+	size_t n = 2 * (size_t)j->depth;
+
+	out_putc(j->out, '\n');
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		out_putn(j->out, spaces, sizeof(spaces) - 1);
+	out_putn(j->out, spaces, n);
 }
 
 static void j_sep(struct json *j)
 {
 	if (!j->first)
-		fputc(',', j->out);
+		out_putc(j->out, ',');
 	j->first = false;
 	if (j->depth)
 		j_indent(j);
 }
 
-static void j_str_raw(struct json *j, const char *s)
+/* Bytes that stand for themselves both in safe_string() and in a JSON string. */
+static inline bool j_plain(unsigned char c)
 {
-	const char *run = s;
+	return c >= 0x20 && c < 0x7f && c != '\\' && c != '"';
+}
 
-	fputc('"', j->out);
+/* Text (ours, or safe_string()'s) as a JSON string's content. */
+static void j_escape(struct json *j, const char *s)
+{
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p != '"' && *p != '\\' && *p >= 0x20)
-			continue;
-		/* write the plain run before this byte in one go */
-		fwrite(run, 1, (size_t)((const char *)p - run), j->out);
-		if (*p < 0x20)
-			fprintf(j->out, "\\u%04x", *p);
+			out_putc(j->out, (char)*p);
+		else if (*p < 0x20)
+			out_printf(j->out, "\\u%04x", *p);
 		else
-			fprintf(j->out, "\\%c", *p);
-		run = (const char *)p + 1;
+			out_printf(j->out, "\\%c", *p);
 	}
-	fputs(run, j->out);
-	fputc('"', j->out);
+}
+
+/* Does any of the 8 bytes of x need escaping (below 0x20, 0x7f and up, '"', '\\')? */
+static inline bool j_word_special(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+
+	/* (v - ones) & ~v & highs: some byte of v is 0; here also bytes below 0x20 and above 0x7f */
+	return ((x - ones * 0x20) | x | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d)) &
+	       highs;
+}
+
+/* How many of the n bytes at p need no escaping, 8 at a time while none does. */
+static size_t j_plain_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	for (uint64_t x; i + 8 <= n; i += 8) {
+		memcpy(&x, p + i, 8);
+		if (j_word_special(x))
+			break;
+	}
+	while (i < n && j_plain(p[i]))
+		i++;
+	return i;
+}
+
+/*
+ * An untrusted string as a JSON string: the JSON escaping of safe_string(s),
+ * in one pass and without building it. Runs of printable ASCII are copied at
+ * once; the rest goes token by token as safe_string() makes them, with the
+ * same cut after MAX_SHOWN bytes shown.
+ */
+static void j_str(struct json *j, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
+	size_t shown = 0;
+
+	out_putc(j->out, '"');
+	while (p < end) {
+		size_t run, left = (size_t)(end - p), raw;
+		char tok[8];
+
+		if (shown >= MAX_SHOWN) {
+			out_printf(j->out, "...(%zu more bytes)", left);
+			break;
+		}
+		run = j_plain_run(p, left < MAX_SHOWN - shown ? left : MAX_SHOWN - shown);
+		if (run) {
+			out_putn(j->out, (const char *)p, run);
+			p += run;
+			shown += run;
+			continue;
+		}
+		raw = esc_token(p, tok);
+		j_escape(j, tok);
+		shown += strlen(tok);
+		p += raw;
+	}
+	out_putc(j->out, '"');
 }
 
 static void j_key(struct json *j, const char *k)
 {
-	char *safe = plain_string(k) ? NULL : safe_string(k);	/* modinfo keys are untrusted */
-
 	j_sep(j);
-	j_str_raw(j, safe ? safe : k);
-	fputs(": ", j->out);
-	free(safe);
+	j_str(j, k);	/* modinfo keys are untrusted */
+	out_putn(j->out, ": ", 2);
 }
 
 static void j_open(struct json *j, const char *key, char c)
@@ -197,7 +337,7 @@ static void j_open(struct json *j, const char *key, char c)
 		j_key(j, key);
 	else
 		j_sep(j);
-	fputc(c, j->out);
+	out_putc(j->out, c);
 	j->depth++;
 	j->first = true;
 }
@@ -209,47 +349,39 @@ static void j_close(struct json *j, char c)
 	j->depth--;
 	if (!empty)
 		j_indent(j);
-	fputc(c, j->out);
+	out_putc(j->out, c);
 	j->first = false;
 }
 
 static void j_string(struct json *j, const char *key, const char *v)
 {
-	char *safe;
-
 	if (key)
 		j_key(j, key);
 	else
 		j_sep(j);
 	if (!v) {
-		fputs("null", j->out);
+		out_putn(j->out, "null", 4);
 		return;
 	}
-	if (plain_string(v)) {
-		j_str_raw(j, v);
-		return;
-	}
-	safe = safe_string(v);
-	j_str_raw(j, safe);
-	free(safe);
+	j_str(j, v);
 }
 
 static void j_bool(struct json *j, const char *key, bool v)
 {
 	j_key(j, key);
-	fputs(v ? "true" : "false", j->out);
+	out_puts(j->out, v ? "true" : "false");
 }
 
 static void j_tristate(struct json *j, const char *key, int v)
 {
 	j_key(j, key);
-	fputs(v < 0 ? "null" : v ? "true" : "false", j->out);
+	out_puts(j->out, v < 0 ? "null" : v ? "true" : "false");
 }
 
 static void j_uint(struct json *j, const char *key, unsigned long long v)
 {
 	j_key(j, key);
-	fprintf(j->out, "%llu", v);
+	out_printf(j->out, "%llu", v);
 }
 
 /* A signed count, or null when it is not known (negative). */
@@ -257,9 +389,9 @@ static void j_count(struct json *j, const char *key, long v)
 {
 	j_key(j, key);
 	if (v < 0)
-		fputs("null", j->out);
+		out_putn(j->out, "null", 4);
 	else
-		fprintf(j->out, "%ld", v);
+		out_printf(j->out, "%ld", v);
 }
 
 /* An empty string is no value. */
@@ -288,9 +420,9 @@ static void j_number_text(struct json *j, const char *key, const char *v)
 		n = n * 10 + (unsigned)(*p - '0');
 	}
 	if (p == v || *p)
-		fputs("null", j->out);
+		out_putn(j->out, "null", 4);
 	else
-		fprintf(j->out, "%llu", n);
+		out_printf(j->out, "%llu", n);
 }
 
 /* RFC 3339, UTC, in milliseconds: 2025-01-31T12:00:00.000Z */
@@ -302,10 +434,10 @@ static void j_time(struct json *j, const char *key, const struct timespec *t)
 
 	j_key(j, key);
 	if (!gmtime_r(&sec, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm)) {
-		fputs("null", j->out);
+		out_putn(j->out, "null", 4);
 		return;
 	}
-	fprintf(j->out, "\"%s.%03ldZ\"", buf, (long)(t->tv_nsec / 1000000));
+	out_printf(j->out, "\"%s.%03ldZ\"", buf, (long)(t->tv_nsec / 1000000));
 }
 
 /* A certificate the report names: who it is, who issued it, and how to find it again. */
@@ -328,14 +460,17 @@ static void j_cert(struct json *j, const char *key, const struct kd_cert *c)
 	j_close(j, '}');
 }
 
-static int cmp_kv_index(const void *a, const void *b, void *arg)
+/* FNV-1a of a key, to group equal keys through a hash table. */
+static uint32_t key_hash(const char *k)
 {
-	const struct kvlist *l = arg;
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(l->v[x].key, l->v[y].key);
+	uint32_t h = 2166136261u;
 
-	return c ? c : (x > y) - (x < y);
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
 }
+
+#define NO_ENTRY ((size_t)-1)
 
 /* How j_kv_object writes the values of a key. */
 enum kv_shape {
@@ -346,22 +481,41 @@ enum kv_shape {
 /* Keys in first-seen order, each with the values of all its entries, as shape says. */
 static void j_kv_object(struct json *j, const char *key, const struct kvlist *l, enum kv_shape shape)
 {
-	size_t *ord = xcalloc(l->n ? l->n : 1, sizeof(*ord));
-	size_t *leader = xcalloc(l->n ? l->n : 1, sizeof(*leader));
-	size_t *gstart = xcalloc(l->n ? l->n : 1, sizeof(*gstart));
-	size_t *gsize = xcalloc(l->n ? l->n : 1, sizeof(*gsize));
+	size_t n = l->n, slots = 16;
+	size_t *leader, *next, *last, *slot;
+	uint32_t *hash;
 
-	/* group equal keys in O(n log n): drivers carry hundreds of alias entries */
-	for (size_t i = 0; i < l->n; i++)
-		ord[i] = i;
-	qsort_r(ord, l->n, sizeof(*ord), cmp_kv_index, (void *)l);
-	for (size_t s = 0, e; s < l->n; s = e) {
-		for (e = s + 1; e < l->n && strcmp(l->v[ord[e]].key, l->v[ord[s]].key) == 0; e++)
-			;
-		for (size_t k = s; k < e; k++)
-			leader[ord[k]] = ord[s];
-		gstart[ord[s]] = s;
-		gsize[ord[s]] = e - s;
+	/*
+	 * Group equal keys in one pass through a hash table (drivers carry hundreds
+	 * of alias entries): each entry's group leader (the key's first entry), and
+	 * the group's entries chained in their order.
+	 */
+	while (slots < 2 * n)
+		slots *= 2;
+	leader = xreallocarray(NULL, 3 * (n ? n : 1) + slots, sizeof(*leader));
+	next = leader + (n ? n : 1);
+	last = next + (n ? n : 1);
+	slot = last + (n ? n : 1);
+	hash = xreallocarray(NULL, n ? n : 1, sizeof(*hash));
+	memset(slot, 0xff, slots * sizeof(*slot));
+	for (size_t i = 0; i < n; i++) {
+		size_t s;
+
+		hash[i] = key_hash(l->v[i].key);
+		next[i] = NO_ENTRY;
+		for (s = hash[i] & (slots - 1); slot[s] != NO_ENTRY; s = (s + 1) & (slots - 1)) {
+			size_t g = slot[s];
+
+			if (hash[g] == hash[i] && strcmp(l->v[g].key, l->v[i].key) == 0)
+				break;
+		}
+		if (slot[s] == NO_ENTRY) {
+			slot[s] = leader[i] = last[i] = i;
+		} else {
+			leader[i] = slot[s];
+			next[last[leader[i]]] = i;
+			last[leader[i]] = i;
+		}
 	}
 	j_open(j, key, '{');
 	for (size_t i = 0; i < l->n; i++) {
@@ -376,15 +530,13 @@ static void j_kv_object(struct json *j, const char *key, const struct kvlist *l,
 			continue;
 		}
 		j_open(j, l->v[i].key, '[');
-		for (size_t k = gstart[i]; k < gstart[i] + gsize[i]; k++)
-			j_string(j, NULL, l->v[ord[k]].value);
+		for (size_t k = i; k != NO_ENTRY; k = next[k])
+			j_string(j, NULL, l->v[k].value);
 		j_close(j, ']');
 	}
 	j_close(j, '}');
-	free(ord);
 	free(leader);
-	free(gstart);
-	free(gsize);
+	free(hash);
 }
 
 static void j_strlist(struct json *j, const char *key, const struct strlist *l)
@@ -638,7 +790,7 @@ static void status_counts(const struct scan_result *res, size_t counts[SIG__COUN
 
 static void write_json(FILE *out, const struct scan_result *res, int exit_status)
 {
-	struct json j = { .out = out, .first = true };
+	struct json j = { .out = out_new(out), .first = true };
 	size_t counts[SIG__COUNT], loaded;
 
 	status_counts(res, counts, &loaded);
@@ -734,7 +886,8 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 	j_uint(&j, "exit_status", (unsigned)exit_status);
 	j_close(&j, '}');
 	j_close(&j, '}');
-	fputc('\n', out);
+	out_putc(j.out, '\n');
+	out_done(j.out);
 }
 
 /* ---- text ---- */
@@ -754,8 +907,11 @@ static void write_json(FILE *out, const struct scan_result *res, int exit_status
 #define TEXT_BODY 11		/* where what is said about a finding starts */
 #define TEXT_MEMBER 13		/* ... about one finding of a group */
 
+struct shown;
+
 struct text {
-	FILE *out;
+	struct out *out;
+	struct shown *shown;	/* tx_value_tail()'s, kept from one value to the next */
 	size_t col;		/* with the spaces not written yet */
 	size_t spaces;		/* written before what follows on the line: no trailing blanks */
 };
@@ -770,52 +926,59 @@ struct unit {
 	bool brk;		/* a line may break after it */
 };
 
-/* A value escaped as safe_string() escapes it, in units. */
+/*
+ * A value escaped as safe_string() escapes it, in units. Its arrays hold the
+ * longest value shown (a token is checked against MAX_SHOWN before it is
+ * added, and is at most 4 bytes); one is kept for the whole report.
+ */
 struct shown {
-	struct strbuf s;
-	struct unit *u;
+	char s[MAX_SHOWN + 8];
+	struct unit u[MAX_SHOWN + 1];
 	size_t n;
 	size_t rest;		/* bytes of the value past MAX_SHOWN, not shown */
 };
 
-static void shown_init(struct shown *v, const char *s)
+/* Printable ASCII but the backslash: a unit of one byte that stands for itself. */
+static inline bool tx_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+static void shown_set(struct shown *v, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t cap = 0;
+	size_t len = 0;
 
-	memset(v, 0, sizeof(*v));
-	sb_init(&v->s);
-	sb_puts(&v->s, "");
+	v->n = 0;
+	v->rest = 0;
 	while (*p) {
 		struct unit *u;
 		char tok[8];
 		size_t raw;
 
-		if (v->s.len >= MAX_SHOWN) {
+		if (len >= MAX_SHOWN) {
 			v->rest = strlen((const char *)p);
 			break;
 		}
-		raw = esc_token(p, tok);
-		if (v->n == cap) {
-			cap = cap ? 2 * cap : 64;
-			v->u = xreallocarray(v->u, cap, sizeof(*v->u));
-		}
 		u = &v->u[v->n++];
-		u->off = v->s.len;
+		u->off = len;
+		if (tx_plain(*p)) {
+			u->len = u->cols = u->raw = 1;
+			u->space = *p == ' ';
+			u->brk = *p == ' ' || *p == '/' || *p == ',' || *p == ';' || *p == ':';
+			v->s[len++] = (char)*p++;
+			continue;
+		}
+		raw = esc_token(p, tok);
 		u->len = (uint8_t)strlen(tok);
 		u->cols = tok[0] == '\\' ? u->len : 1;
 		u->raw = (uint8_t)raw;
-		u->space = tok[0] == ' ';
-		u->brk = u->len == 1 && strchr(" /,;:", tok[0]) != NULL;
-		sb_puts(&v->s, tok);
+		u->space = false;
+		u->brk = false;
+		memcpy(v->s + len, tok, u->len);
+		len += u->len;
 		p += raw;
 	}
-}
-
-static void shown_free(struct shown *v)
-{
-	sb_free(&v->s);
-	free(v->u);
 }
 
 /* Columns of "...(N more bytes)". */
@@ -824,25 +987,40 @@ static size_t cut_cols(size_t left)
 	return (size_t)snprintf(NULL, 0, "...(%zu more bytes)", left);
 }
 
-/* Columns s takes on one line. */
+/* Columns s takes on one line: the sum of shown_set()'s units' and its cut, without them. */
 static size_t text_width(const char *s)
 {
-	struct shown v;
-	size_t w = 0;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = 0, w = 0;
 
-	shown_init(&v, s);
-	for (size_t i = 0; i < v.n; i++)
-		w += v.u[i].cols;
-	if (v.rest)
-		w += cut_cols(v.rest);
-	shown_free(&v);
+	while (*p) {
+		char tok[8];
+		size_t n;
+
+		if (len >= MAX_SHOWN)
+			return w + cut_cols(strlen((const char *)p));
+		if (tx_plain(*p)) {
+			p++;
+			len++;
+			w++;
+			continue;
+		}
+		p += esc_token(p, tok);
+		n = strlen(tok);
+		len += n;
+		w += tok[0] == '\\' ? n : 1;
+	}
 	return w;
 }
 
 static void tx_flush(struct text *t)
 {
-	for (; t->spaces; t->spaces--)
-		fputc(' ', t->out);
+	static const char spaces[] = "                                ";
+
+	for (size_t n; t->spaces; t->spaces -= n) {
+		n = t->spaces < sizeof(spaces) - 1 ? t->spaces : sizeof(spaces) - 1;
+		out_putn(t->out, spaces, n);
+	}
 }
 
 /* Our own words: ASCII, no newline; spaces at the end wait for what follows. */
@@ -854,7 +1032,7 @@ static void tx_puts(struct text *t, const char *s)
 		words--;
 	if (words) {
 		tx_flush(t);
-		fwrite(s, 1, words, t->out);
+		out_putn(t->out, s, words);
 	}
 	t->spaces += n - words;
 	t->col += n;
@@ -863,22 +1041,30 @@ static void tx_puts(struct text *t, const char *s)
 static void tx_printf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void tx_printf(struct text *t, const char *fmt, ...)
 {
+	char buf[256], *s = buf;
 	va_list ap;
-	char *s;
+	int n;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (!s)
+	if (n < 0)
 		return;
+	if ((size_t)n >= sizeof(buf)) {
+		va_start(ap, fmt);
+		n = vasprintf(&s, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+	}
 	tx_puts(t, s);
-	free(s);
+	if (s != buf)
+		free(s);
 }
 
 static void tx_nl(struct text *t)
 {
-	fputc('\n', t->out);
+	out_putc(t->out, '\n');
 	t->col = 0;
 	t->spaces = 0;
 }
@@ -897,7 +1083,7 @@ static void tx_units(struct text *t, const struct shown *v, size_t from, size_t 
 	if (from < to)
 		tx_flush(t);
 	for (size_t i = from; i < to; i++) {
-		fwrite(v->s.s + v->u[i].off, 1, v->u[i].len, t->out);
+		out_putn(t->out, v->s + v->u[i].off, v->u[i].len);
 		t->col += v->u[i].cols;
 	}
 }
@@ -926,18 +1112,18 @@ static size_t line_end(const struct shown *v, size_t i, size_t j)
 static void tx_value_tail(struct text *t, const char *s, size_t indent, size_t max_lines,
 			  size_t tail)
 {
-	struct shown v;
+	struct shown *v = t->shown;
 	size_t i = 0, lines = 1;
 
-	shown_init(&v, s);
+	shown_set(v, s);
 	if (indent + TEXT_MIN_ROOM > TEXT_WIDTH)
 		indent = TEXT_WIDTH - TEXT_MIN_ROOM;
 	/* too little room left for a value that does not fit: start it on the next line */
 	if (t->col > indent && t->col + TEXT_MIN_ROOM > TEXT_WIDTH) {
-		size_t w = v.rest ? cut_cols(v.rest) : 0;
+		size_t w = v->rest ? cut_cols(v->rest) : 0;
 
-		for (size_t k = 0; k < v.n; k++)
-			w += v.u[k].cols;
+		for (size_t k = 0; k < v->n; k++)
+			w += v->u[k].cols;
 		if (t->col + w + tail > TEXT_WIDTH) {
 			tx_nl(t);
 			tx_to(t, indent);
@@ -947,45 +1133,44 @@ static void tx_value_tail(struct text *t, const char *s, size_t indent, size_t m
 		size_t room = TEXT_WIDTH > t->col ? TEXT_WIDTH - t->col : TEXT_MIN_ROOM;
 		size_t j = i, w = 0, end;
 
-		while (j < v.n && w + v.u[j].cols <= room)
-			w += v.u[j++].cols;
-		if (j == v.n && w + (v.rest ? cut_cols(v.rest) : 0) + tail <= room) {
-			tx_units(t, &v, i, v.n);
-			if (v.rest)
-				tx_printf(t, "...(%zu more bytes)", v.rest);
+		while (j < v->n && w + v->u[j].cols <= room)
+			w += v->u[j++].cols;
+		if (j == v->n && w + (v->rest ? cut_cols(v->rest) : 0) + tail <= room) {
+			tx_units(t, v, i, v->n);
+			if (v->rest)
+				tx_printf(t, "...(%zu more bytes)", v->rest);
 			break;
 		}
 		if (max_lines && lines == max_lines) {
-			size_t left = v.rest;
+			size_t left = v->rest;
 
-			for (size_t k = j; k < v.n; k++)
-				left += v.u[k].raw;
+			for (size_t k = j; k < v->n; k++)
+				left += v->u[k].raw;
 			/* give back units until the note of what is left out fits */
 			while (j > i && w + cut_cols(left) + tail > room) {
 				j--;
-				w -= v.u[j].cols;
-				left += v.u[j].raw;
+				w -= v->u[j].cols;
+				left += v->u[j].raw;
 			}
-			tx_units(t, &v, i, j);
+			tx_units(t, v, i, j);
 			tx_printf(t, "...(%zu more bytes)", left);
 			break;
 		}
 		/* break after the last space in the line's last two thirds, else after '/', ... */
-		end = line_end(&v, i, j);
+		end = line_end(v, i, j);
 		{
 			size_t shown_to = end;
 
-			while (shown_to > i && v.u[shown_to - 1].space)
+			while (shown_to > i && v->u[shown_to - 1].space)
 				shown_to--;
-			tx_units(t, &v, i, shown_to);
+			tx_units(t, v, i, shown_to);
 		}
 		tx_nl(t);
 		tx_to(t, indent);
-		for (i = end; i < v.n && v.u[i].space; i++)
+		for (i = end; i < v->n && v->u[i].space; i++)
 			;
 		lines++;
 	}
-	shown_free(&v);
 }
 
 static void tx_value(struct text *t, const char *s, size_t indent, size_t max_lines)
@@ -1686,7 +1871,7 @@ static void text_modules(struct text *t, const struct scan_result *res)
 
 static void write_text(FILE *out, const struct scan_result *res, int exit_status)
 {
-	struct text t = { .out = out };
+	struct text t = { .out = out_new(out), .shown = xmalloc(sizeof(*t.shown)) };
 	struct finding_group *groups;
 	size_t ngroups, *idx;
 
@@ -1698,6 +1883,8 @@ static void write_text(FILE *out, const struct scan_result *res, int exit_status
 	text_taint(&t, res);
 	text_boot(&t, res);
 	text_modules(&t, res);
+	out_done(t.out);
+	free(t.shown);
 	if (idx)
 		free(groups);
 	free(idx);

@@ -370,6 +370,7 @@ static bool parse_leaf(struct lexer *lx, struct cond *c)
 	}
 	lx->rule_kinds &= kinds;
 	c->field = xstrdup(lx->text);
+	c->field_hash = fact_key_hash(c->field);
 	field = c->field;
 	if (strcmp(field, "file.bytes") == 0 || strcmp(field, "file.text") == 0) {
 		const char *kw = field[5] == 'b' ? "at" : "within";
@@ -410,6 +411,8 @@ static bool parse_leaf(struct lexer *lx, struct cond *c)
 		return false;
 	}
 	c->value = xstrdup(lx->text);
+	c->value_len = strlen(c->value);
+	c->looked_up = c->op == OP_EXISTS || c->op == OP_HEX || strcmp(field, "file.text") == 0;
 	if (c->op == OP_EXISTS && c->value[0] != '/') {
 		lex_error(lx, lx->tline, lx->tcol, "host.path needs an absolute path%s", NULL);
 		return false;
@@ -731,6 +734,71 @@ int rules_load_path(struct ruleset *rs, const char *path, struct strbuf *all, ch
 	return r;
 }
 
+/* FNV-1a: cheap, and keys that differ almost never share it. */
+uint32_t fact_key_hash(const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+void fact_index_build(struct fact_index *ix, const struct kvlist *facts)
+{
+	size_t n = facts->n, slots = 16;
+
+	if (n > ix->cap) {
+		ix->cap = n;
+		ix->hash = xreallocarray(ix->hash, n, sizeof(*ix->hash));
+		ix->next = xreallocarray(ix->next, n, sizeof(*ix->next));
+		ix->last = xreallocarray(ix->last, n, sizeof(*ix->last));
+	}
+	while (slots < 2 * n)
+		slots *= 2;
+	if (slots > ix->slot_cap) {
+		ix->slot_cap = slots;
+		ix->slot = xreallocarray(ix->slot, slots, sizeof(*ix->slot));
+	}
+	ix->nslots = slots;
+	memset(ix->slot, 0xff, slots * sizeof(*ix->slot));	/* FACT_NONE */
+	ix->nfacts = n;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t h = fact_key_hash(facts->v[i].key), *sl;
+		size_t k = h & (ix->nslots - 1);
+
+		while (ix->slot[k] != FACT_NONE && ix->hash[ix->slot[k]] != h)
+			k = (k + 1) & (ix->nslots - 1);
+		sl = &ix->slot[k];
+		ix->hash[i] = h;
+		ix->next[i] = FACT_NONE;
+		if (*sl == FACT_NONE) {
+			*sl = ix->last[i] = i;
+		} else {
+			ix->next[ix->last[*sl]] = i;
+			ix->last[*sl] = i;
+		}
+	}
+}
+
+void fact_index_free(struct fact_index *ix)
+{
+	free(ix->hash);
+	free(ix->next);
+	free(ix->last);
+	free(ix->slot);
+	memset(ix, 0, sizeof(*ix));
+}
+
+/* The first fact whose key has hash h, or FACT_NONE. */
+static uint32_t fact_index_first(const struct fact_index *ix, uint32_t h)
+{
+	for (size_t k = h & (ix->nslots - 1); ix->slot[k] != FACT_NONE; k = (k + 1) & (ix->nslots - 1))
+		if (ix->hash[ix->slot[k]] == h)
+			return ix->slot[k];
+	return FACT_NONE;
+}
+
 static bool digest_equal(const char *a, const char *b)
 {
 	for (;;) {
@@ -756,7 +824,7 @@ static bool leaf_holds(const struct cond *c, const char *v)
 		return str_icontains(v, c->value);
 	case OP_IEQUALS:
 		/* the letters folded keep their UTF-8 length: contained and as long is equal */
-		return strlen(v) == strlen(c->value) && str_icontains(v, c->value);
+		return strlen(v) == c->value_len && str_icontains(v, c->value);
 	case OP_GLOB:
 		return fnmatch(c->value, v, 0) == 0;
 	case OP_DIGEST:
@@ -807,9 +875,14 @@ static bool cond_match(const struct cond *c, const struct subject *s, struct kvl
 	bool hit = false;
 
 	if (!c->is_group) {
-		if (c->op == OP_EXISTS || c->op == OP_HEX || strcmp(c->field, "file.text") == 0)
+		if (c->looked_up)
 			return special_leaf(c, s, ev);
-		for (size_t i = 0; facts && i < facts->n; i++) {
+		if (!facts)
+			return false;
+		/* the facts of the field, in their order: through the index, else all */
+		for (size_t i = s->index ? fact_index_first(s->index, c->field_hash) : 0;
+		     s->index ? i != FACT_NONE : i < facts->n;
+		     i = s->index ? s->index->next[i] : i + 1) {
 			if (strcmp(facts->v[i].key, c->field) == 0 && leaf_holds(c, facts->v[i].value)) {
 				if (!kv_has(ev, c->field, facts->v[i].value))
 					kv_add(ev, c->field, facts->v[i].value);

@@ -52,6 +52,10 @@ struct cond {
 	uint64_t arg;			/* file.bytes: offset; file.text: bytes to search */
 	uint8_t *bytes;			/* OP_HEX: the decoded bytes */
 	size_t nbytes;
+	/* worked out once when parsed, not for every subject */
+	uint32_t field_hash;		/* fact_key_hash(field) */
+	size_t value_len;		/* strlen(value) */
+	bool looked_up;			/* file.bytes, file.text, host.path: no listed fact */
 };
 
 struct rule {
@@ -91,7 +95,35 @@ struct subject {
 	void *content_ctx;
 	bool (*path_exists)(void *ctx, const char *path);
 	void *host_ctx;
+	/*
+	 * Optional: facts by key (fact_index_build() of facts), so that a condition
+	 * visits only the facts of its field; without it, it compares every key.
+	 */
+	const struct fact_index *index;
 };
+
+#define FACT_NONE UINT32_MAX
+
+/*
+ * A subject's facts by the hash of their key: the first fact of each hash in
+ * an open-addressing table, each fact chained to the next one with its hash,
+ * in the order of the facts. Its arrays are kept from one build to the next.
+ */
+struct fact_index {
+	uint32_t *hash;			/* fact_key_hash() of each fact's key */
+	uint32_t *next;			/* the next fact with the same hash, or FACT_NONE */
+	uint32_t *last;			/* of a chain's first fact: its last */
+	uint32_t *slot;			/* a chain's first fact, or FACT_NONE */
+	size_t nfacts, cap;		/* facts indexed, room in hash/next/last */
+	size_t nslots;			/* in use: a power of two, at least twice nfacts */
+	size_t slot_cap;
+};
+
+/* The hash of a fact's key the index uses (and a condition's field_hash). */
+uint32_t fact_key_hash(const char *key);
+/* Index facts (at most FACT_NONE - 1 of them), reusing ix's arrays; ix starts zeroed. */
+void fact_index_build(struct fact_index *ix, const struct kvlist *facts);
+void fact_index_free(struct fact_index *ix);
 
 /* Does the rule hold? The facts that satisfied its conditions are appended to *evidence. */
 bool rule_match_subject(const struct rule *r, const struct subject *s, struct kvlist *evidence);

@@ -50,27 +50,6 @@ void cert_facts(struct kvlist *f, const struct kd_cert *cert)
 	kv_add(f, "cert.pubkey_sha256", ci->pubkey_sha256);
 }
 
-static void add_cert_facts(struct kvlist *f, const struct module_rec *m)
-{
-	const struct sig_result *s = &m->sig;
-
-	if (s->cert && s->cert->cert && (s->status == SIG_VALID || s->status == SIG_INVALID)) {
-		cert_facts(f, s->cert->cert);
-		return;
-	}
-	/* no certificate: what the signature itself claims */
-	for (size_t i = 0; i < s->issuer_attrs.n; i++) {
-		char key[128];
-
-		snprintf(key, sizeof(key), "cert.issuer.%s", s->issuer_attrs.v[i].key);
-		kv_add(f, key, s->issuer_attrs.v[i].value);
-	}
-	if (s->serial)
-		kv_add(f, "cert.serial", s->serial);
-	if (s->skid)
-		kv_add(f, "cert.skid", s->skid);
-}
-
 /* What every finding about a module starts with. */
 static void module_evidence(struct kvlist *ev, const struct module_rec *m)
 {
@@ -97,7 +76,16 @@ struct finding *apply_subject_rules(struct scan_result *res, const struct subjec
 {
 	struct kvlist ev = { 0 };
 	struct finding *f = NULL;
+	struct fact_index ix = { 0 };
+	struct subject indexed;
 
+	/* facts by key: each condition visits the facts of its field, not every fact */
+	if (!subj->index && subj->facts && subj->facts->n > 8) {
+		fact_index_build(&ix, subj->facts);
+		indexed = *subj;
+		indexed.index = &ix;
+		subj = &indexed;
+	}
 	for (size_t r = 0; r < res->rules.n; r++) {
 		const struct rule *rule = &res->rules.v[r];
 		enum severity sev = rule->severity;
@@ -118,6 +106,7 @@ struct finding *apply_subject_rules(struct scan_result *res, const struct subjec
 	for (size_t k = 0; f && k < ev.n; k++)
 		evidence_add(&f->evidence, ev.v[k].key, ev.v[k].value);
 	kv_free(&ev);
+	fact_index_free(&ix);
 	return f;
 }
 
@@ -139,39 +128,151 @@ void apply_facts(struct scan_result *res, const struct kd_root *root, unsigned k
 	}
 }
 
+/*
+ * The facts of one module after another, for the rules only: the values are
+ * the module's own strings, borrowed, and the keys made here ("modinfo.alias",
+ * "cert.subject.O") go into one buffer, so that thousands of modules with
+ * their hundreds of aliases cost no allocation each. Never kv_free()d.
+ */
+struct module_facts {
+	struct kvlist list;
+	char *keys;
+	size_t keys_len, keys_cap;
+	struct fact_index index;
+};
+
+/* A fact whose strings outlive the list (the list only reads them). */
+static void fact_ref(struct kvlist *l, const char *key, const char *value)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n].key = (char *)key;
+	l->v[l->n].value = (char *)value;
+	l->v[l->n].type = KV_STRING;
+	l->n++;
+}
+
+/* prefix and name as one key in mf->keys, which module_facts_reserve() made room for */
+static const char *fact_key(struct module_facts *mf, const char *prefix, const char *name,
+			    size_t max)
+{
+	char *k = mf->keys + mf->keys_len;
+	size_t pn = strlen(prefix), nn = strlen(name);
+
+	/* as snprintf into a buffer of max bytes would cut it */
+	if (max && pn + nn >= max)
+		nn = pn < max ? max - 1 - pn : 0;
+	memcpy(k, prefix, pn);
+	memcpy(k + pn, name, nn);
+	k[pn + nn] = '\0';
+	mf->keys_len += pn + nn + 1;
+	return k;
+}
+
+/* Room for keys of prefix + each key of attrs (the keys buffer must not move while used). */
+static size_t keys_size(const struct kvlist *attrs, size_t prefix)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < attrs->n; i++)
+		n += prefix + strlen(attrs->v[i].key) + 1;
+	return n;
+}
+
+#define CERT_KEY_MAX 128	/* cert_facts() makes its keys in a buffer this big */
+
+static void cert_attr_facts(struct module_facts *mf, const char *prefix,
+			    const struct kvlist *attrs)
+{
+	for (size_t i = 0; i < attrs->n; i++)
+		fact_ref(&mf->list, fact_key(mf, prefix, attrs->v[i].key, CERT_KEY_MAX),
+			 attrs->v[i].value);
+}
+
+/* The facts the module rules see: module.*, modinfo.*, then cert.* (as cert_facts() gives them). */
+static void module_facts_fill(struct module_facts *mf, const struct module_rec *m)
+{
+	const struct sig_result *s = &m->sig;
+	const struct cert_info *ci = NULL;
+	size_t need = keys_size(&m->modinfo, strlen("modinfo."));
+
+	if (s->cert && s->cert->cert && (s->status == SIG_VALID || s->status == SIG_INVALID)) {
+		ci = cert_get_info(s->cert->cert);
+		need += keys_size(&ci->subject_attrs, strlen("cert.subject.")) +
+			keys_size(&ci->issuer_attrs, strlen("cert.issuer."));
+	} else {
+		need += keys_size(&s->issuer_attrs, strlen("cert.issuer."));
+	}
+	if (need > mf->keys_cap) {
+		free(mf->keys);
+		mf->keys_cap = need;
+		mf->keys = xmalloc(need);
+	}
+	mf->keys_len = 0;
+	mf->list.n = 0;
+	fact_ref(&mf->list, "module.name", m->name);
+	if (m->path) {
+		const char *base = strrchr(m->path, '/');
+
+		fact_ref(&mf->list, "module.file", base ? base + 1 : m->path);
+		fact_ref(&mf->list, "module.path", m->path);
+	}
+	fact_ref(&mf->list, "module.signature", sig_status_name(m->sig.status));
+	fact_ref(&mf->list, "module.loaded", m->loaded ? "yes" : "no");
+	for (size_t k = 0; k < m->modinfo.n; k++)
+		fact_ref(&mf->list, fact_key(mf, "modinfo.", m->modinfo.v[k].key, 0),
+			 m->modinfo.v[k].value);
+	if (ci) {
+		/* as cert_facts() */
+		cert_attr_facts(mf, "cert.subject.", &ci->subject_attrs);
+		cert_attr_facts(mf, "cert.issuer.", &ci->issuer_attrs);
+		fact_ref(&mf->list, "cert.serial", ci->serial);
+		if (ci->skid)
+			fact_ref(&mf->list, "cert.skid", ci->skid);
+		fact_ref(&mf->list, "cert.sha256", ci->sha256);
+		fact_ref(&mf->list, "cert.pubkey_sha256", ci->pubkey_sha256);
+	} else {
+		/* no certificate: what the signature itself claims */
+		cert_attr_facts(mf, "cert.issuer.", &s->issuer_attrs);
+		if (s->serial)
+			fact_ref(&mf->list, "cert.serial", s->serial);
+		if (s->skid)
+			fact_ref(&mf->list, "cert.skid", s->skid);
+	}
+	fact_index_build(&mf->index, &mf->list);
+}
+
 void apply_module_rules(struct scan_result *res, const struct subject *host)
 {
+	struct module_facts mf = { 0 };
+
 	for (size_t i = 0; i < res->nmods; i++) {
 		const struct module_rec *m = &res->mods[i];
-		struct kvlist facts = { 0 }, first = { 0 };
+		struct kv firstv[4];
+		struct kvlist first = { .v = firstv, .cap = ARRAY_SIZE(firstv) };
 		struct subject subj = *host;
 		struct finding *f;
 
-		subj.facts = &facts;
-		kv_add(&facts, "module.name", m->name);
-		if (m->path) {
-			const char *base = strrchr(m->path, '/');
-
-			kv_add(&facts, "module.file", base ? base + 1 : m->path);
-			kv_add(&facts, "module.path", m->path);
-		}
-		kv_add(&facts, "module.signature", sig_status_name(m->sig.status));
-		kv_add(&facts, "module.loaded", m->loaded ? "yes" : "no");
-		for (size_t k = 0; k < m->modinfo.n; k++) {
-			char *key = xasprintf("modinfo.%s", m->modinfo.v[k].key);
-
-			kv_add(&facts, key, m->modinfo.v[k].value);
-			free(key);
-		}
-		add_cert_facts(&facts, m);
-		module_evidence(&first, m);
+		module_facts_fill(&mf, m);
+		subj.facts = &mf.list;
+		subj.index = &mf.index;
+		/* module_evidence(), borrowed */
+		fact_ref(&first, "loaded", m->loaded ? "yes" : "no");
+		if (m->release)
+			fact_ref(&first, "release", m->release);
+		fact_ref(&first, "signature", sig_status_name(m->sig.status));
+		if (m->initramfs)
+			fact_ref(&first, "initramfs", m->initramfs);
 		f = apply_subject_rules(res, &subj, KIND_MODULE, !m->loaded, "kaspersky", m->name,
 					m->path, &first);
 		if (f && m->sig.cert)
 			evidence_add(&f->evidence, "verified_with", m->sig.cert->source);
-		kv_free(&first);
-		kv_free(&facts);
 	}
+	free(mf.list.v);
+	free(mf.keys);
+	fact_index_free(&mf.index);
 }
 
 void module_integrity_findings(struct scan_result *res)

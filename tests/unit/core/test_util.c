@@ -196,6 +196,14 @@ static void test_string_helpers(void **state)
 	assert_false(str_icontains("\xc1\x81", "a"));	/* overlong 'A' is not 'A' */
 	assert_true(mem_icontains((const uint8_t *)"a\0Лаборатория", sizeof("a\0Лаборатория") - 1, "лаборатория"));
 	assert_false(mem_icontains((const uint8_t *)"Лаборатория", 10, "лаборатория"));
+	/* an ASCII needle, compared byte by byte: at the very end, in NULs, after bytes beyond ASCII */
+	assert_true(mem_icontains((const uint8_t *)"xx\0KASPERSKY", 12, "kaspersky"));
+	assert_false(mem_icontains((const uint8_t *)"xx\0KASPERSKY", 11, "kaspersky"));
+	assert_true(str_icontains("\xd0\xb0Lab\xc3\xa9", "lab"));
+	assert_false(str_icontains("L\xc3\xa1" "b", "lab"));
+	assert_false(str_icontains("[@`{", "{`@["));	/* the neighbours of the letters do not fold */
+	/* a needle beyond ASCII is never in ASCII only (É folds to é, never to e) */
+	assert_false(str_icontains("ECOLE ecole", "école"));
 	assert_true(str_iequals("KLIF", "klif"));
 	assert_false(str_iequals("klif", "klif2"));
 
