@@ -397,6 +397,55 @@ static void file_matched(struct file_scan *fs, const char *path, size_t r, struc
 }
 
 /*
+ * A file's facts (path, name, and its size when a rule tests it), pointing at the
+ * walk's strings and at sizebuf; they are only read.
+ */
+static void file_facts(struct kv fact[3], struct kvlist *facts, const char *path,
+		       const char *name, const uint64_t *size, char sizebuf[24])
+{
+	fact[0] = (struct kv){ .key = (char *)"file.path", .value = (char *)path };
+	fact[1] = (struct kv){ .key = (char *)"file.name", .value = (char *)name };
+	facts->v = fact;
+	facts->n = 2;
+	if (size) {
+		snprintf(sizebuf, 24, "%llu", (unsigned long long)*size);
+		fact[facts->n++] = (struct kv){ .key = (char *)"file.size", .value = sizebuf };
+	}
+}
+
+/*
+ * The file rules on subj, a file at path: each one that holds goes to
+ * file_matched, or with defer into fs->matched, for when the file is known
+ * to be a regular one.
+ */
+static void match_file_rules(struct file_scan *fs, const struct subject *subj, const char *path,
+			     const char *name, bool defer)
+{
+	const struct scan_result *res = fs->res;
+
+	for (size_t k = 0; k < res->rules.n; k++) {
+		const struct rule *rule = &res->rules.v[k];
+		struct kvlist ev = { 0 };
+
+		if (!(rule->kinds & KIND_FILE) || !gate_passes(&fs->gates[k], path, name) ||
+		    !rule_match_subject(rule, subj, &ev)) {
+			kv_free(&ev);
+			continue;
+		}
+		if (!defer) {
+			file_matched(fs, path, k, &ev);
+			continue;
+		}
+		if (fs->nmatched == fs->matched_cap) {
+			fs->matched_cap = fs->matched_cap ? 2 * fs->matched_cap : 8;
+			fs->matched = xreallocarray(fs->matched, fs->matched_cap, sizeof(*fs->matched));
+		}
+		fs->matched[fs->nmatched].rule = k;
+		fs->matched[fs->nmatched++].ev = ev;
+	}
+}
+
+/*
  * One file of a walk: the rules are matched on its path and name (and size, if a
  * rule tests it); the first rule to read its bytes opens it, and that tells what
  * it is. A file nothing opened is lstat'ed after matching: what held is counted
@@ -405,9 +454,8 @@ static void file_matched(struct file_scan *fs, const char *path, size_t r, struc
 static int on_file(const char *path, const char *name, int dirfd, const struct stat *st, void *ctx)
 {
 	struct file_scan *fs = ctx;
-	struct scan_result *res = fs->res;
 	struct kv fact[3];
-	struct kvlist facts = { .v = fact, .n = 2 };
+	struct kvlist facts;
 	struct subject subj = host_subject(fs->root);
 	char sizebuf[24];
 	int r;
@@ -425,35 +473,13 @@ static int on_file(const char *path, const char *name, int dirfd, const struct s
 		fs->kind = S_ISREG(st->st_mode) ? FILE_REGULAR : FILE_OTHER;
 		fs->size = (uint64_t)st->st_size;
 	}
-	/* the facts are only read: they point at the walk's strings */
-	fact[0] = (struct kv){ .key = (char *)"file.path", .value = (char *)path };
-	fact[1] = (struct kv){ .key = (char *)"file.name", .value = (char *)name };
-	if (fs->need_size) {
-		r = file_lstat(fs);
-		if (r)
-			return r;
-		snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)fs->size);
-		fact[facts.n++] = (struct kv){ .key = (char *)"file.size", .value = sizebuf };
-	}
+	if (fs->need_size && (r = file_lstat(fs)))
+		return r;
+	file_facts(fact, &facts, path, name, fs->need_size ? &fs->size : NULL, sizebuf);
 	subj.facts = &facts;
 	subj.content = file_content;
 	subj.content_ctx = fs;
-	for (size_t k = 0; k < res->rules.n; k++) {
-		const struct rule *rule = &res->rules.v[k];
-		struct kvlist ev = { 0 };
-
-		if (!(rule->kinds & KIND_FILE) || !gate_passes(&fs->gates[k], path, name) ||
-		    !rule_match_subject(rule, &subj, &ev)) {
-			kv_free(&ev);
-			continue;
-		}
-		if (fs->nmatched == fs->matched_cap) {
-			fs->matched_cap = fs->matched_cap ? 2 * fs->matched_cap : 8;
-			fs->matched = xreallocarray(fs->matched, fs->matched_cap, sizeof(*fs->matched));
-		}
-		fs->matched[fs->nmatched].rule = k;
-		fs->matched[fs->nmatched++].ev = ev;
-	}
+	match_file_rules(fs, &subj, path, name, true);
 	if (fs->fd >= 0)
 		close(fs->fd);
 	fs->fd = -1;
@@ -480,33 +506,18 @@ static void on_file_head(const char *path, const char *name, uint64_t size, cons
 			 size_t len, void *ctx)
 {
 	struct file_scan *fs = ctx;
-	struct scan_result *res = fs->res;
 	struct kv fact[3];
-	struct kvlist facts = { .v = fact, .n = 2 };
+	struct kvlist facts;
 	struct subject subj = host_subject(fs->root);
 	char sizebuf[24];
 
-	fact[0] = (struct kv){ .key = (char *)"file.path", .value = (char *)path };
-	fact[1] = (struct kv){ .key = (char *)"file.name", .value = (char *)name };
-	if (fs->need_size) {
-		snprintf(sizebuf, sizeof(sizebuf), "%llu", (unsigned long long)size);
-		fact[facts.n++] = (struct kv){ .key = (char *)"file.size", .value = sizebuf };
-	}
+	file_facts(fact, &facts, path, name, fs->need_size ? &size : NULL, sizebuf);
 	fs->head = head;
 	fs->head_len = len;
 	subj.facts = &facts;
 	subj.content = head_content;
 	subj.content_ctx = fs;
-	for (size_t k = 0; k < res->rules.n; k++) {
-		const struct rule *rule = &res->rules.v[k];
-		struct kvlist ev = { 0 };
-
-		if (!(rule->kinds & KIND_FILE) || !gate_passes(&fs->gates[k], path, name) ||
-		    !rule_match_subject(rule, &subj, &ev))
-			kv_free(&ev);
-		else
-			file_matched(fs, path, k, &ev);
-	}
+	match_file_rules(fs, &subj, path, name, false);
 }
 
 /* Does matching c always read the file, whatever its path and name? */
